@@ -1,0 +1,122 @@
+"""Staff: who they are, where they sit, what they may see, and when they are available."""
+
+from __future__ import annotations
+
+import pghistory
+from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.db import models
+from django.db.models import Func, Q
+
+from casework.core.models import LocalAuthority, TenantModel
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
+    EARLY_HELP_WORKER = "early_help_worker", "Early help worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    BUSINESS_SUPPORT = "business_support", "Business support"
+    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+
+
+PRACTITIONER_ROLES = frozenset({Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER, Role.EARLY_HELP_WORKER})
+
+
+@pghistory.track()
+class Team(TenantModel):
+    class ServiceArea(models.TextChoices):
+        FRONT_DOOR = "front_door", "Front door (MASH) and assessment"
+        CHILDREN_IN_NEED = "children_in_need", "Children in need and child protection"
+        LOOKED_AFTER = "looked_after", "Children looked after"
+        LEAVING_CARE = "leaving_care", "Leaving care"
+        DISABILITY = "disability", "Children with disabilities"
+        EARLY_HELP = "early_help", "Early help"
+        UASC = "uasc", "Unaccompanied asylum-seeking children"
+
+    name = models.CharField(max_length=120)
+    service_area = models.CharField(max_length=32, choices=ServiceArea.choices)
+    manager = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="managed_teams"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["la", "name"], name="team_name_unique_in_la")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track(exclude=["password", "last_login"])
+class User(AbstractUser):
+    """A member of staff who signs in. Superusers (deployment operators) have no local authority."""
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.SOCIAL_WORKER)
+    job_title = models.CharField(max_length=120, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    line_manager = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    caseload_capacity = models.PositiveSmallIntegerField(
+        default=0, help_text="Number of children this worker can hold at full time."
+    )
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_practitioner(self) -> bool:
+        return self.role in PRACTITIONER_ROLES
+
+
+class Availability(models.TextChoices):
+    AVAILABLE = "available", "Available"
+    SICK = "sick", "Off sick"
+    SELF_ISOLATING = "self_isolating", "Self-isolating"
+    SHIELDING = "shielding", "Shielding"
+    CARING = "caring", "Caring responsibilities"
+    LEAVE = "leave", "On leave"
+
+
+class DateRange(Func):
+    function = "daterange"
+    output_field = DateRangeField()
+
+
+@pghistory.track()
+class StaffAbsence(TenantModel):
+    """A period in which a member of staff is not available to work with children."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="absences")
+    status = models.CharField(max_length=32, choices=Availability.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="Leave blank if the end is not known.")
+    can_work_from_home = models.BooleanField(
+        default=False, help_text="Shielding or isolating but well enough for phone and video contact."
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_start",
+            ),
+            ExclusionConstraint(
+                name="absence_no_overlap",
+                expressions=[
+                    ("user", RangeOperators.EQUAL),
+                    (DateRange("starts_on", "ends_on", RangeBoundary(inclusive_upper=True)), RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]

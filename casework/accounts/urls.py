@@ -1,0 +1,13 @@
+from django.urls import path
+
+from casework.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("sign-in", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out", views.sign_out, name="sign-out"),
+    path("teams/", views.team_list, name="team-list"),
+    path("teams/<int:team_id>/", views.team_detail, name="team-detail"),
+    path("staff/<int:staff_id>/", views.staff_detail, name="staff-detail"),
+    path("absences/<int:absence_id>/end", views.absence_end, name="absence-end"),
+]

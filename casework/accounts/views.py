@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from casework.accounts import selectors, services
+from casework.accounts.forms import AbsenceEndForm, AbsenceForm, SignInForm
+from casework.accounts.models import StaffAbsence
+from casework.core import access, clock
+from casework.core.formtools import apply_validation_error
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    return auth_views.LogoutView.as_view()(request)
+
+
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = access.teams_visible_to(request.user).select_related("manager")
+    return render(request, "accounts/team_list.html", {"teams": teams})
+
+
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = selectors.team_get_for_user(user=request.user, team_id=team_id)
+    today = clock.today()
+    staff = selectors.staff_today_for_team(team=team, today=today)
+    off_ids = [s.user.pk for s in staff if not s.available]
+    from casework.children.models import Child
+
+    uncovered = list(
+        access.children_visible_to(request.user)
+        .filter(allocated_worker_id__in=off_ids)
+        .select_related("allocated_worker")
+        .order_by("allocated_worker__last_name", "last_name")
+    )
+    context = {
+        "team": team,
+        "today": today,
+        "staff": staff,
+        "off": [s for s in staff if not s.available],
+        "uncovered": uncovered,
+        "can_manage": access.can_manage_staff(request.user, team),
+        "team_children": Child.objects.filter(la_id=team.la_id, team=team).count(),
+    }
+    return render(request, "accounts/team_detail.html", context)
+
+
+def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
+    staff = selectors.staff_get_for_user(user=request.user, staff_id=staff_id)
+    can_manage = access.can_manage_staff(request.user, staff.team)
+    form = AbsenceForm(request.POST or None, prefix="absence")
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.absence_record(actor=request.user, user=staff, today=clock.today(), **form.cleaned_data)
+            except ValidationError as err:
+                apply_validation_error(form, err)
+            else:
+                messages.success(request, f"Recorded: {staff} is {dict(form.fields['status'].choices)[form.cleaned_data['status']].lower()}")
+                return redirect("accounts:staff-detail", staff_id=staff.pk)
+    absences = StaffAbsence.objects.filter(user=staff).select_related("created_by").order_by("-starts_on")
+    today = clock.today()
+    return render(
+        request,
+        "accounts/staff_detail.html",
+        {
+            "staff": staff,
+            "absences": absences,
+            "current": selectors.absence_on(list(absences), today),
+            "form": form,
+            "can_manage": can_manage,
+            "caseload": staff.allocated.count(),
+            "today": today,
+        },
+    )
+
+
+def absence_end(request: HttpRequest, absence_id: int) -> HttpResponse:
+    absence = get_object_or_404(StaffAbsence.objects.select_related("user", "user__team"), pk=absence_id, la_id=request.user.la_id)
+    if not access.can_manage_staff(request.user, absence.user.team):
+        raise Http404
+    form = AbsenceEndForm(request.POST or None, initial={"ends_on": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_end(actor=request.user, absence=absence, **form.cleaned_data)
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"Recorded {absence.user}'s return")
+            return redirect("accounts:staff-detail", staff_id=absence.user_id)
+    return render(request, "accounts/absence_end.html", {"absence": absence, "form": form})

