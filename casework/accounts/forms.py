@@ -30,13 +30,13 @@ class AbsenceForm(GovukForm):
         widget=forms.RadioSelect,
     )
     starts_on = GovukDateField(label="First day off", help_text="For example, 27 3 2020")
-    ends_on = GovukDateField(
-        label="Last day off", required=False, help_text="Leave blank if not known yet"
-    )
+    ends_on = GovukDateField(label="Last day off", required=False, help_text="Leave blank if not known yet")
     can_work_from_home = forms.BooleanField(
         label="Well enough to make phone and video contact from home", required=False
     )
-    note = forms.CharField(label="Note (optional)", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AbsenceEndForm(GovukForm):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import Func, Q
 
+from casework.core.history import tracked
 from casework.core.models import LocalAuthority, TenantModel
 
 
@@ -26,7 +26,7 @@ class Role(models.TextChoices):
 PRACTITIONER_ROLES = frozenset({Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER, Role.EARLY_HELP_WORKER})
 
 
-@pghistory.track()
+@tracked()
 class Team(TenantModel):
     class ServiceArea(models.TextChoices):
         FRONT_DOOR = "front_door", "Front door (MASH) and assessment"
@@ -51,7 +51,7 @@ class Team(TenantModel):
         return self.name
 
 
-@pghistory.track(exclude=["password", "last_login"])
+@tracked(exclude=["password", "last_login"])
 class User(AbstractUser):
     """A member of staff who signs in. Superusers (deployment operators) have no local authority."""
 
@@ -92,7 +92,7 @@ class DateRange(Func):
     output_field = DateRangeField()
 
 
-@pghistory.track()
+@tracked()
 class StaffAbsence(TenantModel):
     """A period in which a member of staff is not available to work with children."""
 
@@ -116,7 +116,10 @@ class StaffAbsence(TenantModel):
                 name="absence_no_overlap",
                 expressions=[
                     ("user", RangeOperators.EQUAL),
-                    (DateRange("starts_on", "ends_on", RangeBoundary(inclusive_upper=True)), RangeOperators.OVERLAPS),
+                    (
+                        DateRange("starts_on", "ends_on", RangeBoundary(inclusive_upper=True)),
+                        RangeOperators.OVERLAPS,
+                    ),
                 ],
             ),
         ]

@@ -38,7 +38,11 @@ def absence_record(
         User.objects.select_for_update().filter(pk=user.pk).first()
         existing = StaffAbsence.objects.filter(user=user)
         clash = next(
-            (a for a in existing if rules.Period(a.starts_on, a.ends_on).overlaps(rules.Period(starts_on, ends_on))),
+            (
+                a
+                for a in existing
+                if rules.Period(a.starts_on, a.ends_on).overlaps(rules.Period(starts_on, ends_on))
+            ),
             None,
         )
         if clash:

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from casework.accounts import selectors, services
@@ -64,11 +65,16 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.absence_record(actor=request.user, user=staff, today=clock.today(), **form.cleaned_data)
+                services.absence_record(
+                    actor=request.user, user=staff, today=clock.today(), **form.cleaned_data
+                )
             except ValidationError as err:
                 apply_validation_error(form, err)
             else:
-                messages.success(request, f"Recorded: {staff} is {dict(form.fields['status'].choices)[form.cleaned_data['status']].lower()}")
+                messages.success(
+                    request,
+                    f"Recorded: {staff} is {dict(form.fields['status'].choices)[form.cleaned_data['status']].lower()}",
+                )
                 return redirect("accounts:staff-detail", staff_id=staff.pk)
     absences = StaffAbsence.objects.filter(user=staff).select_related("created_by").order_by("-starts_on")
     today = clock.today()
@@ -88,7 +94,9 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 
 def absence_end(request: HttpRequest, absence_id: int) -> HttpResponse:
-    absence = get_object_or_404(StaffAbsence.objects.select_related("user", "user__team"), pk=absence_id, la_id=request.user.la_id)
+    absence = get_object_or_404(
+        StaffAbsence.objects.select_related("user", "user__team"), pk=absence_id, la_id=request.user.la_id
+    )
     if not access.can_manage_staff(request.user, absence.user.team):
         raise Http404
     form = AbsenceEndForm(request.POST or None, initial={"ends_on": clock.today()})
@@ -100,4 +108,14 @@ def absence_end(request: HttpRequest, absence_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Recorded {absence.user}'s return")
             return redirect("accounts:staff-detail", staff_id=absence.user_id)
-    return render(request, "accounts/absence_end.html", {"absence": absence, "form": form})
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Record {absence.user}'s return",
+            "caption": f"{absence.get_status_display()} from {absence.starts_on:%-d %B %Y}",
+            "back_url": reverse("accounts:staff-detail", args=[absence.user_id]),
+            "submit_label": "Save",
+        },
+    )

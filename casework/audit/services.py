@@ -42,7 +42,9 @@ def record_access_log(*, user: User, child_ref: int, outcome: str, path: str) ->
     against one; they see no children anyway."""
     if user.la_id is None:
         return
-    RecordAccess.objects.create(la_id=user.la_id, user=user, child_ref=child_ref, outcome=outcome, path=path[:300])
+    RecordAccess.objects.create(
+        la_id=user.la_id, user=user, child_ref=child_ref, outcome=outcome, path=path[:300]
+    )
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -25,4 +25,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if request.GET.get("outcome") in {"viewed", "refused"}:
             rows = rows.filter(outcome=request.GET["outcome"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page, "show": show, "child_id": child_id, "outcome": request.GET.get("outcome", "")})
+    return render(
+        request,
+        "audit/log.html",
+        {"page": page, "show": show, "child_id": child_id, "outcome": request.GET.get("outcome", "")},
+    )

@@ -10,7 +10,9 @@ from casework.core import access
 from casework.core.forms import GovukDateField, GovukForm
 from domain import codes
 
-REASON_HELP = "Recorded in the record's history with your name, for example 'Corrected from birth certificate'"
+REASON_HELP = (
+    "Recorded in the record's history with your name, for example 'Corrected from birth certificate'"
+)
 
 
 def _blank(choices: tuple[tuple[str, str], ...], label: str = "Select") -> list[tuple[str, str]]:
@@ -22,24 +24,32 @@ class ChildForm(GovukForm):
     last_name = forms.CharField(label="Last name", max_length=80)
     known_as = forms.CharField(label="Known as (optional)", max_length=80, required=False)
     date_of_birth = GovukDateField(
-        label="Date of birth", required=False, help_text="For example, 27 3 2012. Leave blank for an unborn child"
+        label="Date of birth",
+        required=False,
+        help_text="For example, 27 3 2012. Leave blank for an unborn child",
     )
     expected_date_of_birth = GovukDateField(label="Expected date of birth (unborn child)", required=False)
     gender = forms.ChoiceField(label="Gender", choices=codes.GENDER, widget=forms.RadioSelect)
     ethnicity = forms.ChoiceField(label="Ethnicity", choices=codes.ETHNICITY, initial="NOBT")
-    la_child_id = forms.CharField(label="LA child ID", max_length=36, help_text="The ID in the council's case system")
+    la_child_id = forms.CharField(
+        label="LA child ID", max_length=36, help_text="The ID in the council's case system"
+    )
     upn = forms.RegexField(
         label="Unique pupil number (UPN, optional)",
         regex=r"^[A-Za-z]\d{11}[0-9A-Za-z]$",
         required=False,
         max_length=13,
-        error_messages={"invalid": "UPN must be a letter followed by 11 numbers and a final number or letter"},
+        error_messages={
+            "invalid": "UPN must be a letter followed by 11 numbers and a final number or letter"
+        },
     )
     disabilities = forms.MultipleChoiceField(
         label="Disabilities", choices=codes.DISABILITY, required=False, widget=forms.CheckboxSelectMultiple
     )
     first_language = forms.CharField(label="First language (optional)", max_length=60, required=False)
-    team = forms.ModelChoiceField(label="Team", queryset=None, required=False, empty_label="Not allocated to a team")
+    team = forms.ModelChoiceField(
+        label="Team", queryset=None, required=False, empty_label="Not allocated to a team"
+    )
     allocated_worker = forms.ModelChoiceField(
         label="Allocated worker", queryset=None, required=False, empty_label="Not allocated"
     )
@@ -53,14 +63,18 @@ class ChildForm(GovukForm):
         label="Clinically extremely vulnerable (told to shield)", required=False
     )
     date_of_death = GovukDateField(label="Date of death (if the child has died)", required=False)
-    reason = forms.CharField(label="Reason for the change", required=False, max_length=1000, help_text=REASON_HELP)
+    reason = forms.CharField(
+        label="Reason for the change", required=False, max_length=1000, help_text=REASON_HELP
+    )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = access.teams_visible_to(actor)
         self.fields["allocated_worker"].queryset = User.objects.filter(
-            la_id=actor.la_id, is_active=True, role__in=["social_worker", "personal_adviser", "early_help_worker", "team_manager"]
+            la_id=actor.la_id,
+            is_active=True,
+            role__in=["social_worker", "personal_adviser", "early_help_worker", "team_manager"],
         ).select_related("team")
         self.fields["allocated_worker"].label_from_instance = lambda u: f"{u} ({u.team or 'no team'})"
         self.fields["education_setting"].queryset = EducationSetting.objects.filter(la_id=actor.la_id)
@@ -77,29 +91,41 @@ class LegalStatusForm(GovukForm):
     starts_on = GovukDateField(label="Start date")
     ends_on = GovukDateField(label="End date", required=False, help_text="Leave blank if it continues")
     cp_category = forms.ChoiceField(
-        label="Category of abuse (child protection plan only)", choices=_blank(codes.CP_CATEGORY, "Not applicable"), required=False
+        label="Category of abuse (child protection plan only)",
+        choices=_blank(codes.CP_CATEGORY, "Not applicable"),
+        required=False,
     )
     lac_legal_status = forms.ChoiceField(
-        label="Legal status (looked after only)", choices=_blank(codes.LAC_LEGAL_STATUS, "Not applicable"), required=False
+        label="Legal status (looked after only)",
+        choices=_blank(codes.LAC_LEGAL_STATUS, "Not applicable"),
+        required=False,
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=500)
-    reason = forms.CharField(label="Reason for the change", required=False, max_length=1000, help_text=REASON_HELP)
+    reason = forms.CharField(
+        label="Reason for the change", required=False, max_length=1000, help_text=REASON_HELP
+    )
 
 
 class LegalStatusEndForm(GovukForm):
     ends_on = GovukDateField(label="End date")
     end_reason = forms.CharField(label="Why it ended", required=False, max_length=120)
-    reason = forms.CharField(label="Reason for the change", required=False, max_length=1000, help_text=REASON_HELP)
+    reason = forms.CharField(
+        label="Reason for the change", required=False, max_length=1000, help_text=REASON_HELP
+    )
 
 
 class PlacementForm(GovukForm):
     starts_on = GovukDateField(label="Start date")
-    ends_on = GovukDateField(label="End date", required=False, help_text="Leave blank if the child is still there")
+    ends_on = GovukDateField(
+        label="End date", required=False, help_text="Leave blank if the child is still there"
+    )
     placement_type = forms.ChoiceField(label="Placement type", choices=_blank(codes.PLACEMENT_TYPE))
     provider = forms.ChoiceField(label="Provider", choices=_blank(codes.PLACEMENT_PROVIDER))
     carer_or_setting = forms.CharField(label="Carer or setting (optional)", required=False, max_length=160)
     postcode = forms.CharField(label="Placement postcode (optional)", required=False, max_length=10)
-    reason = forms.CharField(label="Reason for the change", required=False, max_length=1000, help_text=REASON_HELP)
+    reason = forms.CharField(
+        label="Reason for the change", required=False, max_length=1000, help_text=REASON_HELP
+    )
 
 
 class CovidStatusForm(GovukForm):
@@ -115,9 +141,15 @@ class HouseholdForm(GovukForm):
     town = forms.CharField(label="Town or city", max_length=80)
     postcode = forms.CharField(label="Postcode", max_length=10)
     phone = forms.CharField(label="Phone (optional)", max_length=40, required=False)
-    video_calls = forms.ChoiceField(label="Can the family take video calls?", choices=VideoCalls.choices, widget=forms.RadioSelect)
-    digital_access_notes = forms.CharField(label="Digital access notes (optional)", required=False, max_length=500)
-    reason = forms.CharField(label="Reason for the change", required=False, max_length=1000, help_text=REASON_HELP)
+    video_calls = forms.ChoiceField(
+        label="Can the family take video calls?", choices=VideoCalls.choices, widget=forms.RadioSelect
+    )
+    digital_access_notes = forms.CharField(
+        label="Digital access notes (optional)", required=False, max_length=500
+    )
+    reason = forms.CharField(
+        label="Reason for the change", required=False, max_length=1000, help_text=REASON_HELP
+    )
 
     def clean_postcode(self) -> str:
         return " ".join(str(self.cleaned_data["postcode"]).upper().split())
@@ -126,14 +158,17 @@ class HouseholdForm(GovukForm):
 class RestrictionForm(GovukForm):
     restricted = forms.ChoiceField(
         label="Who can see this record?",
-        choices=[("no", "Everyone whose role lets them see it"), ("yes", "Only named people and the allocated worker")],
+        choices=[
+            ("no", "Everyone whose role lets them see it"),
+            ("yes", "Only named people and the allocated worker"),
+        ],
         widget=forms.RadioSelect,
     )
-    named = forms.ModelMultipleChoiceField(label="Named people", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+    named = forms.ModelMultipleChoiceField(
+        label="Named people", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
     reason = forms.CharField(label="Reason", max_length=500)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["named"].queryset = User.objects.filter(la_id=actor.la_id, is_active=True)
-
-

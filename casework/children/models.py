@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeBoundary, RangeOperators
@@ -12,6 +11,7 @@ from django.db.models import F, Func, Q
 from django.db.models.functions import Lower
 
 from casework.accounts.models import DateRange, Team
+from casework.core.history import tracked
 from casework.core.models import TenantModel
 from domain import codes
 
@@ -41,7 +41,7 @@ class VideoCalls(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
-@pghistory.track()
+@tracked()
 class Household(TenantModel):
     address_line_1 = models.CharField(max_length=120)
     address_line_2 = models.CharField(max_length=120, blank=True)
@@ -68,7 +68,7 @@ class CovidStatus(models.TextChoices):
     SHIELDING = "shielding", "Shielding (clinically extremely vulnerable)"
 
 
-@pghistory.track()
+@tracked()
 class HouseholdCovidStatus(TenantModel):
     """A dated COVID-19 status of a household: decides PPE and whether a visit is replanned."""
 
@@ -109,7 +109,7 @@ class DMetaphone(Func):
     output_field = models.CharField()
 
 
-@pghistory.track(exclude=["search_first", "search_last", "first_sound", "last_sound"])
+@tracked(exclude=["search_first", "search_last", "first_sound", "last_sound"])
 class Child(TenantModel):
     la_child_id = models.CharField("LA child ID", max_length=36)
     upn = models.CharField("UPN", max_length=13, blank=True)
@@ -121,7 +121,9 @@ class Child(TenantModel):
     expected_date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=1, choices=codes.GENDER)
     ethnicity = models.CharField(max_length=4, choices=codes.ETHNICITY, default="NOBT")
-    disabilities = ArrayField(models.CharField(max_length=4, choices=codes.DISABILITY), default=list, blank=True)
+    disabilities = ArrayField(
+        models.CharField(max_length=4, choices=codes.DISABILITY), default=list, blank=True
+    )
     date_of_death = models.DateField(null=True, blank=True)
     first_language = models.CharField(max_length=60, blank=True)
 
@@ -184,7 +186,7 @@ class Child(TenantModel):
         return f"{self.first_name} {self.last_name}"
 
 
-@pghistory.track()
+@tracked()
 class ChildAccessGrant(TenantModel):
     """A named person allowed to see a restricted record."""
 
@@ -209,7 +211,7 @@ class LegalStatusKind(models.TextChoices):
     SGO = "sgo", "Special guardianship order (edge of care)"
 
 
-@pghistory.track()
+@tracked()
 class LegalStatus(TenantModel):
     """One period of one status. Periods of the same kind never overlap for a child."""
 
@@ -217,10 +219,10 @@ class LegalStatus(TenantModel):
     kind = models.CharField(max_length=16, choices=LegalStatusKind.choices)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
-    cp_category = models.CharField(
-        "category of abuse", max_length=3, choices=codes.CP_CATEGORY, blank=True
+    cp_category = models.CharField("category of abuse", max_length=3, choices=codes.CP_CATEGORY, blank=True)
+    lac_legal_status = models.CharField(
+        "legal status", max_length=2, choices=codes.LAC_LEGAL_STATUS, blank=True
     )
-    lac_legal_status = models.CharField("legal status", max_length=2, choices=codes.LAC_LEGAL_STATUS, blank=True)
     end_reason = models.CharField(max_length=120, blank=True)
     note = models.CharField(max_length=500, blank=True)
 
@@ -229,9 +231,7 @@ class LegalStatus(TenantModel):
         verbose_name_plural = "legal statuses"
         constraints = [
             *_period_constraints("legal_status", "child", "kind"),
-            models.CheckConstraint(
-                condition=~Q(kind="cp") | ~Q(cp_category=""), name="cp_plan_has_category"
-            ),
+            models.CheckConstraint(condition=~Q(kind="cp") | ~Q(cp_category=""), name="cp_plan_has_category"),
             models.CheckConstraint(
                 condition=~Q(kind="lac") | ~Q(lac_legal_status=""), name="lac_has_legal_status"
             ),
@@ -242,7 +242,7 @@ class LegalStatus(TenantModel):
         return self.get_kind_display()
 
 
-@pghistory.track()
+@tracked()
 class Placement(TenantModel):
     """Where a looked-after child lives. Placements of one child never overlap."""
 

@@ -16,6 +16,7 @@ from casework.audit.models import RecordAccess
 from casework.audit.services import record_access_log
 from casework.children.models import Child, Household, HouseholdCovidStatus, LegalStatus, Placement
 from casework.core import access
+from domain.codes import DISABILITY, labels
 from domain.people.rules import age_on
 from domain.people.search import SearchQuery, parse_query
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from casework.accounts.models import User
 
 SEARCH_LIMIT = 50
+DISABILITY_LABELS = labels(DISABILITY)
 # Trigram similarity above which a name term counts as a match; low enough to forgive a typo or two.
 NAME_SIMILARITY = 0.3
 
@@ -97,7 +99,8 @@ class ChildRecord:
     current_statuses: list[LegalStatus]
     placements: list[Placement]
     covid_statuses: list[HouseholdCovidStatus]
-    history: list[Any]
+    history: list[HistoryRow]
+    disabilities: list[str]
 
 
 def child_record_for_user(*, user: User, child_id: int, today: date, path: str = "") -> ChildRecord:
@@ -107,7 +110,9 @@ def child_record_for_user(*, user: User, child_id: int, today: date, path: str =
     placements = list(Placement.objects.filter(child=child).order_by("-starts_on", "-pk"))
     covid: list[HouseholdCovidStatus] = []
     if child.household_id:
-        covid = list(HouseholdCovidStatus.objects.filter(household_id=child.household_id).order_by("-starts_on"))
+        covid = list(
+            HouseholdCovidStatus.objects.filter(household_id=child.household_id).order_by("-starts_on")
+        )
     return ChildRecord(
         child=child,
         age=age_on(child.date_of_birth, today) if child.date_of_birth else None,
@@ -115,7 +120,8 @@ def child_record_for_user(*, user: User, child_id: int, today: date, path: str =
         current_statuses=[s for s in statuses if s.ends_on is None or s.ends_on >= today],
         placements=placements,
         covid_statuses=covid,
-        history=child_history(child=child),
+        history=history_rows(child_history(child=child)),
+        disabilities=[DISABILITY_LABELS.get(code, code) for code in child.disabilities],
     )
 
 
@@ -123,16 +129,21 @@ HISTORY_LIMIT = 200
 
 
 def child_history(*, child: Child, limit: int = HISTORY_LIMIT) -> list[Any]:
-    """Changes to the child and to everything recorded about them, newest first, with who and why."""
-    objects: list[Any] = [child]
+    """Changes to the child and to everything recorded about them, newest first, with who and why.
+
+    Two queries whatever the length: events referring to the child (its own, statuses, placements,
+    access grants) and the household's own events (address, COVID-19 status), which siblings share.
+    """
+    events = list(pghistory.models.Events.objects.references(child).order_by("-pgh_created_at")[:limit])
     if child.household_id:
-        objects.append(Household(pk=child.household_id))
-    events = (
-        pghistory.models.Events.objects.references(*objects)
-        .order_by("-pgh_created_at")
-        .select_related("pgh_context")[:limit]
-    )
-    return list(events)
+        household_events = (
+            pghistory.models.Events.objects.references(Household(pk=child.household_id))
+            .filter(pgh_model__in=["children.HouseholdEvent", "children.HouseholdCovidStatusEvent"])
+            .order_by("-pgh_created_at")[:limit]
+        )
+        events.extend(household_events)
+        events.sort(key=lambda e: e.pgh_created_at, reverse=True)
+    return events[:limit]
 
 
 def household_covid_current(*, household: Household, today: date) -> list[HouseholdCovidStatus]:
@@ -153,3 +164,82 @@ def caseload_counts(user_ids: list[int]) -> dict[int, int]:
     )
     return {r["allocated_worker_id"]: r["n"] for r in rows}
 
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: Any
+    what: str
+    changes: list[tuple[str, Any, Any]]
+    who: str
+    why: str
+
+
+HISTORY_SUBJECTS = {
+    "children.ChildEvent": "Child's details",
+    "children.LegalStatusEvent": "Legal status",
+    "children.PlacementEvent": "Placement",
+    "children.HouseholdEvent": "Household",
+    "children.HouseholdCovidStatusEvent": "Household COVID-19 status",
+    "children.ChildAccessGrantEvent": "Named access to the record",
+}
+HIDDEN_HISTORY_FIELDS = {
+    "id",
+    "la",
+    "la_id",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "child",
+    "household",
+}
+
+
+def _field_label(model_label: str, field: str) -> str:
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(model_label.replace("Event", ""))
+        name = field[:-3] if field.endswith("_id") else field
+        return str(model._meta.get_field(name).verbose_name).capitalize()
+    except LookupError:
+        return field.replace("_", " ").capitalize()
+    except Exception:  # a field since removed from the model still shows, by its column name
+        return field.replace("_", " ").capitalize()
+
+
+def history_rows(events: list[Any]) -> list[HistoryRow]:
+    """Readable rows for the history table: one extra query for the people involved."""
+    from casework.accounts.models import User
+
+    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    rows = []
+    for event in events:
+        context = event.pgh_context or {}
+        subject = HISTORY_SUBJECTS.get(event.pgh_model, event.pgh_model)
+        if event.pgh_diff:
+            what = f"{subject} changed"
+            changes = [
+                (_field_label(event.pgh_model, field), old, new)
+                for field, (old, new) in sorted(event.pgh_diff.items())
+                if field not in HIDDEN_HISTORY_FIELDS
+            ]
+        else:
+            what = f"{subject} added"
+            data = event.pgh_data or {}
+            changes = [
+                (_field_label(event.pgh_model, field), None, data[field])
+                for field in ("kind", "starts_on", "ends_on", "placement_type", "status", "postcode")
+                if data.get(field)
+            ]
+        rows.append(
+            HistoryRow(
+                when=event.pgh_created_at,
+                what=what,
+                changes=changes,
+                who=names.get(context.get("user"), ""),
+                why=str(context.get("reason") or ""),
+            )
+        )
+    return rows

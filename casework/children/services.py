@@ -67,7 +67,9 @@ def _check_same_la(actor: User, *objects: Any) -> None:
 
 def _check_child_rules(data: dict[str, Any], *, today: date) -> None:
     errors: dict[str, str] = {}
-    message = rules.check_date_of_birth(data.get("date_of_birth"), data.get("expected_date_of_birth"), today=today)
+    message = rules.check_date_of_birth(
+        data.get("date_of_birth"), data.get("expected_date_of_birth"), today=today
+    )
     if message:
         field = "expected_date_of_birth" if message == rules.EXPECTED_DOB_IN_PAST else "date_of_birth"
         errors[field] = message
@@ -79,7 +81,9 @@ def _check_child_rules(data: dict[str, Any], *, today: date) -> None:
     if worker is not None and not worker.is_active:
         errors["allocated_worker"] = "Choose a worker whose account is active"
     if worker is not None and team is not None and worker.team_id not in (None, team.pk):
-        errors["allocated_worker"] = f"{worker} is not in {team}: choose a worker in the team, or change the team"
+        errors["allocated_worker"] = (
+            f"{worker} is not in {team}: choose a worker in the team, or change the team"
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -171,7 +175,9 @@ def child_set_restriction(
             # The manager restricting the record keeps sight of it.
             for user in {actor, *named_users}:
                 ChildAccessGrant.objects.get_or_create(
-                    child=locked, user=user, defaults={"la_id": locked.la_id, "reason": reason, "created_by": actor}
+                    child=locked,
+                    user=user,
+                    defaults={"la_id": locked.la_id, "reason": reason, "created_by": actor},
                 )
     audit_record(
         actor=actor,
@@ -376,8 +382,12 @@ def household_create(*, actor: User, reason: str = "", **data: Any) -> Household
     with pghistory.context(user=actor.pk, reason=reason):
         household.save()
     audit_record(
-        actor=actor, la_id=household.la_id, action="household.created", target=household,
-        summary=f"Added household at {household}", reason=reason,
+        actor=actor,
+        la_id=household.la_id,
+        action="household.created",
+        target=household,
+        summary=f"Added household at {household}",
+        reason=reason,
     )
     return household
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from casework.children import selectors, services
@@ -23,6 +24,22 @@ from casework.children.models import LegalStatus
 from casework.core import access, clock
 from casework.core.formtools import apply_validation_error
 from domain.people.search import parse_query
+
+
+def _form_page(
+    request: HttpRequest, form: Any, child: Any, title: str, *, submit: str = "Save", intro: str = ""
+) -> HttpResponse:
+    back = reverse("children:detail", args=[child.pk]) if child else reverse("children:search")
+    context = {
+        "form": form,
+        "child": child,
+        "title": title,
+        "caption": child.full_name if child else "",
+        "back_url": back,
+        "submit_label": submit,
+        "intro": intro,
+    }
+    return render(request, "core/form_page.html", context)
 
 
 def _require_editor(request: HttpRequest) -> None:
@@ -76,14 +93,17 @@ def child_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             child = services.child_create(
-                actor=request.user, today=clock.today(), reason=form.cleaned_data["reason"], **_child_data(form)
+                actor=request.user,
+                today=clock.today(),
+                reason=form.cleaned_data["reason"],
+                **_child_data(form),
             )
         except ValidationError as err:
             apply_validation_error(form, err)
         else:
             messages.success(request, f"{child.full_name} has been added to the register")
             return redirect("children:detail", child_id=child.pk)
-    return render(request, "children/child_form.html", {"form": form, "child": None})
+    return _form_page(request, form, None, "Add a child to the register", submit="Add child")
 
 
 def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -109,7 +129,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         else:
             messages.success(request, "The record has been updated" if changed else "No changes to save")
             return redirect("children:detail", child_id=child.pk)
-    return render(request, "children/child_form.html", {"form": form, "child": child})
+    return _form_page(request, form, child, "Change the child's details")
 
 
 def legal_status_add(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -118,13 +138,15 @@ def legal_status_add(request: HttpRequest, child_id: int) -> HttpResponse:
     form = LegalStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.legal_status_add(actor=request.user, child=child, today=clock.today(), **form.cleaned_data)
+            services.legal_status_add(
+                actor=request.user, child=child, today=clock.today(), **form.cleaned_data
+            )
         except ValidationError as err:
             apply_validation_error(form, err)
         else:
             messages.success(request, "Status added")
             return redirect("children:detail", child_id=child.pk)
-    return render(request, "children/legal_status_form.html", {"form": form, "child": child})
+    return _form_page(request, form, child, "Add a status", submit="Add status")
 
 
 def legal_status_end(request: HttpRequest, child_id: int, status_id: int) -> HttpResponse:
@@ -134,13 +156,17 @@ def legal_status_end(request: HttpRequest, child_id: int, status_id: int) -> Htt
     form = LegalStatusEndForm(request.POST or None, initial={"ends_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.legal_status_end(actor=request.user, status=status, today=clock.today(), **form.cleaned_data)
+            services.legal_status_end(
+                actor=request.user, status=status, today=clock.today(), **form.cleaned_data
+            )
         except ValidationError as err:
             apply_validation_error(form, err)
         else:
             messages.success(request, f"{status.get_kind_display()} ended")
             return redirect("children:detail", child_id=child.pk)
-    return render(request, "children/legal_status_end.html", {"form": form, "child": child, "status": status})
+    return _form_page(
+        request, form, child, f"End {status.get_kind_display().lower()} (from {status.starts_on:%-d %B %Y})"
+    )
 
 
 def placement_add(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -155,7 +181,7 @@ def placement_add(request: HttpRequest, child_id: int) -> HttpResponse:
         else:
             messages.success(request, "Placement added")
             return redirect("children:detail", child_id=child.pk)
-    return render(request, "children/placement_form.html", {"form": form, "child": child})
+    return _form_page(request, form, child, "Add a placement", submit="Add placement")
 
 
 def covid_status_add(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -166,14 +192,24 @@ def covid_status_add(request: HttpRequest, child_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.covid_status_add(
-                actor=request.user, household=child.household, child=child, today=clock.today(), **form.cleaned_data
+                actor=request.user,
+                household=child.household,
+                child=child,
+                today=clock.today(),
+                **form.cleaned_data,
             )
         except ValidationError as err:
             apply_validation_error(form, err)
         else:
             messages.success(request, "Household COVID-19 status recorded")
             return redirect("children:detail", child_id=child.pk)
-    return render(request, "children/covid_status_form.html", {"form": form, "child": child})
+    return _form_page(
+        request,
+        form,
+        child,
+        "Record household COVID-19 status",
+        intro="This applies to everyone in the household and decides PPE for face-to-face visits.",
+    )
 
 
 def household_edit(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -189,8 +225,12 @@ def household_edit(request: HttpRequest, child_id: int) -> HttpResponse:
             if household is None:
                 household = services.household_create(actor=request.user, reason=reason, **data)
                 services.child_update(
-                    actor=request.user, child=child, today=clock.today(), seen_version=None,
-                    reason=reason or "Household recorded", household=household,
+                    actor=request.user,
+                    child=child,
+                    today=clock.today(),
+                    seen_version=None,
+                    reason=reason or "Household recorded",
+                    household=household,
                 )
             else:
                 services.household_update(actor=request.user, household=household, reason=reason, **data)
@@ -199,7 +239,7 @@ def household_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         else:
             messages.success(request, "Household details saved")
             return redirect("children:detail", child_id=child.pk)
-    return render(request, "children/household_form.html", {"form": form, "child": child})
+    return _form_page(request, form, child, "Household details")
 
 
 def child_restriction(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -209,7 +249,10 @@ def child_restriction(request: HttpRequest, child_id: int) -> HttpResponse:
     form = RestrictionForm(
         request.POST or None,
         actor=request.user,
-        initial={"restricted": "yes" if child.is_restricted else "no", "named": [g.user_id for g in child.access_grants.all()]},
+        initial={
+            "restricted": "yes" if child.is_restricted else "no",
+            "named": [g.user_id for g in child.access_grants.all()],
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,4 +268,10 @@ def child_restriction(request: HttpRequest, child_id: int) -> HttpResponse:
         else:
             messages.success(request, "Access to the record has been updated")
             return redirect("children:detail", child_id=child.pk)
-    return render(request, "children/restriction_form.html", {"form": form, "child": child})
+    return _form_page(
+        request,
+        form,
+        child,
+        "Who can see this record",
+        intro="A restricted record is hidden from everyone except the named people and the allocated worker.",
+    )

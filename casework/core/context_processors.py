@@ -21,7 +21,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     current = request.path
     return {
         "nav_items": [
-            {"text": text, "href": href, "active": current == href or (href != "/" and current.startswith(href))}
+            {
+                "text": text,
+                "href": href,
+                "active": current == href or (href != "/" and current.startswith(href)),
+            }
             for text, href in items
         ],
         "current_la": user.la,

@@ -35,18 +35,27 @@ def home_context(*, user: User) -> dict[str, Any]:
         return context
     if user.role in {Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER, Role.EARLY_HELP_WORKER}:
         context["my_children"] = list(
-            access.children_visible_to(user).filter(allocated_worker=user).order_by("last_name", "first_name")[:100]
+            access.children_visible_to(user)
+            .filter(allocated_worker=user)
+            .order_by("last_name", "first_name")[:100]
         )
         context["my_count"] = access.children_visible_to(user).filter(allocated_worker=user).count()
     if user.role == Role.TEAM_MANAGER or user.team_id:
         teams = access.teams_visible_to(user) if user.role != Role.HEAD_OF_SERVICE else Team.objects.none()
         context["teams"] = list(
-            teams.annotate(children=Count("children", distinct=True), staff=Count("members", distinct=True))
+            teams.annotate(
+                children_count=Count("children", distinct=True), staff_count=Count("members", distinct=True)
+            )
         )
     if user.role in {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER}:
         context["cohort"] = cohort_by_status(user=user, today=today)
         context["children_total"] = access.children_visible_to(user).count()
-    if user.role in {Role.HEAD_OF_SERVICE, Role.TEAM_MANAGER, Role.BUSINESS_SUPPORT, Role.SYSTEM_ADMINISTRATOR}:
+    if user.role in {
+        Role.HEAD_OF_SERVICE,
+        Role.TEAM_MANAGER,
+        Role.BUSINESS_SUPPORT,
+        Role.SYSTEM_ADMINISTRATOR,
+    }:
         off = staff_off_on(la_id=user.la_id, today=today)
         if user.role == Role.TEAM_MANAGER:
             team_ids = set(access.team_ids_for(user))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import pghistory
 from django.conf import settings
 from django.db import models
 
+from casework.core.history import tracked
 
-@pghistory.track()
+
+@tracked()
 class LocalAuthority(models.Model):
     """An English local authority using this deployment."""
 

@@ -16,7 +16,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as err:  # any failure to reach the database is a failed health check
-        return JsonResponse({"status": "error", "database": "unreachable", "detail": type(err).__name__}, status=503)
+        return JsonResponse(
+            {"status": "error", "database": "unreachable", "detail": type(err).__name__}, status=503
+        )
     return JsonResponse({"status": "ok", "database": "reachable"})
 
 
