@@ -67,12 +67,33 @@ def ensure_running() -> EmbeddedDatabase:
 
 
 def stop() -> None:
-    """Stop the server if this process started it (used at exit and by `continuity db-stop`)."""
+    """At exit: stop the server if this process started it and no other process is using it.
+
+    A second process (a test run beside `make run`, a shell) may have found the server running and
+    be using it; the last one out stops it, so nobody's queries are cut off.
+    """
     global _current
     if _current is None:
         return
-    stop_server(_current.pgdata)
+    if other_clients(_current) == 0:
+        stop_server(_current.pgdata)
     _current = None
+
+
+def other_clients(db: EmbeddedDatabase) -> int:
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            host=db.socket_dir, port=db.port, user=db.user, dbname="postgres", autocommit=True
+        ) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            ).fetchone()
+    except psycopg.OperationalError:
+        return 0
+    return int(row[0]) if row else 0
 
 
 def stop_server(pgdata: Path) -> bool:

@@ -5,6 +5,8 @@ import os
 from continuity.embedded_db import REPO_ROOT
 
 os.environ.setdefault("CONTINUITY_PGDATA", str(REPO_ROOT / ".data" / "postgres-test"))
+# One test database per run (pytest-django prefixes "test_"), so two runs side by side never collide.
+os.environ.setdefault("CONTINUITY_DB_NAME", f"continuity_{os.getpid()}")
 
 from continuity.settings import *  # noqa: E402,F403
 

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from casework.accounts.models import StaffAbsence, Team, User
 from casework.core import access
+from domain.people.availability import status_on
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,7 @@ class StaffToday:
 
 
 def absence_on(absences: list[StaffAbsence], day: date) -> StaffAbsence | None:
-    covering = [a for a in absences if a.starts_on <= day and (a.ends_on is None or a.ends_on >= day)]
-    return max(covering, key=lambda a: a.starts_on) if covering else None
+    return status_on(absences, day)
 
 
 def team_get_for_user(*, user: User, team_id: int) -> Team:

@@ -71,10 +71,8 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
             except ValidationError as err:
                 apply_validation_error(form, err)
             else:
-                messages.success(
-                    request,
-                    f"Recorded: {staff} is {dict(form.fields['status'].choices)[form.cleaned_data['status']].lower()}",
-                )
+                label = dict(form.fields["status"].choices)[form.cleaned_data["status"]]
+                messages.success(request, f"Recorded: {staff} is {str(label).lower()}")
                 return redirect("accounts:staff-detail", staff_id=staff.pk)
     absences = StaffAbsence.objects.filter(user=staff).select_related("created_by").order_by("-starts_on")
     today = clock.today()

@@ -28,6 +28,9 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["la", "child", "-at"], name="audit_child")]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}: {self.summary}"
+
 
 class RecordAccess(models.Model):
     """A view of (or refused attempt to view) a child's record."""
@@ -50,3 +53,6 @@ class RecordAccess(models.Model):
             models.Index(fields=["la", "-at"], name="access_la_at"),
             models.Index(fields=["child_ref", "-at"], name="access_child"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.outcome} child {self.child_ref}"

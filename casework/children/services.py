@@ -435,7 +435,7 @@ def covid_status_add(
         action="household.covid_status",
         target=record,
         child=child,
-        summary=f"Recorded household COVID-19 status: {record.get_status_display()} from {starts_on:%d/%m/%Y}",
+        summary=f"Household COVID-19 status: {record.get_status_display()} from {starts_on:%d/%m/%Y}",
         reason=note,
     )
     return record
