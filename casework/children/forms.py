@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from casework.accounts.models import User
+from casework.accounts.models import Team, User
 from casework.children.models import CovidStatus, EducationSetting, LegalStatusKind, VideoCalls
 from casework.core import access
 from casework.core.forms import GovukDateField, GovukForm
@@ -47,13 +47,13 @@ class ChildForm(GovukForm):
         label="Disabilities", choices=codes.DISABILITY, required=False, widget=forms.CheckboxSelectMultiple
     )
     first_language = forms.CharField(label="First language (optional)", max_length=60, required=False)
-    team = forms.ModelChoiceField(
+    team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
         label="Team", queryset=None, required=False, empty_label="Not allocated to a team"
     )
-    allocated_worker = forms.ModelChoiceField(
+    allocated_worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Allocated worker", queryset=None, required=False, empty_label="Not allocated"
     )
-    education_setting = forms.ModelChoiceField(
+    education_setting: forms.ModelChoiceField[EducationSetting] = forms.ModelChoiceField(
         label="Education setting", queryset=None, required=False, empty_label="None recorded"
     )
     health_vulnerabilities = forms.CharField(
@@ -70,14 +70,23 @@ class ChildForm(GovukForm):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = access.teams_visible_to(actor)
-        self.fields["allocated_worker"].queryset = User.objects.filter(
+        self.team_field.queryset = access.teams_visible_to(actor)
+        self.worker_field.queryset = User.objects.filter(
             la_id=actor.la_id,
             is_active=True,
             role__in=["social_worker", "personal_adviser", "early_help_worker", "team_manager"],
         ).select_related("team")
-        self.fields["allocated_worker"].label_from_instance = lambda u: f"{u} ({u.team or 'no team'})"
-        self.fields["education_setting"].queryset = EducationSetting.objects.filter(la_id=actor.la_id)
+        self.worker_field.label_from_instance = lambda u: f"{u} ({u.team or 'no team'})"  # type: ignore[method-assign,assignment]
+        settings_field = cast("forms.ModelChoiceField[EducationSetting]", self.fields["education_setting"])
+        settings_field.queryset = EducationSetting.objects.filter(la_id=actor.la_id)
+
+    @property
+    def team_field(self) -> forms.ModelChoiceField[Team]:
+        return cast("forms.ModelChoiceField[Team]", self.fields["team"])
+
+    @property
+    def worker_field(self) -> forms.ModelChoiceField[User]:
+        return cast("forms.ModelChoiceField[User]", self.fields["allocated_worker"])
 
     def clean_upn(self) -> str:
         return str(self.cleaned_data.get("upn") or "").upper()
@@ -164,11 +173,12 @@ class RestrictionForm(GovukForm):
         ],
         widget=forms.RadioSelect,
     )
-    named = forms.ModelMultipleChoiceField(
+    named: forms.ModelMultipleChoiceField[User] = forms.ModelMultipleChoiceField(
         label="Named people", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 8})
     )
     reason = forms.CharField(label="Reason", max_length=500)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["named"].queryset = User.objects.filter(la_id=actor.la_id, is_active=True)
+        named = cast("forms.ModelMultipleChoiceField[User]", self.fields["named"])
+        named.queryset = User.objects.filter(la_id=actor.la_id, is_active=True)

@@ -195,17 +195,45 @@ HIDDEN_HISTORY_FIELDS = {
 }
 
 
-def _field_label(model_label: str, field: str) -> str:
+def _history_field(model_label: str, name: str) -> Any:
     from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
 
     try:
         model = apps.get_model(model_label.replace("Event", ""))
-        name = field[:-3] if field.endswith("_id") else field
-        return str(model._meta.get_field(name).verbose_name).capitalize()
-    except LookupError:
-        return field.replace("_", " ").capitalize()
-    except Exception:  # a field since removed from the model still shows, by its column name
-        return field.replace("_", " ").capitalize()
+        return model._meta.get_field(name[:-3] if name.endswith("_id") else name)
+    except (LookupError, FieldDoesNotExist):  # a field since removed still shows, by its column name
+        return None
+
+
+def _field_label(model_label: str, name: str) -> str:
+    field = _history_field(model_label, name)
+    label = field.verbose_name if field is not None else name.replace("_", " ")
+    return str(label).capitalize()
+
+
+def _field_value(model_label: str, name: str, value: Any) -> Any:
+    """A stored value as a person reads it: choice labels, British dates, yes and no."""
+    if value in (None, "", []):
+        return None
+    field = _history_field(model_label, name)
+    choices = dict(
+        getattr(field, "flatchoices", None)
+        or getattr(getattr(field, "base_field", None), "flatchoices", None)
+        or []
+    )
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if choices and value in choices:
+        return choices[value]
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%-d %b %Y")
+        except ValueError:
+            return value
+    return value
 
 
 def history_rows(events: list[Any]) -> list[HistoryRow]:
@@ -221,7 +249,11 @@ def history_rows(events: list[Any]) -> list[HistoryRow]:
         if event.pgh_diff:
             what = f"{subject} changed"
             changes = [
-                (_field_label(event.pgh_model, field), old, new)
+                (
+                    _field_label(event.pgh_model, field),
+                    _field_value(event.pgh_model, field, old),
+                    _field_value(event.pgh_model, field, new),
+                )
                 for field, (old, new) in sorted(event.pgh_diff.items())
                 if field not in HIDDEN_HISTORY_FIELDS
             ]
@@ -229,7 +261,11 @@ def history_rows(events: list[Any]) -> list[HistoryRow]:
             what = f"{subject} added"
             data = event.pgh_data or {}
             changes = [
-                (_field_label(event.pgh_model, field), None, data[field])
+                (
+                    _field_label(event.pgh_model, field),
+                    None,
+                    _field_value(event.pgh_model, field, data[field]),
+                )
                 for field in ("kind", "starts_on", "ends_on", "placement_type", "status", "postcode")
                 if data.get(field)
             ]
@@ -238,7 +274,7 @@ def history_rows(events: list[Any]) -> list[HistoryRow]:
                 when=event.pgh_created_at,
                 what=what,
                 changes=changes,
-                who=names.get(context.get("user"), ""),
+                who=names.get(int(context.get("user") or 0), ""),
                 why=str(context.get("reason") or ""),
             )
         )

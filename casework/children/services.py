@@ -95,7 +95,7 @@ def child_create(*, actor: User, today: date, reason: str = "", **data: Any) -> 
     _check_child_rules(data, today=today)
     if Child.objects.filter(la_id=actor.la_id, la_child_id=data["la_child_id"]).exists():
         raise ValidationError({"la_child_id": DUPLICATE_CHILD_ID})
-    child = Child(la_id=actor.la_id, created_by=actor, updated_by=actor, **data)
+    child = Child(la_id=access.la_id_of(actor), created_by=actor, updated_by=actor, **data)
     child.full_clean(exclude=["la", "created_by", "updated_by"], validate_unique=False)
     with pghistory.context(user=actor.pk, reason=reason or "Child added to the register"):
         child.save()
@@ -377,7 +377,7 @@ def household_update(*, actor: User, household: Household, reason: str = "", **d
 @transaction.atomic
 def household_create(*, actor: User, reason: str = "", **data: Any) -> Household:
     _require_editor(actor)
-    household = Household(la_id=actor.la_id, created_by=actor, updated_by=actor, **data)
+    household = Household(la_id=access.la_id_of(actor), created_by=actor, updated_by=actor, **data)
     household.full_clean(exclude=["la", "created_by", "updated_by"])
     with pghistory.context(user=actor.pk, reason=reason):
         household.save()

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -23,11 +23,12 @@ from casework.children.forms import (
 from casework.children.models import LegalStatus
 from casework.core import access, clock
 from casework.core.formtools import apply_validation_error
+from casework.core.types import AuthenticatedRequest
 from domain.people.search import parse_query
 
 
 def _form_page(
-    request: HttpRequest, form: Any, child: Any, title: str, *, submit: str = "Save", intro: str = ""
+    request: AuthenticatedRequest, form: Any, child: Any, title: str, *, submit: str = "Save", intro: str = ""
 ) -> HttpResponse:
     back = reverse("children:detail", args=[child.pk]) if child else reverse("children:search")
     context = {
@@ -42,12 +43,12 @@ def _form_page(
     return render(request, "core/form_page.html", context)
 
 
-def _require_editor(request: HttpRequest) -> None:
+def _require_editor(request: AuthenticatedRequest) -> None:
     if not access.can_edit_children(request.user):
         raise PermissionDenied
 
 
-def child_search(request: HttpRequest) -> HttpResponse:
+def child_search(request: AuthenticatedRequest) -> HttpResponse:
     if not access.can_search_children(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
@@ -66,7 +67,7 @@ def child_search(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_detail(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     record = selectors.child_record_for_user(
         user=request.user, child_id=child_id, today=clock.today(), path=request.path
     )
@@ -87,7 +88,7 @@ def _child_data(form: ChildForm) -> dict[str, Any]:
     return {k: v for k, v in form.cleaned_data.items() if k not in {"reason", "version"}}
 
 
-def child_create(request: HttpRequest) -> HttpResponse:
+def child_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_editor(request)
     form = ChildForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +107,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, None, "Add a child to the register", submit="Add child")
 
 
-def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_edit(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     _require_editor(request)
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
     initial = model_to_dict(child, fields=services.CHILD_FIELDS)
@@ -132,7 +133,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     return _form_page(request, form, child, "Change the child's details")
 
 
-def legal_status_add(request: HttpRequest, child_id: int) -> HttpResponse:
+def legal_status_add(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     _require_editor(request)
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
     form = LegalStatusForm(request.POST or None)
@@ -149,7 +150,7 @@ def legal_status_add(request: HttpRequest, child_id: int) -> HttpResponse:
     return _form_page(request, form, child, "Add a status", submit="Add status")
 
 
-def legal_status_end(request: HttpRequest, child_id: int, status_id: int) -> HttpResponse:
+def legal_status_end(request: AuthenticatedRequest, child_id: int, status_id: int) -> HttpResponse:
     _require_editor(request)
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
     status = get_object_or_404(LegalStatus, pk=status_id, child=child)
@@ -169,7 +170,7 @@ def legal_status_end(request: HttpRequest, child_id: int, status_id: int) -> Htt
     )
 
 
-def placement_add(request: HttpRequest, child_id: int) -> HttpResponse:
+def placement_add(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     _require_editor(request)
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
     form = PlacementForm(request.POST or None)
@@ -184,7 +185,7 @@ def placement_add(request: HttpRequest, child_id: int) -> HttpResponse:
     return _form_page(request, form, child, "Add a placement", submit="Add placement")
 
 
-def covid_status_add(request: HttpRequest, child_id: int) -> HttpResponse:
+def covid_status_add(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
     if child.household is None:
         raise Http404("The child has no household recorded")
@@ -212,7 +213,7 @@ def covid_status_add(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def household_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+def household_edit(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     _require_editor(request)
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
     household = child.household
@@ -242,7 +243,7 @@ def household_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     return _form_page(request, form, child, "Household details")
 
 
-def child_restriction(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_restriction(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     if request.user.role not in {"team_manager", "head_of_service"}:
         raise PermissionDenied
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)

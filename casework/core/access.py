@@ -50,6 +50,15 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     return children.filter(Q(is_restricted=False) | Q(allocated_worker_id=user.pk) | Exists(named))
 
 
+def la_id_of(user: User) -> int:
+    """The user's local authority; deployment operators without one may not write LA records."""
+    if user.la_id is None:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only staff of a local authority can change its records.")
+    return int(user.la_id)
+
+
 def can_search_children(user: User) -> bool:
     return user.is_authenticated and user.la_id is not None and user.role != Role.SYSTEM_ADMINISTRATOR
 

@@ -55,7 +55,7 @@ class GovukBoundField(BoundField):
         input_type = getattr(widget, "input_type", None) or self.widget_type
         base = WIDGET_CLASSES.get(str(input_type))
         if base and not self.uses_fieldset:
-            classes = [base, attrs.get("class", "")]
+            classes = [base, str(attrs.get("class", ""))]
             if self.errors:
                 classes.append(f"{base}--error")
             attrs["class"] = " ".join(c for c in classes if c)
@@ -140,7 +140,7 @@ class GovukForm(forms.Form):
                 field.error_messages["required"] = f"{verb} {str(field.label or 'a value').lower()}"
 
 
-class GovukModelForm(forms.ModelForm):
+class GovukModelForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from casework.core import home
+from casework.core.types import AuthenticatedRequest
 
 
 @require_GET
@@ -22,7 +23,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "reachable"})
 
 
-def home_page(request: HttpRequest) -> HttpResponse:
+def home_page(request: AuthenticatedRequest) -> HttpResponse:
     context = home.home_context(user=request.user)
     return render(request, "core/home.html", context)
 
