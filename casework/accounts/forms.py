@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from casework.accounts.models import Availability
+from casework.accounts.models import Availability, Role, Team, User
 from casework.core.forms import GovukDateField, GovukForm
+
+MANAGER_ROLES = [Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE]
 
 
 class SignInForm(AuthenticationForm):
@@ -42,3 +44,53 @@ class AbsenceForm(GovukForm):
 class AbsenceEndForm(GovukForm):
     ends_on = GovukDateField(label="Last day off")
     note = forms.CharField(label="Note (optional)", required=False, max_length=500)
+
+
+class StaffForm(GovukForm):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email address", required=False)
+    phone = forms.CharField(label="Phone (optional)", max_length=40, required=False)
+    job_title = forms.CharField(label="Job title", max_length=120, required=False)
+    role = forms.ChoiceField(
+        label="Role", choices=Role.choices, help_text="Decides what the person can see and do"
+    )
+    team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="No team (LA-wide)"
+    )
+    line_manager: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Line manager", queryset=User.objects.none(), required=False, empty_label="None"
+    )
+    caseload_capacity = forms.IntegerField(
+        label="Caseload capacity",
+        min_value=0,
+        max_value=60,
+        help_text="Children this worker can hold at full time",
+    )
+    is_active = forms.BooleanField(label="Account is active (can sign in)", required=False, initial=True)
+    reason = forms.CharField(label="Reason for the change", required=False, max_length=1000)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Team]", self.fields["team"]).queryset = Team.objects.filter(
+            la_id=actor.la_id
+        )
+        managers = User.objects.filter(la_id=actor.la_id, is_active=True, role__in=MANAGER_ROLES)
+        cast("forms.ModelChoiceField[User]", self.fields["line_manager"]).queryset = managers
+
+
+class StaffCreateForm(StaffForm):
+    username = forms.RegexField(
+        label="Username",
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        help_text="Letters, numbers and . @ + - _ only, for example j.smith",
+        error_messages={"invalid": "Username must only include letters, numbers and . @ + - _"},
+    )
+    password = forms.CharField(
+        label="Temporary password",
+        widget=forms.PasswordInput(render_value=True),
+        help_text="At least 12 characters, not a common password. Give it to the person securely.",
+    )
+    field_order = ["username", "password"]

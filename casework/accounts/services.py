@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pghistory
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from casework.accounts.models import StaffAbsence, User
-from casework.audit.services import audit_record
+from casework.audit.services import audit_record, diff
 from casework.core import access
 from domain.people import rules
 
@@ -103,3 +105,110 @@ def absence_end(*, actor: User, absence: StaffAbsence, ends_on: date, note: str 
         reason=note,
     )
     return locked
+
+
+STAFF_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "role",
+    "team",
+    "line_manager",
+    "caseload_capacity",
+    "phone",
+    "is_active",
+)
+
+
+def can_administer_staff(actor: User) -> bool:
+    """Heads of service and system administrators keep staff records (team, role, manager, capacity)."""
+    return actor.la_id is not None and actor.role in {"head_of_service", "system_administrator"}
+
+
+def _check_staff_links(actor: User, data: dict[str, Any], staff: User | None = None) -> None:
+    errors: dict[str, str] = {}
+    for key in ("team", "line_manager"):
+        linked = data.get(key)
+        if linked is not None and linked.la_id != actor.la_id:
+            raise PermissionDenied("That record belongs to another local authority.")
+    manager = data.get("line_manager")
+    if staff is not None and manager is not None and manager.pk == staff.pk:
+        errors["line_manager"] = "A member of staff cannot be their own manager"
+    if staff is not None and staff.pk == actor.pk and data.get("is_active") is False:
+        errors["is_active"] = "You cannot deactivate your own account"
+    if staff is not None and staff.pk == actor.pk and data.get("role", actor.role) != actor.role:
+        errors["role"] = "Ask another administrator to change your own role"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def staff_create(*, actor: User, username: str, password: str, reason: str = "", **data: Any) -> User:
+    if not can_administer_staff(actor):
+        raise PermissionDenied("Only heads of service and system administrators add staff.")
+    _check_staff_links(actor, data)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "That username is taken: choose another"})
+    staff = User(username=username, la_id=access.la_id_of(actor), **data)
+    try:
+        validate_password(password, user=staff)
+    except ValidationError as err:
+        raise ValidationError({"password": err.messages}) from err
+    staff.set_password(password)
+    staff.full_clean(exclude=["password", "la"])
+    with pghistory.context(user=actor.pk, reason=reason or "Account created"):
+        staff.save()
+    audit_record(
+        actor=actor,
+        la_id=access.la_id_of(actor),
+        action="staff.created",
+        target=staff,
+        summary=f"Added {staff} ({staff.get_role_display()})",
+        reason=reason,
+    )
+    return staff
+
+
+@transaction.atomic
+def staff_update(
+    *, actor: User, staff: User, seen_version: str | None = None, reason: str = "", **data: Any
+) -> User:
+    """Change a member of staff's team, role, manager, capacity or status."""
+    if not can_administer_staff(actor) or staff.la_id != actor.la_id:
+        raise PermissionDenied("You cannot change this member of staff's record.")
+    _check_staff_links(actor, data, staff)
+    locked = User.objects.select_for_update().get(pk=staff.pk)
+    if seen_version is not None and _staff_version(locked) != seen_version:
+        raise ValidationError(
+            "Someone else changed this staff record while you were editing it. Your changes have not been "
+            "saved: check the record as it is now, then make your changes again.",
+            code="stale",
+        )
+    before = {key: getattr(locked, key) for key in data}
+    for key, value in data.items():
+        setattr(locked, key, value)
+    locked.full_clean(exclude=["password", "la"])
+    changes = diff(before, data)
+    if not changes:
+        return locked
+    with pghistory.context(user=actor.pk, reason=reason):
+        locked.save(update_fields=list(data))
+    audit_record(
+        actor=actor,
+        la_id=access.la_id_of(actor),
+        action="staff.updated",
+        target=locked,
+        summary=f"{locked}: changed {', '.join(sorted(changes))}",
+        reason=reason,
+        changes=changes,
+    )
+    return locked
+
+
+def _staff_version(staff: User) -> str:
+    """A fingerprint of the editable fields (users have no updated_at), for stale-edit detection."""
+    return "|".join(str(getattr(staff, f"{name}_id", getattr(staff, name))) for name in STAFF_FIELDS)
+
+
+staff_version = _staff_version

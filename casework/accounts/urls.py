@@ -8,6 +8,9 @@ urlpatterns = [
     path("sign-out", views.sign_out, name="sign-out"),
     path("teams/", views.team_list, name="team-list"),
     path("teams/<int:team_id>/", views.team_detail, name="team-detail"),
+    path("staff/", views.staff_list, name="staff-list"),
+    path("staff/new", views.staff_create, name="staff-create"),
     path("staff/<int:staff_id>/", views.staff_detail, name="staff-detail"),
+    path("staff/<int:staff_id>/edit", views.staff_edit, name="staff-edit"),
     path("absences/<int:absence_id>/end", views.absence_end, name="absence-end"),
 ]

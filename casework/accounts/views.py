@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from casework.accounts import selectors, services
-from casework.accounts.forms import AbsenceEndForm, AbsenceForm, SignInForm
-from casework.accounts.models import Availability, StaffAbsence
+from casework.accounts.forms import AbsenceEndForm, AbsenceForm, SignInForm, StaffCreateForm, StaffForm
+from casework.accounts.models import Availability, StaffAbsence, User
 from casework.core import access, clock
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
@@ -88,6 +91,7 @@ def staff_detail(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
             "form": form,
             "can_manage": can_manage,
             "caseload": staff.allocated.count(),
+            "can_administer": services.can_administer_staff(request.user),
             "today": today,
         },
     )
@@ -117,5 +121,89 @@ def absence_end(request: AuthenticatedRequest, absence_id: int) -> HttpResponse:
             "caption": f"{absence.get_status_display()} from {absence.starts_on:%-d %B %Y}",
             "back_url": reverse("accounts:staff-detail", args=[absence.user_id]),
             "submit_label": "Save",
+        },
+    )
+
+
+def _staff_data(form: StaffForm) -> dict[str, Any]:
+    return {
+        k: v for k, v in form.cleaned_data.items() if k not in {"reason", "version", "username", "password"}
+    }
+
+
+def staff_list(request: AuthenticatedRequest) -> HttpResponse:
+    if not services.can_administer_staff(request.user):
+        raise PermissionDenied
+    staff = (
+        User.objects.filter(la_id=request.user.la_id)
+        .select_related("team", "line_manager")
+        .annotate(caseload=Count("allocated"))
+        .order_by("-is_active", "last_name", "first_name")
+    )
+    return render(request, "accounts/staff_list.html", {"staff": staff})
+
+
+def staff_create(request: AuthenticatedRequest) -> HttpResponse:
+    if not services.can_administer_staff(request.user):
+        raise PermissionDenied
+    form = StaffCreateForm(request.POST or None, actor=request.user, initial={"caseload_capacity": 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff = services.staff_create(
+                actor=request.user,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                reason=form.cleaned_data["reason"],
+                **_staff_data(form),
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"{staff} can now sign in as {staff.username}")
+            return redirect("accounts:staff-detail", staff_id=staff.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": "Add a member of staff",
+            "back_url": reverse("accounts:staff-list"),
+            "submit_label": "Add member of staff",
+        },
+    )
+
+
+def staff_edit(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
+    staff = selectors.staff_get_for_user(user=request.user, staff_id=staff_id)
+    if not services.can_administer_staff(request.user):
+        raise PermissionDenied
+    initial = {name: getattr(staff, name) for name in services.STAFF_FIELDS}
+    initial["version"] = services.staff_version(staff)
+    form = StaffForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {k: v for k, v in _staff_data(form).items() if k in form.changed_data}
+        try:
+            services.staff_update(
+                actor=request.user,
+                staff=staff,
+                seen_version=form.cleaned_data["version"] or None,
+                reason=form.cleaned_data["reason"],
+                **changed,
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(
+                request, "The staff record has been updated" if changed else "No changes to save"
+            )
+            return redirect("accounts:staff-detail", staff_id=staff.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Change {staff}'s staff record",
+            "caption": staff.get_role_display(),
+            "back_url": reverse("accounts:staff-detail", args=[staff.pk]),
         },
     )

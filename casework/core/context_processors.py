@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Find a child", reverse("children:search")))
     if user.team_id or user.managed_teams.exists():
         items.append(("Teams", reverse("accounts:team-list")))
+    if user.role in {"head_of_service", "system_administrator"}:
+        items.append(("Staff", reverse("accounts:staff-list")))
     if access.can_read_audit(user):
         items.append(("Audit log", reverse("audit:log")))
     current = request.path

@@ -313,6 +313,17 @@ PROVIDERS: dict[str, Weighted[str]] = {
     "A6": Weighted([("PR1", 70), ("PR2", 30)]),
     "S1": Weighted([("PR4", 80), ("PR3", 20)]),
 }
+# Placement types by group (SSDA903 PLACE): mostly foster care, children's homes (K2) about 12% of all,
+# semi-independent or supported accommodation (H5, K3) only at 16 and over.
+PLACEMENT_MIX: dict[str, list[tuple[str, float]]] = {
+    "uasc": [("U6", 65), ("U4", 10), ("K2", 25)],
+    "uasc_16_plus": [("H5", 35), ("K3", 20), ("U6", 30), ("U4", 5), ("K2", 10)],
+    "placement_order": [("A6", 35), ("A5", 15), ("U5", 10), ("U6", 40)],
+    "siblings": [("U4", 31), ("U6", 35), ("U1", 10), ("U3", 15), ("P1", 9)],
+    "under_11": [("U4", 30), ("U6", 34), ("U1", 10), ("U3", 14), ("P1", 7), ("K2", 5)],
+    "11_to_15": [("U4", 30), ("U6", 24), ("U1", 8), ("U3", 8), ("K2", 38), ("P1", 5), ("K1", 1), ("S1", 1)],
+    "16_plus": [("U4", 20), ("U6", 16), ("U1", 5), ("U3", 4), ("K2", 32), ("H5", 16), ("K3", 10), ("P1", 4)],
+}
 FIRST_PLACEMENT = Weighted([("U6", 60), ("U3", 20), ("K2", 12), ("U4", 8)])
 STAFF_OFF_STATUS = Weighted(
     [("sick", 30), ("self_isolating", 25), ("shielding", 10), ("caring", 15), ("leave", 20)]
@@ -851,37 +862,15 @@ class DemoBuilder:
 
     def _placement_type(self, *, age: int, single: bool, legal: str, uasc: bool) -> str:
         if uasc:
-            options = [("U6", 30), ("U4", 5), ("K2", 10)] + ([("H5", 35), ("K3", 20)] if age >= 16 else [])
+            group = "uasc_16_plus" if age >= 16 else "uasc"
         elif legal == "E1":
-            options = [("A6", 35), ("A5", 15), ("U5", 10), ("U6", 40)]
-        elif age >= 16 and single:
-            options = [
-                ("U4", 22),
-                ("U6", 18),
-                ("U1", 6),
-                ("U3", 4),
-                ("K2", 18),
-                ("H5", 16),
-                ("K3", 10),
-                ("P1", 4),
-            ]
-            options.append(("K1", 1))
-        elif age >= 11 and single:
-            options = [
-                ("U4", 34),
-                ("U6", 26),
-                ("U1", 8),
-                ("U3", 8),
-                ("K2", 17),
-                ("P1", 5),
-                ("K1", 1),
-                ("S1", 1),
-            ]
+            group = "placement_order"
+        elif not single:
+            group = "siblings"
         else:
-            options = [("U4", 30), ("U6", 34), ("U1", 10), ("U3", 14), ("P1", 7)] + (
-                [("K2", 3)] if single else []
-            )
-        if legal not in {"C1", "C2"}:
+            group = "16_plus" if age >= 16 else ("11_to_15" if age >= 11 else "under_11")
+        options = PLACEMENT_MIX[group]
+        if legal not in {"C1", "C2"}:  # placed with parents only under a care order
             options = [(code, weight) for code, weight in options if code != "P1"]
         return Weighted(options).pick(self.rng)
 

@@ -193,7 +193,17 @@ def load_plan(plan: DemoPlan, *, la_id: int, password_hash: str) -> dict[str, in
         counts["legal_statuses"] = _copy(
             cursor,
             LegalStatus,
-            (*TENANT, "child", "kind", "starts_on", "ends_on", "cp_category", "lac_legal_status", "end_reason", "note"),
+            (
+                *TENANT,
+                "child",
+                "kind",
+                "starts_on",
+                "ends_on",
+                "cp_category",
+                "lac_legal_status",
+                "end_reason",
+                "note",
+            ),
             (
                 (
                     *stamp,
@@ -212,7 +222,16 @@ def load_plan(plan: DemoPlan, *, la_id: int, password_hash: str) -> dict[str, in
         counts["placements"] = _copy(
             cursor,
             Placement,
-            (*TENANT, "child", "starts_on", "ends_on", "placement_type", "provider", "carer_or_setting", "postcode"),
+            (
+                *TENANT,
+                "child",
+                "starts_on",
+                "ends_on",
+                "placement_type",
+                "provider",
+                "carer_or_setting",
+                "postcode",
+            ),
             (
                 (
                     *stamp,

@@ -90,16 +90,16 @@ HERITAGE = {
     ),
     "south_asian_muslim": Heritage(
         boys=_names(
-            "Mohammed Muhammad Ibrahim Yusuf Ayaan Zayn Hamza Ali Omar Adam Ismail Bilal Rayyan Zakariya Haris "
-            "Arham Musa Abdullah Imran Faisal"
+            "Mohammed Muhammad Ibrahim Yusuf Ayaan Zayn Hamza Ali Omar Adam Ismail Bilal Rayyan "
+            "Zakariya Haris Arham Musa Abdullah Imran Faisal"
         ),
         girls=_names(
             "Maryam Fatima Aisha Zainab Hafsa Amira Inaya Hawa Safa Khadija Aleena Anaya Iman Zara Noor Sana "
             "Mariam Ayesha Hana Rukhsar"
         ),
         surnames=_names(
-            "Khan Ahmed Hussain Ali Begum Mahmood Rahman Akhtar Iqbal Shah Hussein Miah Uddin Islam Chowdhury "
-            "Malik Bibi Rashid Aslam Javed"
+            "Khan Ahmed Hussain Ali Begum Mahmood Rahman Akhtar Iqbal Shah Hussein Miah Uddin Islam "
+            "Chowdhury Malik Bibi Rashid Aslam Javed"
         ),
         languages=(("English", 0.72), ("Urdu", 0.12), ("Bengali (Sylheti)", 0.1), ("Punjabi", 0.06)),
     ),
@@ -113,10 +113,12 @@ HERITAGE = {
     ),
     "east_european": Heritage(
         boys=_names(
-            "Jakub Filip Szymon Kacper Mateusz Antoni Aleksander Andrei Luca Matei Lukas Dominik Adrian Nikola"
+            "Jakub Filip Szymon Kacper Mateusz Antoni Aleksander Andrei Luca Matei Lukas Dominik Adrian "
+            "Nikola"
         ),
         girls=_names(
-            "Zuzanna Julia Maja Hanna Lena Natalia Amelia Ioana Maria Elena Alexandra Emilia Gabriela Wiktoria"
+            "Zuzanna Julia Maja Hanna Lena Natalia Amelia Ioana Maria Elena Alexandra Emilia Gabriela "
+            "Wiktoria"
         ),
         surnames=_names(
             "Nowak Kowalski Wozniak Kaminski Lewandowski Zielinski Popescu Ionescu Popa Stan Dumitru "

@@ -1,0 +1,149 @@
+"""Creating the demo local authority in the database, in one transaction."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import date
+
+import pghistory
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.db.models import Q
+
+from casework.accounts.models import User
+from casework.core.demo.generate import NAMED_LOGINS, DemoBuilder
+from casework.core.demo.load import analyze, load_plan
+from casework.core.models import LocalAuthority
+
+DEFAULT_LA_NAME = "Eastbrook Borough Council (demo)"
+DEFAULT_CHILDREN = 3000
+DEFAULT_SEED = 2020
+MIN_CHILDREN = 100
+# Every demo account shares this password; the people and the authority are fictional.
+DEMO_PASSWORD = "continuity-demo-2020"  # noqa: S105
+DEMO_LEA_CODE = 999  # not a real LA number (they run from 201 to 938); ONS code E09000999 likewise
+
+
+class DemoError(Exception):
+    """The demo cannot be created as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    la: LocalAuthority
+    counts: dict[str, int]
+    seconds: float
+    logins: dict[str, str]  # fixed sign-in name -> username given (e.g. "sw.demo" -> "sw.demo")
+
+    def describe(self) -> str:
+        c = self.counts
+        return (
+            f"Created {self.la.name} ({self.la.ons_code}, LA number {self.la.lea_code}) "
+            f"in {self.seconds:.1f} s:\n"
+            f"  {c['children']:,} children in {c['households']:,} households, "
+            f"{c['legal_statuses']:,} legal status periods, {c['placements']:,} placements\n"
+            f"  {c['staff']:,} staff in {c['teams']:,} teams, {c['absences']:,} staff absences, "
+            f"{c['covid_statuses']:,} household COVID-19 statuses"
+        )
+
+
+def _free_codes() -> tuple[str, str]:
+    """An LA number and ONS code no authority has: 999 / E09000999, or the next free pair below."""
+    for number in range(DEMO_LEA_CODE, 99, -1):
+        lea, ons = f"{number:03d}", f"E09000{number:03d}"
+        if not LocalAuthority.objects.filter(Q(lea_code=lea) | Q(ons_code=ons)).exists():
+            return lea, ons
+    raise DemoError("Every demo LA number from 100 to 999 is in use: remove an old demo authority first.")
+
+
+def _email_domain(la_name: str) -> str:
+    stem = re.sub(r"\(demo\)", "", la_name, flags=re.IGNORECASE)
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "demo"
+    return f"{slug}.example"  # .example is reserved (RFC 2606): no real mailbox
+
+
+def generate_demo(
+    *,
+    children: int = DEFAULT_CHILDREN,
+    seed: int = DEFAULT_SEED,
+    today: date,
+    la_name: str = DEFAULT_LA_NAME,
+) -> DemoSummary:
+    """Create a demo authority with `children` children; the same seed and date give the same people.
+
+    Everything happens in one transaction: if anything fails, the database is as it was.
+    """
+    if children < MIN_CHILDREN:
+        raise DemoError(f"A demo authority needs at least {MIN_CHILDREN} children.")
+    la_name = la_name.strip()
+    if not la_name:
+        raise DemoError("Give the demo authority a name.")
+    validate_password(DEMO_PASSWORD)
+    started = time.perf_counter()
+    password_hash = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
+    with transaction.atomic():
+        if LocalAuthority.objects.filter(name__iexact=la_name).exists():
+            raise DemoError(
+                f"There is already a local authority called “{la_name}”. "
+                "Choose another name with --la-name, or sign in to the existing one (continuity demo_logins)."
+            )
+        lea_code, ons_code = _free_codes()
+        taken = set(User.objects.values_list("username", flat=True))
+        plan = DemoBuilder(
+            children=children,
+            seed=seed,
+            today=today,
+            la_number=lea_code,
+            email_domain=_email_domain(la_name),
+            taken_usernames=taken,
+        ).build()
+        # The history triggers stay on: each loaded row gets its "snapshot" event, so the record's
+        # history starts with how the demo created it, and the first real edit shows as a change
+        # against that. The context below is attached to every one of those events (its variables
+        # are set for the whole transaction by the ORM insert of the authority, and the COPYs that
+        # follow run in the same transaction). Measured cost: see bench/README.md (demo_generate).
+        with pghistory.context(reason="Fictional demo data created by `continuity demo`", seed=seed):
+            la = LocalAuthority.objects.create(
+                name=la_name, ons_code=ons_code, lea_code=lea_code, is_demo=True
+            )
+            counts = load_plan(plan, la_id=la.pk, password_hash=password_hash)
+        transaction.on_commit(analyze)
+    logins = {name: member.username for name, member in plan.logins.items()}
+    return DemoSummary(la=la, counts=counts, seconds=time.perf_counter() - started, logins=logins)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    la: str
+    username: str
+    role: str
+    team: str
+    job_title: str
+
+
+def demo_logins() -> list[DemoLogin]:
+    """The fixed demo sign-ins of every demo authority, in the order of NAMED_LOGINS."""
+    pattern = r"^(" + "|".join(re.escape(name) for name in NAMED_LOGINS) + r")(\.\d{3})?$"
+    users = (
+        User.objects.filter(la__is_demo=True, username__regex=pattern)
+        .select_related("la", "team")
+        .order_by("la__name", "username")
+    )
+    order = {name: index for index, name in enumerate(NAMED_LOGINS)}
+
+    def key(user: User) -> tuple[str, int]:
+        return (user.la.name if user.la else "", order.get(user.username.split(".")[0] + ".demo", 99))
+
+    return [
+        DemoLogin(
+            la=user.la.name if user.la else "",
+            username=user.username,
+            role=user.get_role_display(),
+            team=user.team.name if user.team else "Whole authority",
+            job_title=user.job_title,
+        )
+        for user in sorted(users, key=key)
+    ]
