@@ -20,7 +20,7 @@ def run() -> None:
         call_command("demo", children=DEMO_CHILDREN)
     call_command("demo_logins")
 
-    from waitress import serve  # type: ignore[import-untyped]
+    from waitress import serve
 
     from continuity.wsgi import application
 

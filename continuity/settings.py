@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "casework.accounts",
     "casework.children",
     "casework.audit",
+    "casework.policy",
+    "casework.risk",
+    "casework.contacts",
+    "casework.decisions",
 ]
 
 MIDDLEWARE = [

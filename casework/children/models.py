@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField, RangeBoundary, RangeOpera
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Func, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 from casework.accounts.models import DateRange, Team
 from casework.core.history import tracked
@@ -176,6 +176,15 @@ class Child(TenantModel):
             models.Index(fields=["la", "date_of_birth"], name="child_dob"),
             models.Index(fields=["la", "upn"], name="child_upn"),
             models.Index(fields=["la", "team"], name="child_team"),
+            models.Index(
+                fields=["la", "expected_date_of_birth"],
+                condition=Q(expected_date_of_birth__isnull=False),
+                name="child_expected_dob",
+            ),
+            models.Index(fields=["la", "former_upn"], condition=~Q(former_upn=""), name="child_former_upn"),
+            models.Index(
+                F("la"), OpClass(Upper("la_child_id"), name="text_pattern_ops"), name="child_id_prefix"
+            ),
         ]
 
     def __str__(self) -> str:

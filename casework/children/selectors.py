@@ -78,17 +78,28 @@ def child_search_for_user(*, user: User, query: str | SearchQuery, limit: int = 
     for upn in parsed.upns:
         children = children.filter(Q(upn=upn) | Q(former_upn=upn))
     for identifier in parsed.identifiers:
-        children = children.filter(Q(la_child_id__iexact=identifier) | Q(la_child_id__istartswith=identifier))
+        # An exact match also starts with the identifier: one condition, not two.
+        children = children.filter(la_child_id__istartswith=identifier)
     score: Any = Value(1.0)
     for term in parsed.names:
         condition, term_score = _name_term(term)
         children = children.filter(condition)
         score = score + term_score
-    return list(
+    # Rank on the child table alone, then load the best `limit` with their team and worker: joining
+    # every candidate (a common surname matches hundreds) before the sort cost more than the search.
+    ranked = list(
         children.annotate(score=score)
-        .select_related("team", "allocated_worker")
-        .order_by("-score", "last_name", "first_name", "pk")[:limit]
+        .order_by("-score", "last_name", "first_name", "pk")
+        .values_list("pk", "score")[:limit]
     )
+    loaded = Child.objects.select_related("team", "allocated_worker").in_bulk([pk for pk, _ in ranked])
+    results = []
+    for pk, child_score in ranked:
+        if pk in loaded:  # not deleted in between
+            child = loaded[pk]
+            child.score = child_score  # type: ignore[attr-defined]
+            results.append(child)
+    return results
 
 
 @dataclass(frozen=True)

@@ -43,3 +43,23 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Alert(TenantModel):
+    """Something a person must see at once (in the app, and by email where configured)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    message = models.CharField(max_length=500)
+    link = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="alert_unread")]
+
+    def __str__(self) -> str:
+        return self.message

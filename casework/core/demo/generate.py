@@ -89,8 +89,20 @@ class Weighted(Generic[T]):
 
 
 def _zipf(names: Sequence[str]) -> Weighted[str]:
-    """Names in order of popularity: the first is chosen about ten times as often as the last."""
+    """Names in order of popularity: the first is chosen about a dozen times as often as the last."""
     return Weighted([(name, 1 / (rank + 8)) for rank, name in enumerate(names)])
+
+
+# Name and place pools, drawn from with the builder's Random.
+SURNAME = Weighted(list(EnglishNames.last_names.items()))  # ONS frequencies
+ADULT_MALE = Weighted([(name, 1.0) for name in EnglishNames.first_names_male])
+ADULT_FEMALE = Weighted([(name, 1.0) for name in EnglishNames.first_names_female])
+BOY = _zipf(pools.BOYS)
+GIRL = _zipf(pools.GIRLS)
+ETHNICITY = Weighted([((code, heritage), weight) for code, weight, heritage in pools.ETHNICITY_MIX])
+UASC_ORIGIN = Weighted([(origin, origin.weight) for origin in pools.UASC_ORIGINS])
+TOWN = Weighted([((name, districts), weight) for name, weight, districts in pools.TOWNS])
+LANGUAGES = {key: Weighted(list(heritage.languages)) for key, heritage in pools.HERITAGE.items()}
 
 
 def add_years(day: date, years: int) -> date:
@@ -109,7 +121,6 @@ class TeamPlan:
     name: str
     service_area: str
     manager: StaffPlan | None = None
-    load: int = 0
     id: int = 0
 
 
@@ -271,16 +282,22 @@ AGE_BANDS: dict[str, Weighted[tuple[int, int]]] = {
     "closed": Weighted([((1, 4), 20), ((5, 9), 30), ((10, 15), 35), ((16, 17), 15)]),
 }
 FAMILY_SIZES: dict[str, Weighted[int]] = {
-    "early_help": Weighted([(1, 42), (2, 30), (3, 17), (4, 11)]),
-    "cin": Weighted([(1, 45), (2, 29), (3, 16), (4, 10)]),
-    "cp": Weighted([(1, 38), (2, 30), (3, 19), (4, 13)]),
+    "early_help": Weighted([(1, 50), (2, 29), (3, 14), (4, 7)]),
+    "cin": Weighted([(1, 52), (2, 28), (3, 13), (4, 7)]),
+    "cp": Weighted([(1, 44), (2, 30), (3, 16), (4, 10)]),
     "lac": Weighted([(1, 66), (2, 22), (3, 12)]),
     "care_leaver": Weighted([(1, 1)]),
     "edge_of_care": Weighted([(1, 75), (2, 25)]),
-    "closed": Weighted([(1, 50), (2, 29), (3, 13), (4, 8)]),
+    "closed": Weighted([(1, 56), (2, 27), (3, 11), (4, 6)]),
 }
 CP_CATEGORY = Weighted([("NEG", 48), ("EMO", 38), ("PHY", 7), ("SAB", 4), ("MUL", 3)])
-LAC_LEGAL_STATUS = Weighted([("C2", 60), ("V2", 18), ("C1", 12), ("E1", 9), ("L2", 0.5), ("J1", 0.5)])
+# SSDA903 legal status by age (of the eldest child of a sibling group): overall about C2 57%, V2 18%,
+# C1 13%, E1 (placement order, for adoption: young children) 9%, the rest remands and protection orders.
+LAC_LEGAL_STATUS: dict[str, Weighted[str]] = {
+    "under_7": Weighted([("C2", 35), ("E1", 50), ("C1", 12), ("V2", 3)]),
+    "7_to_15": Weighted([("C2", 68), ("V2", 15), ("C1", 16), ("L2", 1)]),
+    "16_plus": Weighted([("C2", 62), ("V2", 28), ("C1", 8), ("J1", 2)]),
+}
 VIDEO_CALLS = Weighted([("yes", 65), ("phone_only", 25), ("no", 5), ("unknown", 5)])
 DISABILITY = Weighted(
     [
@@ -321,13 +338,17 @@ PLACEMENT_MIX: dict[str, list[tuple[str, float]]] = {
     "placement_order": [("A6", 35), ("A5", 15), ("U5", 10), ("U6", 40)],
     "siblings": [("U4", 31), ("U6", 35), ("U1", 10), ("U3", 15), ("P1", 9)],
     "under_11": [("U4", 30), ("U6", 34), ("U1", 10), ("U3", 14), ("P1", 7), ("K2", 5)],
-    "11_to_15": [("U4", 30), ("U6", 24), ("U1", 8), ("U3", 8), ("K2", 38), ("P1", 5), ("K1", 1), ("S1", 1)],
-    "16_plus": [("U4", 20), ("U6", 16), ("U1", 5), ("U3", 4), ("K2", 32), ("H5", 16), ("K3", 10), ("P1", 4)],
+    "11_to_15": [("U4", 30), ("U6", 24), ("U1", 8), ("U3", 8), ("K2", 50), ("P1", 5), ("K1", 1), ("S1", 1)],
+    "16_plus": [("U4", 20), ("U6", 16), ("U1", 5), ("U3", 4), ("K2", 40), ("H5", 16), ("K3", 10), ("P1", 4)],
 }
+PLACEMENTS_PER_EPISODE = Weighted([(1, 50), (2, 32), (3, 18)])
+LAST_PLACEMENT_BEFORE_18 = Weighted([("H5", 35), ("K3", 20), ("U4", 30), ("U6", 10), ("K2", 5)])
 FIRST_PLACEMENT = Weighted([("U6", 60), ("U3", 20), ("K2", 12), ("U4", 8)])
 STAFF_OFF_STATUS = Weighted(
     [("sick", 30), ("self_isolating", 25), ("shielding", 10), ("caring", 15), ("leave", 20)]
 )
+PAST_ABSENCE = Weighted([("leave", 60), ("sick", 30), ("caring", 5), ("self_isolating", 5)])
+SPRING_2020_ABSENCE = Weighted([("self_isolating", 45), ("sick", 30), ("shielding", 8), ("caring", 17)])
 WORKS_FROM_HOME = {"sick": 0.05, "self_isolating": 0.75, "shielding": 0.85, "caring": 0.5, "leave": 0.0}
 CURRENT_COVID = Weighted([("isolating", 45), ("symptomatic", 25), ("confirmed", 20), ("shielding", 10)])
 MEMBERS = Weighted(
@@ -388,6 +409,12 @@ class DemoBuilder:
         self.covid: list[CovidPlan] = []
         self.settings: list[SettingPlan] = []
         self.logins: dict[str, StaffPlan] = {}
+        self.streets: list[str] = []
+        self.settings_by_kind: dict[str, list[SettingPlan]] = {}
+        self.teams_by_area: dict[str, list[TeamPlan]] = {}
+        self.families_by_team: dict[TeamPlan, list[Family]] = {}
+        self.workers_by_team: dict[TeamPlan, dict[str, list[StaffPlan]]] = {}
+        self.childrens_homes: list[HouseholdPlan] = []
 
     # --- small helpers -------------------------------------------------------------------------------
 
@@ -416,27 +443,14 @@ class DemoBuilder:
 
     # --- name and place pools -------------------------------------------------------------------------
 
-    def _pools(self) -> None:
-        surnames = EnglishNames.last_names
-        self.surname = Weighted(list(surnames.items()))
-        self.adult_male = Weighted([(name, 1.0) for name in EnglishNames.first_names_male])
-        self.adult_female = Weighted([(name, 1.0) for name in EnglishNames.first_names_female])
-        self.boy = _zipf(pools.BOYS)
-        self.girl = _zipf(pools.GIRLS)
-        self.ethnicity = Weighted(
-            [((code, heritage), weight) for code, weight, heritage in pools.ETHNICITY_MIX]
-        )
-        self.uasc_origin = Weighted([(origin, origin.weight) for origin in pools.UASC_ORIGINS])
-        self.town = Weighted([((name, districts), weight) for name, weight, districts in pools.TOWNS])
+    def _build_streets(self) -> None:
+        """Street names drawn once (Faker is slow per call): about one per 20 children."""
         streets: set[str] = set()
         wanted = max(300, self.n // 20)
         while len(streets) < wanted:
             stem = self.fake.last_name() if self._chance(0.7) else self.rng.choice(pools.PLACES)
             streets.add(f"{stem} {self.rng.choice(pools.STREET_SUFFIXES)}")
         self.streets = sorted(streets)
-        self.heritage_languages = {
-            key: Weighted(list(heritage.languages)) for key, heritage in pools.HERITAGE.items()
-        }
 
     def _postcode(self, districts: Sequence[int]) -> str:
         letters = pools.POSTCODE_UNIT_LETTERS
@@ -446,7 +460,7 @@ class DemoBuilder:
         )
 
     def _household(self, *, members: str = "", flat: bool = False, video: str | None = None) -> HouseholdPlan:
-        town, districts = self.town.pick(self.rng)
+        town, districts = TOWN.pick(self.rng)
         street = self.rng.choice(self.streets)
         if flat:
             line_1, line_2 = f"Flat {self.rng.randint(1, 24)}", f"{self.rng.randint(1, 120)} {street}"
@@ -488,7 +502,6 @@ class DemoBuilder:
                     name = f"{name.rsplit(' (', 1)[0]} ({self.rng.choice(towns)} {index})"
                 names.add(name)
                 self.settings.append(SettingPlan(name, str(urns.pop()), kind, first_number + index))
-        self.settings_by_kind: dict[str, list[SettingPlan]] = {}
         for setting in self.settings:
             self.settings_by_kind.setdefault(setting.kind, []).append(setting)
 
@@ -556,34 +569,42 @@ class DemoBuilder:
         if own and self._chance(0.75):
             return self.rng.choice(own)
         if self._chance(0.15):
-            return (self.adult_male if gender == "1" else self.adult_female).pick(self.rng)
-        return (self.boy if gender == "1" else self.girl).pick(self.rng)
+            return (ADULT_MALE if gender == "1" else ADULT_FEMALE).pick(self.rng)
+        return (BOY if gender == "1" else GIRL).pick(self.rng)
 
     def _family_surname(self, heritage: pools.Heritage) -> str:
-        share = 0.5 if heritage.boys == () and heritage.surnames else 0.85
+        # Heritages with their own surnames but English first names (Caribbean): half the families.
+        share = 0.5 if not heritage.boys and heritage.surnames else 0.85
         if heritage.surnames and self._chance(share):
             return self.rng.choice(heritage.surnames)
-        return self.surname.pick(self.rng)
+        return SURNAME.pick(self.rng)
 
-    def _sibling_ages(self, cohort: str, size: int) -> list[int | None]:
-        """Ages of the children of one family; None for a twin of the child before."""
+    def _births(self, cohort: str, size: int) -> list[date]:
+        """Dates of birth of up to `size` siblings, eldest first: at least 11 months apart (twins aside),
+        all within the cohort's ages. A family may come out smaller when no more fit."""
         low, high = AGE_BANDS[cohort].pick(self.rng)
-        lead = self.rng.randint(low, high)
-        ages: list[int | None] = [lead]
-        floor, ceiling = (18, 24) if cohort == "care_leaver" else (0, 17)
-        while len(ages) < size:
+        youngest_age, eldest_age = (18, 24) if cohort == "care_leaver" else (0, 17)
+        latest = add_years(self.today, -youngest_age)
+        earliest = add_years(self.today, -eldest_age - 1) + timedelta(days=1)
+        births = [self._born(self.rng.randint(low, high))]
+        while len(births) < size:
             if self._chance(0.04):
-                ages.append(None)
+                births.append(births[-1])  # twins
                 continue
-            gap = self.rng.randint(1, 5) * self.rng.choice((-1, 1))
-            ages.append(min(ceiling, max(floor, lead + gap)))
-        return ages
+            gap = timedelta(days=self.rng.randint(330, 2200))
+            options = [day for day in (max(births) + gap, min(births) - gap) if earliest <= day <= latest]
+            if not options:
+                break
+            births.append(self.rng.choice(options))
+        return sorted(births)
 
-    def _child(self, *, cohort: str, age: int, ethnicity: str, heritage_key: str, surname: str) -> ChildPlan:
+    def _child(
+        self, *, cohort: str, born: date, ethnicity: str, heritage_key: str, surname: str
+    ) -> ChildPlan:
         heritage = pools.HERITAGE[heritage_key]
         gender = "1" if self._chance(0.52) else "2"
         first = self._name(gender, heritage)
-        if age >= 12 and self._chance(0.003):
+        if born < add_years(self.today, -12) and self._chance(0.003):
             gender = "9"
         child = ChildPlan(
             cohort=cohort,
@@ -591,8 +612,8 @@ class DemoBuilder:
             last_name=surname,
             gender=gender,
             ethnicity=ethnicity,
-            first_language=self.heritage_languages[heritage_key].pick(self.rng),
-            date_of_birth=self._born(age),
+            first_language=LANGUAGES[heritage_key].pick(self.rng),
+            date_of_birth=born,
         )
         if first in pools.KNOWN_AS and self._chance(0.3):
             child.known_as = pools.KNOWN_AS[first]
@@ -612,25 +633,27 @@ class DemoBuilder:
             child.health_vulnerabilities = self.rng.choice(pools.HEALTH_NEEDS)
 
     def _family(self, cohort: str, size: int, *, unborn: bool = False) -> Family:
-        ethnicity, heritage_key = self.ethnicity.pick(self.rng)
+        ethnicity, heritage_key = ETHNICITY.pick(self.rng)
         heritage = pools.HERITAGE[heritage_key]
         surname = self._family_surname(heritage)
         children: list[ChildPlan] = []
-        for age in self._sibling_ages(cohort, size):
+        for born in self._births(cohort, size):
+            twin = children[-1] if children and children[-1].date_of_birth == born else None
             own_surname = surname if self._chance(0.82) else self._family_surname(heritage)
-            twin = children[-1] if age is None else None
             child = self._child(
                 cohort=cohort,
-                age=(twin.age_on(self.today) or 0) if twin else (age or 0),
+                born=born,
                 ethnicity=ethnicity,
                 heritage_key=heritage_key,
                 surname=twin.last_name if twin else own_surname,
             )
-            if twin:
-                child.date_of_birth = twin.date_of_birth
+            while twin and child.first_name == twin.first_name:
+                child.first_name = self._name(child.gender if child.gender in {"1", "2"} else "2", heritage)
+                child.known_as = ""
             children.append(child)
-        if unborn:
-            expected = self.today + timedelta(days=self.rng.randint(7, 150))
+        expected = self.today + timedelta(days=self.rng.randint(7, 150))
+        youngest = children[-1].date_of_birth
+        if unborn and youngest and youngest <= expected - timedelta(days=330):
             baby = ChildPlan(
                 cohort=cohort,
                 first_name="Unborn",
@@ -645,22 +668,22 @@ class DemoBuilder:
             children.append(baby)
         family = Family(cohort=cohort, children=children)
         eldest = min(c.date_of_birth for c in children if c.date_of_birth)
-        earliest = max(self.history_start, eldest)
-        statuses, placements, household = self._history(family, earliest)
+        statuses, placements, household = self._history(family, eldest)
         family.household = household
         self._apply(family, statuses, placements)
         return family
 
     def _uasc_family(self, cohort: str) -> Family:
-        origin = self.uasc_origin.pick(self.rng)
+        origin = UASC_ORIGIN.pick(self.rng)
         boy = self._chance(0.9)
         gender = "1" if boy else "2"
         age = self.rng.choice((15, 16, 16, 17, 17)) if cohort == "lac" else self.rng.randint(18, 22)
         born = self._born(age)
-        if self._chance(0.4):  # age assessed on arrival: recorded as 1 January
-            born = date(born.year, 1, 1)
-            if born > add_years(self.today, -age):
-                born = date(born.year - 1, 1, 1) if age < 17 or cohort != "lac" else born
+        if self._chance(0.4):  # age assessed on arrival: recorded as 1 January of the year
+            for first_of_year in (date(born.year, 1, 1), date(born.year + 1, 1, 1)):
+                if add_years(self.today, -age - 1) < first_of_year <= add_years(self.today, -age):
+                    born = first_of_year
+                    break
         child = ChildPlan(
             cohort=cohort,
             first_name=self.rng.choice(origin.boys if boy else origin.girls),
@@ -674,7 +697,7 @@ class DemoBuilder:
         self._health(child)
         self.children.append(child)
         family = Family(cohort=cohort, children=[child])
-        statuses, placements, household = self._history(family, max(self.history_start, born))
+        statuses, placements, household = self._history(family, born)
         family.household = household
         self._apply(family, statuses, placements)
         return family
@@ -736,10 +759,11 @@ class DemoBuilder:
         return builder(family, earliest)
 
     def _previous_episode(self, before: date, earliest: date, kinds: Sequence[str]) -> list[StatusPlan]:
-        """A closed episode ending at least a month before `before`, if it fits after `earliest`."""
+        """A closed episode ending at least a month before `before`, if it fits after `earliest` (and
+        in the history kept, from 2019)."""
         ends = before - timedelta(days=self.rng.randint(30, 400))
         starts = ends - timedelta(days=self.rng.randint(40, 400))
-        if starts < earliest:
+        if starts < max(earliest, self.history_start):
             return []
         kind = self.rng.choice(kinds)
         episode = [StatusPlan(kind, starts, ends, end_reason=self.rng.choice(CLOSED_REASONS))]
@@ -763,7 +787,7 @@ class DemoBuilder:
         statuses = [StatusPlan("early_help", starts)]
         if self._chance(0.25):
             stepped = starts - timedelta(days=self.rng.randint(60, 500))
-            if stepped >= earliest:
+            if stepped >= max(earliest, self.history_start):
                 statuses.append(
                     StatusPlan(
                         "cin", stepped, starts - timedelta(days=1), end_reason="Stepped down to early help"
@@ -821,7 +845,7 @@ class DemoBuilder:
         if self._chance(0.18):  # a repeat plan
             prev_end = cin_start - timedelta(days=self.rng.randint(60, 500))
             prev_start = prev_end - timedelta(days=self.rng.randint(200, 700))
-            if prev_start >= earliest:
+            if prev_start >= max(earliest, self.history_start):
                 statuses.append(StatusPlan("cin", prev_start, prev_end, end_reason="Needs met: case closed"))
                 plan_start = prev_start + timedelta(days=self.rng.randint(10, 40))
                 plan_end = prev_end - timedelta(days=self.rng.randint(0, 120))
@@ -842,7 +866,7 @@ class DemoBuilder:
         """The legal statuses of one care episode, open at the end: C1 then C2, C2 then E1, or one."""
         length = (self.today - starts).days
         steps = [final]
-        if final == "C2" and length > 200 and self._chance(0.7):
+        if final == "C2" and length > 200 and self._chance(0.85):
             steps = ["C1", "C2"]
         elif final == "E1" and length > 300:
             steps = ["C1", "C2", "E1"]
@@ -876,9 +900,14 @@ class DemoBuilder:
 
     def _carer(self, placement_type: str, surname: str) -> str:
         if placement_type in {"U1", "U3"}:
-            return f"{self.rng.choice(KIN)} ({surname})"
+            relative = self.rng.choice(KIN)
+            return (
+                f"{relative} ({surname})"
+                if relative != "Family friend"
+                else f"Family friend ({SURNAME.pick(self.rng)})"
+            )
         if placement_type in {"U4", "U5", "U6"}:
-            return f"{self.surname.pick(self.rng)} family (foster carers)"
+            return f"{SURNAME.pick(self.rng)} family (foster carers)"
         if placement_type == "K2":
             return f"{self.rng.choice(pools.CHILDRENS_HOMES)} House"
         if placement_type == "K1":
@@ -897,14 +926,14 @@ class DemoBuilder:
         """Consecutive placements covering one care episode; the last has type `final_type`."""
         last = ends or self.today
         length = (last - starts).days
-        count = 1 if length < 60 else Weighted([(1, 50), (2, 32), (3, 18)]).pick(self.rng)
+        count = 1 if length < 60 else PLACEMENTS_PER_EPISODE.pick(self.rng)
         cuts = sorted(self.rng.sample(range(1, length + 1), count - 1)) if count > 1 else []
         boundaries = [starts] + [starts + timedelta(days=cut) for cut in cuts]
         placements = []
         for index, first_day in enumerate(boundaries):
             is_last = index == len(boundaries) - 1
             kind = final_type if is_last else FIRST_PLACEMENT.pick(self.rng)
-            town, districts = self.town.pick(self.rng)
+            town, districts = TOWN.pick(self.rng)
             placements.append(
                 PlacementPlan(
                     starts_on=first_day,
@@ -940,21 +969,21 @@ class DemoBuilder:
         return household
 
     def _childrens_homes(self) -> list[HouseholdPlan]:
-        if not hasattr(self, "_homes"):
-            count = max(3, self.n // 400)
-            self._homes = []
-            for index in range(count):
-                name = f"{pools.CHILDRENS_HOMES[index % len(pools.CHILDRENS_HOMES)]} House"
-                if index >= len(pools.CHILDRENS_HOMES):
-                    name = f"{name} {index // len(pools.CHILDRENS_HOMES) + 1}"
-                self._homes.append(self._household(members=f"{name}: children's home", video="yes"))
-        return self._homes
+        """The authority's children's homes (made on first use): one per 400 children, at least 3."""
+        if not self.childrens_homes:
+            names = pools.CHILDRENS_HOMES
+            for index in range(max(3, self.n // 400)):
+                name = f"{names[index % len(names)]} House"
+                if index >= len(names):
+                    name = f"{name} {index // len(names) + 1}"
+                self.childrens_homes.append(self._household(members=f"{name}: children's home", video="yes"))
+        return self.childrens_homes
 
     def _before_care(self, lac_start: date, earliest: date) -> list[StatusPlan]:
         if not self._chance(0.55):
             return []
         cin_start = lac_start - timedelta(days=self.rng.randint(30, 600))
-        if cin_start < earliest or lac_start - timedelta(days=1) < cin_start:
+        if cin_start < max(earliest, self.history_start) or lac_start - timedelta(days=1) < cin_start:
             return []
         ends = lac_start - timedelta(days=1)
         statuses = [StatusPlan("cin", cin_start, ends, end_reason="Became looked after")]
@@ -985,7 +1014,9 @@ class DemoBuilder:
             statuses = [StatusPlan("lac", lac_start, lac_legal_status=final), StatusPlan("uasc", lac_start)]
             family.area = "uasc"
         else:
-            final = LAC_LEGAL_STATUS.pick(self.rng)
+            final = LAC_LEGAL_STATUS["under_7" if age < 7 else ("16_plus" if age >= 16 else "7_to_15")].pick(
+                self.rng
+            )
             if final == "L2":
                 length = timedelta(days=self.rng.randint(0, 7))
             elif final in {"C1", "J1"}:
@@ -1018,7 +1049,7 @@ class DemoBuilder:
         placements: list[PlacementPlan] = []
         left_care = turned_18 - timedelta(days=1)
         if left_care >= self.history_start:
-            floor = max(self.history_start, add_years(born, 14 if lead.uasc else 0))
+            floor = add_years(born, 14 if lead.uasc else 0)
             lac_start = max(floor, left_care - self._days(100, 2500, 900))
             legal = "V2" if lead.uasc and self._chance(0.85) else ("C2" if self._chance(0.7) else "V2")
             statuses.append(
@@ -1026,7 +1057,7 @@ class DemoBuilder:
             )
             if lead.uasc:
                 statuses.append(StatusPlan("uasc", lac_start, left_care, end_reason="Turned 18"))
-            final = Weighted([("H5", 35), ("K3", 20), ("U4", 30), ("U6", 10), ("K2", 5)]).pick(self.rng)
+            final = LAST_PLACEMENT_BEFORE_18.pick(self.rng)
             placements = self._placements(
                 starts=lac_start, ends=left_care, final_type=final, surname=lead.last_name
             )
@@ -1072,8 +1103,9 @@ class DemoBuilder:
         return statuses, placements, self._household(members=members)
 
     def _closed(
-        self, family: Family, earliest: date
+        self, family: Family, born: date
     ) -> tuple[list[StatusPlan], list[PlacementPlan], HouseholdPlan]:
+        earliest = max(born, self.history_start)
         latest_end = self.today - timedelta(days=14)
         in_2020 = (max(earliest + timedelta(days=60), date(2020, 3, 1)), min(latest_end, date(2020, 12, 31)))
         if self._chance(0.45) and in_2020[0] <= in_2020[1]:
@@ -1128,7 +1160,7 @@ class DemoBuilder:
             if 3 <= (c.age_on(today) or 0) <= 24
         ]
         for child in self._weighted_sample(ehc_candidates, round(self.n * EHC_PLAN_SHARE)):
-            floor = max(self.history_start, add_years(child.date_of_birth, 3))  # type: ignore[arg-type]
+            floor = add_years(child.date_of_birth or self.today, 3)
             child.statuses.append(StatusPlan("ehc_plan", self._between(floor, today - timedelta(days=14))))
         ap_candidates = [
             (c, 3.0 if c.cohort in {"cin", "cp", "lac"} else 1.0)
@@ -1182,7 +1214,7 @@ class DemoBuilder:
         year = min(self.today.year, born.year + 4 + (born.month >= 9))  # allocated on starting reception
         key = (establishment, year)
         serials[key] = serials.get(key, 0) + 1
-        la_number = self.la_number if self._chance(0.85) else f"{self.rng.randint(201, 938):03d}"
+        la_number = self.la_number if self._chance(0.85) else self._moved_in_from()
         serial = serials[key]
         if serial > 999 or self._chance(0.005):  # temporary UPN: last character a letter
             tail = f"{self.rng.randint(0, 99):02d}{self.rng.choice(CHECK_LETTERS)}"
@@ -1190,9 +1222,14 @@ class DemoBuilder:
         else:
             upn = make_upn(la_number, establishment, year, serial)
         while upn in upns:
-            upn = make_upn(f"{self.rng.randint(201, 938):03d}", establishment, year, serial % 1000)
+            upn = make_upn(self._moved_in_from(), establishment, year, serial % 1000)
         upns.add(upn)
         return upn
+
+    def _moved_in_from(self) -> str:
+        """The LA number in the UPN of a child who started school elsewhere. Real LA numbers run from
+        201 to 938; 940-998 are used by no authority, so no demo UPN can be a real child's."""
+        return f"{self.rng.randint(940, 998):03d}"
 
     # --- teams, staff and caseloads ---------------------------------------------------------------------
 
@@ -1220,19 +1257,18 @@ class DemoBuilder:
                     continue
                 size, index = heapq.heappop(heap)
                 family.team = teams[index]
-                teams[index].load += len(family.children)
                 heapq.heappush(heap, (size + len(family.children), index))
         self.teams_by_area = by_area
 
     def _person(self) -> tuple[str, str]:
         female = self._chance(0.82)  # the social work workforce is mostly women
-        first = (self.adult_female if female else self.adult_male).pick(self.rng)
+        first = (ADULT_FEMALE if female else ADULT_MALE).pick(self.rng)
         if self._chance(0.15):
             heritage = pools.HERITAGE[
                 self.rng.choice(("african", "south_asian_muslim", "indian", "caribbean"))
             ]
             return first, self.rng.choice(heritage.surnames)
-        return first, self.surname.pick(self.rng)
+        return first, SURNAME.pick(self.rng)
 
     def _new_staff(self, role: str, title: str, team: TeamPlan | None, capacity: int = 0) -> StaffPlan:
         first, last = self._person()
@@ -1283,9 +1319,7 @@ class DemoBuilder:
                 if areas & {"looked_after", "leaving_care"}
                 else "Safeguarding"
             )
-        self.workers_by_team: dict[int, dict[str, list[StaffPlan]]] = {}
         for team in self.teams:
-            needed: dict[str, int] = {}
             needed = self._workers_needed(team)
             roles: dict[str, list[StaffPlan]] = {}
             for role, count in needed.items():
@@ -1294,13 +1328,13 @@ class DemoBuilder:
                     worker = self._new_staff(role, title, team, capacity)
                     worker.line_manager = team.manager
                     roles.setdefault(role, []).append(worker)
-            self.workers_by_team[id(team)] = roles
+            self.workers_by_team[team] = roles
         n_support = max(3, round(self.n / 1000))
         la_wide = max(1, n_support // 10)
         for index in range(n_support):
-            team = None if index < la_wide else self.teams[(index - la_wide) % len(self.teams)]
-            member = self._new_staff("business_support", "Business Support Officer", team)
-            member.line_manager = team.manager if team else heads[0]
+            desk = None if index < la_wide else self.teams[(index - la_wide) % len(self.teams)]
+            member = self._new_staff("business_support", "Business Support Officer", desk)
+            member.line_manager = desk.manager if desk else heads[0]
         for index in range(max(2, round(self.n / 20000))):
             title = "Senior Performance Analyst" if index == 0 else "Performance Analyst"
             self._new_staff("performance_analyst", title, None).line_manager = heads[0]
@@ -1309,7 +1343,7 @@ class DemoBuilder:
 
     def _workers_needed(self, team: TeamPlan) -> dict[str, int]:
         by_role: dict[str, int] = {}
-        for family in self.families_by_team.get(id(team), []):
+        for family in self.families_by_team.get(team, []):
             by_role[family.worker_role] = by_role.get(family.worker_role, 0) + len(family.children)
         main = {"leaving_care": ROLE_PERSONAL_ADVISER, "early_help": ROLE_EARLY_HELP}.get(
             team.service_area, ROLE_SOCIAL_WORKER
@@ -1325,17 +1359,17 @@ class DemoBuilder:
     def _allocate(self) -> None:
         """Give each family a worker of the right role in its team, keeping caseloads even."""
         for team in self.teams:
-            for role, workers in self.workers_by_team[id(team)].items():
+            for role, workers in self.workers_by_team[team].items():
                 heap = [(0.0, self.rng.random(), index) for index in range(len(workers))]
                 heapq.heapify(heap)
-                for family in self.families_by_team.get(id(team), []):
+                for family in self.families_by_team.get(team, []):
                     if family.worker_role != role:
                         continue
                     for child in family.children:
                         child.team = team
                     if not family.allocate:
                         continue
-                    _, tiebreak, index = heapq.heappop(heap)
+                    _, _, index = heapq.heappop(heap)
                     worker = workers[index]
                     for child in family.children:
                         child.worker = worker
@@ -1345,12 +1379,12 @@ class DemoBuilder:
     def _name_logins(self) -> None:
         """Fixed sign-ins for the demo, and unique usernames (j.smith, j.smith2, ...) for everyone else."""
         cin_team = self.teams_by_area["children_in_need"][0]
-        social_workers = self.workers_by_team[id(cin_team)][ROLE_SOCIAL_WORKER]
+        social_workers = self.workers_by_team[cin_team][ROLE_SOCIAL_WORKER]
         sw = next((w for w in social_workers if w.job_title == "Social Worker"), social_workers[-1])
         leaving_care = self.teams_by_area["leaving_care"][0]
         picks = {
             "sw.demo": sw,
-            "pa.demo": self.workers_by_team[id(leaving_care)][ROLE_PERSONAL_ADVISER][0],
+            "pa.demo": self.workers_by_team[leaving_care][ROLE_PERSONAL_ADVISER][0],
             "tm.demo": cin_team.manager,
             "hos.demo": next(s for s in self.staff if s.role == "head_of_service"),
             "bs.demo": next(s for s in self.staff if s.role == "business_support" and s.team is None),
@@ -1387,9 +1421,8 @@ class DemoBuilder:
         status = STAFF_OFF_STATUS.pick(self.rng)
         if member.caseload and status == "leave" and self._chance(0.5):
             status = "sick"
-        starts = today - timedelta(
-            days=self.rng.randint(14, 120) if status == "shielding" else self.rng.randint(0, 21)
-        )
+        back = {"shielding": (14, 120), "self_isolating": (0, 9), "leave": (0, 7)}.get(status, (0, 21))
+        starts = today - timedelta(days=self.rng.randint(*back))
         ends: date | None
         if status == "sick":
             ends = None if self._chance(0.4) else today + timedelta(days=self.rng.randint(0, 14))
@@ -1418,19 +1451,17 @@ class DemoBuilder:
                 off[-1] = busiest
             else:
                 off.append(busiest)
-        by_member: dict[int, list[AbsencePlan]] = {}
+        by_member: dict[StaffPlan, list[AbsencePlan]] = {}
         for member in off:
-            by_member[id(member)] = [self._current_absence(member)]
+            by_member[member] = [self._current_absence(member)]
         spike = self.history_start <= date(2020, 3, 1) and today >= date(2020, 6, 1)
         for member in self.staff:
-            taken = by_member.setdefault(id(member), [])
+            taken = by_member.setdefault(member, [])
             wanted: list[AbsencePlan] = []
             if spike and self._chance(0.38):
                 wanted.append(self._spring_2020_absence(member))
             for _ in range(self.rng.randint(0, 3)):
-                status = Weighted([("leave", 60), ("sick", 30), ("caring", 5), ("self_isolating", 5)]).pick(
-                    self.rng
-                )
+                status = PAST_ABSENCE.pick(self.rng)
                 starts = self._between(self.history_start, today - timedelta(days=30))
                 if status == "self_isolating" and starts < EMERGENCY_START:
                     status = "sick"
@@ -1446,9 +1477,7 @@ class DemoBuilder:
             self.absences.extend(sorted(taken, key=lambda a: a.starts_on))
 
     def _spring_2020_absence(self, member: StaffPlan) -> AbsencePlan:
-        status = Weighted([("self_isolating", 45), ("sick", 30), ("shielding", 8), ("caring", 17)]).pick(
-            self.rng
-        )
+        status = SPRING_2020_ABSENCE.pick(self.rng)
         starts = self._between(date(2020, 3, 12), date(2020, 5, 20))
         if status == "shielding":
             return self._absence(member, status, EMERGENCY_START, SHIELDING_END)
@@ -1466,14 +1495,14 @@ class DemoBuilder:
             (date(2021, 1, 1), date(2021, 2, 28), 0.08),
         )
         cev_households = {
-            id(c.household)
+            c.household
             for c in self.children
             if c.clinically_extremely_vulnerable and c.date_of_birth and c.date_of_birth < EMERGENCY_START
         }
-        by_household: dict[int, list[CovidPlan]] = {}
+        by_household: dict[HouseholdPlan, list[CovidPlan]] = {}
 
         def add(status: CovidPlan) -> None:
-            existing = by_household.setdefault(id(status.household), [])
+            existing = by_household.setdefault(status.household, [])
             if status.starts_on > today:
                 return
             for other in existing:
@@ -1485,7 +1514,7 @@ class DemoBuilder:
             self.covid.append(status)
 
         for household in self.households:
-            if id(household) in cev_households:
+            if household in cev_households:
                 add(
                     CovidPlan(
                         household, "shielding", EMERGENCY_START, SHIELDING_END, "Shielding letter received"
@@ -1534,7 +1563,8 @@ class DemoBuilder:
         for child in chosen:
             child.is_restricted = True
             child.restriction_reason = self.rng.choice(pools.RESTRICTION_REASONS)
-            named: list[tuple[StaffPlan, str]] = [(child.worker, "Allocated worker")]  # type: ignore[list-item]
+            assert child.worker is not None
+            named: list[tuple[StaffPlan, str]] = [(child.worker, "Allocated worker")]
             if child.team and child.team.manager and child.team.manager is not child.worker:
                 named.append((child.team.manager, "Team manager"))
             if manager not in {person for person, _ in named}:
@@ -1556,15 +1586,14 @@ class DemoBuilder:
     # --- the whole authority ---------------------------------------------------------------------------
 
     def build(self) -> DemoPlan:
-        self._pools()
+        self._build_streets()
         self._build_settings()
         self._build_families()
         self._education()
         self._build_teams()
-        self.families_by_team: dict[int, list[Family]] = {}
         for family in self.families:
             if family.team is not None:
-                self.families_by_team.setdefault(id(family.team), []).append(family)
+                self.families_by_team.setdefault(family.team, []).append(family)
         self._build_staff()
         self._allocate()
         self._name_logins()

@@ -1,0 +1,1 @@
+"""Benchmarks of Continuity at the scale of a large local authority: `python -m bench.run`."""

@@ -1,0 +1,235 @@
+"""Benchmarks: `python -m bench.run [--only NAME ...] [--scale N] [--reuse-db]` (what `make bench` runs).
+
+They run against their own embedded PostgreSQL (.data/postgres-bench) and a database made afresh for
+each run, so they never touch the demo or test databases. Results are written to bench/results.json
+as a list of {"name", "scale", "unit", "median", "p95", "n"} (times in milliseconds), with an optional
+"note"; a run with --only replaces just the entries it measured.
+
+  demo_generate  `continuity demo --children 100000`, timed end to end as a separate process (once).
+  child_search   200 varied queries against the 100,000-child authority, through the search page
+                 (GET /children/?q=...) signed in as the head of service, who sees the whole LA.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.json"
+BENCH_PGDATA = REPO / ".data" / "postgres-bench"
+BENCH_DB = "continuity_bench"
+BENCH_TODAY = date(2026, 11, 22)
+SEED = 2020
+DEFAULT_SCALE = 100_000
+SEARCH_QUERIES = 200
+SEARCH_WARM_UP = 10
+
+# Before Django reads its settings: the benchmarks' own server and database.
+os.environ["CONTINUITY_PGDATA"] = str(BENCH_PGDATA)
+os.environ["CONTINUITY_DB_NAME"] = BENCH_DB
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.settings")
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    scale: int
+    unit: str
+    median: float
+    p95: float
+    n: int
+    note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        if not self.note:
+            del data["note"]
+        return data
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest value at or above `fraction` of the sorted values."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def fresh_database() -> None:
+    """Start the benchmark server if needed and make an empty database for this run."""
+    import psycopg
+
+    from continuity import embedded_db
+
+    server = embedded_db.ensure_running()
+    with psycopg.connect(
+        host=server.socket_dir, port=server.port, user=server.user, dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def setup_django() -> None:
+    import django
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    setup_test_environment()  # lets django.test.Client reach the app as "testserver"
+
+
+def demo_authority(children: int) -> Any:
+    """The benchmark's demo authority of `children` children, created (untimed) if there is none."""
+    from casework.children.models import Child
+    from casework.core.demo.service import generate_demo
+    from casework.core.models import LocalAuthority
+
+    for la in LocalAuthority.objects.filter(is_demo=True).order_by("pk"):
+        if Child.objects.filter(la=la).count() == children:
+            return la
+    print(f"  creating a demo authority of {children:,} children (not timed)...", flush=True)
+    return generate_demo(children=children, seed=SEED, today=BENCH_TODAY, la_name=f"Bench {children}").la
+
+
+def settle() -> None:
+    """Do now what autovacuum does in the minutes after a bulk load (visibility map, hint bits,
+    statistics), so it neither competes with the measurements nor changes plans halfway through."""
+    from django.db import connection
+
+    from casework.core.demo.load import LOADED_MODELS
+
+    with connection.cursor() as cursor:
+        for model in LOADED_MODELS:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def bench_demo_generate(scale: int) -> Result:
+    from casework.core.models import LocalAuthority
+
+    name = f"Bench {scale}"
+    if LocalAuthority.objects.filter(name=name).exists():  # --reuse-db: another authority beside it
+        name = f"{name} ({LocalAuthority.objects.count() + 1})"
+    command = [
+        sys.executable,
+        "-m",
+        "continuity.cli",
+        "demo",
+        f"--children={scale}",
+        f"--seed={SEED}",
+        f"--today={BENCH_TODAY.isoformat()}",
+        f"--la-name={name}",
+    ]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, cwd=REPO, stdout=subprocess.DEVNULL)  # noqa: S603 (our own command)
+    elapsed = (time.perf_counter() - started) * 1000
+    note = "one run of the whole command (process start to exit, data generated, loaded and analysed)"
+    return Result("demo_generate", scale, "ms", round(elapsed, 1), round(elapsed, 1), 1, note)
+
+
+def bench_child_search(scale: int) -> Result:
+    from django.test import Client
+
+    from bench.queries import KINDS, Person, build_queries
+    from casework.accounts.models import User
+    from casework.children import selectors
+    from casework.children.models import Child
+
+    la = demo_authority(scale)
+    settle()
+    head = User.objects.get(la=la, username__startswith="hos.demo")
+    people = [
+        Person(*row)
+        for row in Child.objects.filter(la=la)
+        .order_by("pk")
+        .values_list("first_name", "last_name", "date_of_birth", "la_child_id", "upn")
+    ]
+    queries = build_queries(people, SEARCH_QUERIES + SEARCH_WARM_UP, seed=SEED)
+    warm_up, measured = queries[:SEARCH_WARM_UP], queries[SEARCH_WARM_UP:]
+
+    client = Client()
+    client.force_login(head)
+    through_page = client.get("/children/", {"q": warm_up[0][1]}).status_code == 200
+
+    def search(query: str) -> int:
+        if through_page:
+            response = client.get("/children/", {"q": query})
+            assert response.status_code == 200, f"GET /children/?q={query} returned {response.status_code}"
+            return len(response.context["results"]) if response.context else 0
+        return len(selectors.child_search_for_user(user=head, query=query))
+
+    for _, query in warm_up:
+        search(query)
+    times: list[float] = []
+    found = 0
+    for _, query in measured:
+        started = time.perf_counter()
+        hits = search(query)
+        times.append((time.perf_counter() - started) * 1000)
+        found += hits > 0
+    where = "GET /children/?q=... (page rendered)" if through_page else "selectors.child_search_for_user"
+    note = (
+        f"{where} as the head of service (whole LA), tables vacuumed and analysed after the load; "
+        f"{len(measured)} queries of {len(KINDS)} kinds, {found} found at least one child"
+    )
+    return Result(
+        "child_search",
+        scale,
+        "ms",
+        round(statistics.median(times), 2),
+        round(percentile(times, 0.95), 2),
+        len(times),
+        note,
+    )
+
+
+BENCHMARKS: dict[str, Callable[[int], Result]] = {
+    "demo_generate": bench_demo_generate,
+    "child_search": bench_child_search,
+}
+
+
+def write_results(results: list[Result]) -> None:
+    """Replace the entries measured now; keep the others from an earlier run."""
+    existing: list[dict[str, Any]] = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    measured = {r.name for r in results}
+    merged = [entry for entry in existing if entry.get("name") not in measured]
+    merged += [r.as_json() for r in results]
+    order = list(BENCHMARKS)
+    merged.sort(key=lambda e: order.index(e["name"]) if e["name"] in order else len(order))
+    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description="Run the benchmarks.")
+    parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), help="run only these benchmarks")
+    parser.add_argument("--scale", type=int, default=DEFAULT_SCALE, help="children in the demo authority")
+    parser.add_argument(
+        "--reuse-db", action="store_true", help="keep the benchmark database of the last run (its data too)"
+    )
+    args = parser.parse_args(argv)
+    if not args.reuse_db:
+        fresh_database()
+    setup_django()
+    results = []
+    for name in args.only or list(BENCHMARKS):
+        print(f"{name} (scale {args.scale:,})...", flush=True)
+        result = BENCHMARKS[name](args.scale)
+        print(f"  median {result.median:,} ms, p95 {result.p95:,} ms, n={result.n}", flush=True)
+        results.append(result)
+    write_results(results)
+    print(f"Wrote {RESULTS.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

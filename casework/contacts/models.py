@@ -1,0 +1,136 @@
+"""Contact plans by risk, the contacts made, and each child's due state (PRODUCT.md M3, M4, M5)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from casework.core.history import tracked
+from casework.core.models import TenantModel
+from casework.risk.models import Rating, SignOff
+from domain.contact import COVID_REASON_LABELS, COVID_REASONS
+
+
+class Mode(models.TextChoices):
+    HOME = "home", "Face to face in the home"
+    DOORSTEP = "doorstep", "Face to face on the doorstep or in the garden"
+    ELSEWHERE = "elsewhere", "Face to face somewhere else"
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone call"
+
+
+FACE_TO_FACE_MODES = (Mode.HOME, Mode.DOORSTEP, Mode.ELSEWHERE)
+
+
+class IntervalUnit(models.TextChoices):
+    DAYS = "days", "days"
+    WORKING_DAYS = "working_days", "working days"
+    WEEKS = "weeks", "weeks"
+    MONTHS = "months", "months"
+
+
+@tracked()
+class ContactPlan(TenantModel):
+    """How often, and how, a child is to be seen. Approved with the rating it follows from."""
+
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="contact_plans")
+    rating = models.ForeignKey("risk.RiskRating", on_delete=models.PROTECT, related_name="plans")
+    interval_amount = models.PositiveSmallIntegerField()
+    interval_unit = models.CharField(max_length=12, choices=IntervalUnit.choices)
+    face_to_face_every = models.PositiveSmallIntegerField(
+        help_text="1: every contact face to face; 2: every other; 0: none required"
+    )
+    modes = ArrayField(models.CharField(max_length=10, choices=Mode.choices))
+    statutory_minimum = models.CharField(max_length=300, blank=True)
+    below_statutory_minimum = models.BooleanField(default=False)
+    starts_on = models.DateField()
+    status = models.CharField(max_length=10, choices=SignOff.choices, default=SignOff.AWAITING)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(interval_amount__gt=0), name="plan_interval_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Every {self.interval_amount} {self.get_interval_unit_display()}"
+
+
+# SI 2020/909 reg 4, inserting CPPCR 2010 reg 28(1A)(a) and (b): the two lawful reasons for a remote visit.
+REMOTE_REASON_CHOICES = [(code, COVID_REASON_LABELS[code]) for code in COVID_REASONS]
+
+
+@tracked()
+class Contact(TenantModel):
+    """A contact with the child (or an attempt), as recorded by the practitioner. Never edited away:
+    a correction is recorded in the history with its reason."""
+
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="contacts")
+    occurred_at = models.DateTimeField()
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    child_seen = models.BooleanField()
+    child_seen_alone = models.BooleanField(null=True, blank=True)
+    bedroom_seen = models.BooleanField(null=True, blank=True)
+    who_was_seen = models.CharField(max_length=300, blank=True)
+    others_present = models.CharField(
+        max_length=300, blank=True, help_text="Who else was present or could overhear"
+    )
+    child_could_speak_privately = models.BooleanField(null=True, blank=True)
+    technology = models.CharField(max_length=80, blank=True)
+    ppe_used = models.BooleanField(default=False)
+    outcome = models.TextField()
+    concerns = models.TextField(blank=True)
+    remote_reason = models.CharField(max_length=40, choices=REMOTE_REASON_CHOICES, blank=True)
+    remote_reason_detail = models.TextField(blank=True)
+    nominated_officer_recommendation = models.TextField(blank=True)
+    access_refused = models.BooleanField(default=False)
+    refusal_reason = models.TextField(blank=True)
+    why_access_needed_explained = models.TextField(blank=True)
+    other_way_to_see_child = models.TextField(blank=True)
+    immediate_protection = models.BooleanField(
+        default=False,
+        help_text="Risk to life or likelihood of immediate serious harm: immediate protection procedures",
+    )
+    regime = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["child", "-occurred_at"], name="contact_child_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} on {self.occurred_at:%d/%m/%Y}"
+
+    @property
+    def face_to_face(self) -> bool:
+        return self.mode in FACE_TO_FACE_MODES
+
+
+class DueState(models.Model):
+    """Each child's contact position, kept up to date set-wise so worklists are one indexed query."""
+
+    child = models.OneToOneField(
+        "children.Child", on_delete=models.CASCADE, primary_key=True, related_name="due"
+    )
+    la = models.ForeignKey("core.LocalAuthority", on_delete=models.PROTECT, related_name="+")
+    rating = models.CharField(max_length=5, choices=Rating.choices, blank=True)
+    rating_rank = models.PositiveSmallIntegerField(default=9, help_text="0 red, 1 amber, 2 green, 9 unrated")
+    plan = models.ForeignKey(ContactPlan, on_delete=models.SET_NULL, null=True, related_name="+")
+    next_due = models.DateField(null=True)
+    face_to_face_due = models.DateField(null=True)
+    statutory_due = models.DateField(null=True)
+    last_contact_on = models.DateField(null=True)
+    last_seen_on = models.DateField(null=True)
+    last_face_to_face_on = models.DateField(null=True)
+    last_seen_alone_on = models.DateField(null=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["la", "rating_rank", "next_due"], name="due_la_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Child {self.child_id}: next due {self.next_due}"

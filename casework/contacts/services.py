@@ -1,0 +1,232 @@
+"""Recording contacts with children (PRODUCT.md M4), with the SI 2020/909 record of remote visits,
+refused access and escalation to immediate protection."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import pghistory
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from casework.accounts.models import Role, User
+from casework.audit.services import audit_record
+from casework.children.models import Child, HouseholdCovidStatus, VideoCalls
+from casework.contacts import context
+from casework.contacts.due import refresh_due_states
+from casework.contacts.models import FACE_TO_FACE_MODES, Contact, DueState
+from casework.core import access
+from casework.core.models import Alert
+from casework.decisions.models import Departure
+from casework.risk.services import trigger_rerating
+from domain.contact import Mode, remote_contact_requirements
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+CONTACT_IN_FUTURE = "Date and time of the contact must be now or in the past"
+CONTACT_BEFORE_BIRTH = "Date of the contact must be after the child's date of birth"
+VIDEO_NOT_AVAILABLE = (
+    "The household's record says they cannot take video calls: choose another way, or update the "
+    "household's digital access first"
+)
+REASON_REQUIRED = "Select why the child was not seen face to face"
+REFUSAL_FIELDS = {
+    "refusal_reason": "Enter the reason given for refusing access",
+    "why_access_needed_explained": "Enter how you explained why access is needed",
+    "other_way_to_see_child": "Enter how else you will try to see the child",
+}
+
+
+def can_record_contact(user: User, child: Child) -> bool:
+    if user.la_id != child.la_id or user.role == Role.SYSTEM_ADMINISTRATOR:
+        return False
+    return access.children_visible_to(user).filter(pk=child.pk).exists()
+
+
+def remote_requirement_for(child: Child, mode: str, day: date) -> Any:
+    """What the record of a contact by `mode` on `day` needs under the rules of that day."""
+    situation = context.situation_for(child, day)
+    rules = context.rules_for(child.la_id, day)
+    due = DueState.objects.filter(child=child).first()
+    plan_wants_f2f = bool(due and due.face_to_face_due and due.face_to_face_due <= day)
+    statutory_visit = "lac" in situation.statuses
+    return remote_contact_requirements(
+        planned_face_to_face=plan_wants_f2f or statutory_visit,
+        mode=Mode(mode),
+        rules=rules,
+        requirement="lac.visit" if statutory_visit else None,
+    )
+
+
+def managers_to_alert(child: Child, worker: User) -> list[User]:
+    people: dict[int, User] = {}
+    if child.team_id and child.team and child.team.manager_id:
+        people[child.team.manager_id] = child.team.manager  # type: ignore[assignment]
+    if worker.line_manager_id:
+        people[worker.line_manager_id] = worker.line_manager  # type: ignore[assignment]
+    if not people:
+        for user in User.objects.filter(la_id=child.la_id, role=Role.HEAD_OF_SERVICE, is_active=True):
+            people[user.pk] = user
+    return [p for p in people.values() if p.pk != worker.pk or len(people) == 1]
+
+
+def alert_managers(*, child: Child, worker: User, kind: str, message: str, link: str) -> list[Alert]:
+    alerts = []
+    for manager in managers_to_alert(child, worker):
+        alerts.append(
+            Alert.objects.create(
+                la_id=child.la_id,
+                recipient=manager,
+                child=child,
+                kind=kind,
+                message=message[:500],
+                link=link,
+                created_by=worker,
+            )
+        )
+        if manager.email:
+            transaction.on_commit(
+                lambda m=manager: send_mail(  # type: ignore[misc]
+                    subject=f"Continuity: {message[:120]}",
+                    message=f"{message}\n\n{link}",
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[m.email],
+                    fail_silently=True,
+                )
+            )
+    return alerts
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    actor: User,
+    child: Child,
+    occurred_at: datetime,
+    mode: str,
+    child_seen: bool,
+    outcome: str,
+    now: datetime | None = None,
+    **details: Any,
+) -> Contact:
+    """Record a contact (or an attempt) with a child, with every check the emergency rules require."""
+    if not can_record_contact(actor, child):
+        raise PermissionDenied("You cannot record contact for this child.")
+    now = now or timezone.now()
+    errors: dict[str, str] = {}
+    day = timezone.localtime(occurred_at).date()
+    if occurred_at > now:
+        errors["occurred_at"] = CONTACT_IN_FUTURE
+    elif child.date_of_birth and day < child.date_of_birth:
+        errors["occurred_at"] = CONTACT_BEFORE_BIRTH
+    if mode == Mode.VIDEO and (child.household is None or child.household.video_calls != VideoCalls.YES):
+        errors["mode"] = VIDEO_NOT_AVAILABLE
+    if not outcome.strip():
+        errors["outcome"] = "Enter the outcome of the contact"
+    refused = bool(details.get("access_refused"))
+    if refused:
+        if child_seen:
+            errors["child_seen"] = (
+                "Access was refused, so the child cannot have been seen: check your answers"
+            )
+        for field, message in REFUSAL_FIELDS.items():
+            if not str(details.get(field, "")).strip():
+                errors[field] = message
+    requirement = None
+    if not errors:
+        requirement = remote_requirement_for(child, mode, day)
+        reason = details.get("remote_reason") or None
+        if child_seen and requirement.reason_required and not reason:
+            errors["remote_reason"] = REASON_REQUIRED
+        elif reason and requirement.lawful_reasons and reason not in requirement.lawful_reasons:
+            errors["remote_reason"] = "Select one of the reasons the regulations allow"
+    if errors:
+        raise ValidationError(errors)
+    contact = Contact(
+        la_id=child.la_id,
+        child=child,
+        occurred_at=occurred_at,
+        mode=mode,
+        made_by=actor,
+        child_seen=child_seen,
+        outcome=outcome,
+        regime=context.rules_for(child.la_id, day).regime.id,
+        created_by=actor,
+        updated_by=actor,
+        **{k: v for k, v in details.items() if v is not None},
+    )
+    if mode not in FACE_TO_FACE_MODES:
+        contact.ppe_used = False
+    contact.full_clean(exclude=["la", "created_by", "updated_by", "made_by"])
+    with pghistory.context(user=actor.pk, reason="Contact recorded"):
+        contact.save()
+        if (
+            child_seen
+            and requirement is not None
+            and requirement.remote
+            and requirement.is_departure(contact.remote_reason or None)
+        ):
+            Departure.objects.create(
+                la_id=child.la_id,
+                child=child,
+                requirement="lac.visit" if requirement.statutory else "plan.face_to_face",
+                required="A face-to-face visit"
+                + (" (CPPCR 2010 reg 28)" if requirement.statutory else " under the contact plan"),
+                done_instead=f"{contact.get_mode_display()} on {day:%d/%m/%Y}",
+                rationale=contact.remote_reason_detail
+                or contact.get_remote_reason_display()
+                or "Not recorded",
+                risk_assessment=contact.concerns or "See the contact record",
+                source=requirement.source,
+                regime=contact.regime,
+                requested_by=actor,
+                requested_on=day,
+                contact=contact,
+                created_by=actor,
+                updated_by=actor,
+            )
+    link = f"/children/{child.pk}/"
+    if refused:
+        trigger_rerating(
+            actor=actor, child=child, reason="refused_access", occurred_on=day, detail=contact.refusal_reason
+        )
+    if contact.immediate_protection:
+        alert_managers(
+            child=child,
+            worker=actor,
+            kind="immediate_protection",
+            message=f"Immediate protection: {actor} reports risk to life or of immediate serious harm to "
+            f"{child.full_name} ({day:%d/%m/%Y}). Working Together immediate protection procedures apply.",
+            link=link,
+        )
+    audit_record(
+        actor=actor,
+        la_id=child.la_id,
+        action="contact.recorded",
+        target=contact,
+        child=child,
+        summary=f"{contact.get_mode_display()} on {day:%d/%m/%Y}: "
+        + ("child seen" if child_seen else "access refused" if refused else "child not seen"),
+        reason=contact.remote_reason_detail,
+    )
+    refresh_due_states(la_id=child.la_id, today=timezone.localdate(now), child_ids=[child.pk])
+    return contact
+
+
+def covid_statuses_today(child: Child, day: date) -> set[str]:
+    if child.household_id is None:
+        return set()
+    return {
+        s.status
+        for s in HouseholdCovidStatus.objects.filter(household_id=child.household_id, starts_on__lte=day)
+        if s.ends_on is None or s.ends_on >= day
+    }
+
+
+def refresh_children(la_id: int, child_ids: Iterable[int], today: date) -> None:
+    refresh_due_states(la_id=la_id, today=today, child_ids=child_ids)

@@ -1,0 +1,285 @@
+"""Rating a case, proposing its contact plan, and the manager's sign-off (PRODUCT.md M2, M3, M6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from casework.audit.services import audit_record
+from casework.children.models import Child
+from casework.contacts import context
+from casework.contacts.due import refresh_due_states
+from casework.contacts.models import ContactPlan
+from casework.core import access, signoff
+from casework.decisions.models import Departure
+from casework.risk.models import RerateTrigger, RiskRating
+from domain.contact import ContactPlan as PlanRule
+from domain.contact import PlanAssessment, PlanProposal, Rating, assess_plan, propose_plan
+from domain.people.rules import age_on
+from domain.risk import FACTORS_BY_CODE, RatingSuggestion, review_date, suggest_rating
+
+if TYPE_CHECKING:
+    from casework.accounts.models import User
+
+RATIONALE_REQUIRED = "Enter the rationale for the rating: the evidence and why it leads to this rating"
+DEPARTURE_RATIONALE_REQUIRED = (
+    "The plan is below the minimum shown: enter why this is the right plan for the child"
+)
+DEPARTURE_RISK_REQUIRED = "The plan is below the minimum shown: enter how the risk to the child is managed"
+
+
+@dataclass(frozen=True)
+class RatingAdvice:
+    """What the rating page shows beside the practitioner's choices: the system suggests, they decide."""
+
+    suggestion: RatingSuggestion
+    proposal: PlanProposal
+    rules_description: str
+
+
+def can_rate(user: User, child: Child) -> bool:
+    """The allocated worker, practitioners of the child's team and its managers rate its case."""
+    if user.la_id != child.la_id:
+        return False
+    if child.allocated_worker_id == user.pk or signoff.can_sign_off(user, child):
+        return True
+    return user.is_practitioner and child.team_id is not None and child.team_id == user.team_id
+
+
+def rating_advice(*, child: Child, rating: str, factors: list[str], today: date) -> RatingAdvice:
+    situation = context.situation_for(child, today)
+    rules = context.rules_for(child.la_id, today)
+    settings = context.settings_for(child.la_id, today)
+    suggestion = suggest_rating(
+        factors=factors,
+        statuses=situation.statuses,
+        age_years=age_on(child.date_of_birth, today) if child.date_of_birth else 0,
+    )
+    proposal = propose_plan(
+        rating=Rating(rating or suggestion.rating),
+        statuses=situation.statuses,
+        facts=situation.facts,
+        rules=rules,
+        settings=settings,
+    )
+    return RatingAdvice(suggestion, proposal, rules.describe())
+
+
+def assess(*, child: Child, rating: str, plan: PlanRule, today: date) -> PlanAssessment:
+    situation = context.situation_for(child, today)
+    return assess_plan(
+        plan,
+        rating=Rating(rating),
+        statuses=situation.statuses,
+        facts=situation.facts,
+        rules=context.rules_for(child.la_id, today),
+        settings=context.settings_for(child.la_id, today),
+    )
+
+
+@transaction.atomic
+def rating_submit(
+    *,
+    actor: User,
+    child: Child,
+    rating: str,
+    factors: list[str],
+    rationale: str,
+    plan: PlanRule,
+    today: date,
+    childs_views: str = "",
+    family_strengths: str = "",
+    departure_rationale: str = "",
+    departure_risk_assessment: str = "",
+) -> RiskRating:
+    """Rate a case and propose its contact plan, for a manager to sign off.
+
+    A plan below a minimum needs the departure recorded (what, why, the risk) for the manager too.
+    A newer rating replaces one still awaiting sign-off.
+    """
+    if not can_rate(actor, child):
+        raise PermissionDenied("You cannot rate this child's case.")
+    errors: dict[str, str] = {}
+    if rating not in Rating.__members__.values():
+        errors["rating"] = "Select red, amber or green"
+    if not rationale.strip():
+        errors["rationale"] = RATIONALE_REQUIRED
+    unknown = [f for f in factors if f not in FACTORS_BY_CODE]
+    if unknown:
+        errors["factors"] = f"Unknown factors: {', '.join(unknown)}"
+    if errors:
+        raise ValidationError(errors)
+    assessment = assess(child=child, rating=rating, plan=plan, today=today)
+    if assessment.departures:
+        if not departure_rationale.strip():
+            errors["departure_rationale"] = DEPARTURE_RATIONALE_REQUIRED
+        if not departure_risk_assessment.strip():
+            errors["departure_risk_assessment"] = DEPARTURE_RISK_REQUIRED
+        if errors:
+            raise ValidationError(errors)
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    rules = context.rules_for(child.la_id, today)
+    settings = context.settings_for(child.la_id, today)
+    suggestion = suggest_rating(
+        factors=factors,
+        statuses=context.situation_for(child, today).statuses,
+        age_years=age_on(child.date_of_birth, today) if child.date_of_birth else 0,
+    )
+    with pghistory.context(user=actor.pk, reason=rationale[:200]):
+        for old in RiskRating.objects.filter(child=child, status=signoff.AWAITING):
+            _supersede(old)
+        record = RiskRating(
+            la_id=child.la_id,
+            child=child,
+            rating=rating,
+            suggested_rating=str(suggestion.rating),
+            factors=sorted(set(factors)),
+            rationale=rationale,
+            childs_views=childs_views,
+            family_strengths=family_strengths,
+            rated_by=actor,
+            rated_on=today,
+            review_on=review_date(Rating(rating), today, context.calendar(), settings=settings),
+            regime=rules.regime.id,
+            emergency_id=_emergency_pk(rules),
+            created_by=actor,
+            updated_by=actor,
+        )
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError as err:  # another rating was submitted for the child at the same moment
+            raise ValidationError(
+                "Someone else rated this case at the same moment. Nothing of yours was saved: reload "
+                "the page to see their rating.",
+                code="race",
+            ) from err
+        contact_plan = ContactPlan.objects.create(
+            la_id=child.la_id,
+            child=child,
+            rating=record,
+            interval_amount=plan.interval.amount,
+            interval_unit=str(plan.interval.unit),
+            face_to_face_every=plan.face_to_face_every,
+            modes=sorted(str(m) for m in plan.modes),
+            statutory_minimum="; ".join(m.describe() for m in assessment.minimums)[:300],
+            below_statutory_minimum=assessment.below_statutory_minimum,
+            starts_on=today,
+            created_by=actor,
+            updated_by=actor,
+        )
+        for needed in assessment.departures:
+            Departure.objects.create(
+                la_id=child.la_id,
+                child=child,
+                requirement=needed.requirement,
+                required=needed.required,
+                done_instead=needed.planned,
+                rationale=departure_rationale,
+                risk_assessment=departure_risk_assessment,
+                source=needed.source,
+                regime=rules.regime.id,
+                requested_by=actor,
+                requested_on=today,
+                plan=contact_plan,
+                created_by=actor,
+                updated_by=actor,
+            )
+        RerateTrigger.objects.filter(child=child, resolved_by__isnull=True).update(resolved_by=record)
+    audit_record(
+        actor=actor,
+        la_id=child.la_id,
+        action="rating.submitted",
+        target=record,
+        child=child,
+        summary=f"Rated {record.get_rating_display().lower()} (suggested {suggestion.rating}); plan "
+        f"{plan.describe()}"
+        + (f"; {len(assessment.departures)} departure(s) recorded" if assessment.departures else ""),
+        reason=rationale,
+    )
+    refresh_due_states(la_id=child.la_id, today=today, child_ids=[child.pk])
+    return record
+
+
+def _emergency_pk(rules: object) -> int | None:
+    emergency = getattr(rules, "local_emergency", None)
+    return int(emergency.id) if emergency is not None and str(emergency.id).isdigit() else None
+
+
+def _supersede(old: RiskRating) -> None:
+    old.status = signoff.SUPERSEDED
+    old.save(update_fields=["status", "updated_at"])
+    ContactPlan.objects.filter(rating=old, status=signoff.AWAITING).update(status=signoff.SUPERSEDED)
+    Departure.objects.filter(plan__rating=old, status=signoff.AWAITING).update(status=signoff.SUPERSEDED)
+
+
+@transaction.atomic
+def rating_decide(*, actor: User, rating_id: int, approve: bool, comment: str, today: date) -> RiskRating:
+    """Sign off (or return) a rating, its contact plan and any departure the plan needs, together."""
+    record = (
+        RiskRating.objects.select_for_update()
+        .select_related("child", "rated_by", "decided_by")
+        .filter(pk=rating_id, la_id=access.la_id_of(actor))
+        .first()
+    )
+    if record is None:
+        raise PermissionDenied("No such rating.")
+    signoff.decide(
+        item=record,
+        actor=actor,
+        approve=approve,
+        comment=comment,
+        requester=record.rated_by,
+        what="rating",
+        child=record.child,
+    )
+    with pghistory.context(user=actor.pk, reason=comment or ("Signed off" if approve else "Returned")):
+        record.save(update_fields=["status", "decided_by", "decided_at", "manager_comment", "updated_at"])
+        if approve:
+            ContactPlan.objects.filter(child=record.child, status=signoff.APPROVED).update(
+                status=signoff.SUPERSEDED
+            )
+        ContactPlan.objects.filter(rating=record, status=signoff.AWAITING).update(status=record.status)
+        Departure.objects.filter(plan__rating=record, status=signoff.AWAITING).update(
+            status=record.status, decided_by=actor, decided_at=record.decided_at, manager_comment=comment
+        )
+        if not approve:
+            RerateTrigger.objects.create(
+                la_id=record.la_id,
+                child=record.child,
+                reason="review_due",
+                occurred_on=today,
+                detail=f"Rating returned: {comment[:250]}",
+                created_by=actor,
+            )
+    audit_record(
+        actor=actor,
+        la_id=record.la_id,
+        action="rating.approved" if approve else "rating.returned",
+        target=record,
+        child=record.child,
+        summary=f"{'Signed off' if approve else 'Returned'} {record.get_rating_display().lower()} rating "
+        f"by {record.rated_by}",
+        reason=comment,
+    )
+    refresh_due_states(la_id=record.la_id, today=today, child_ids=[record.child_id])
+    return record
+
+
+def trigger_rerating(
+    *, actor: User | None, child: Child, reason: str, occurred_on: date, detail: str = ""
+) -> None:
+    """Put a case back in the re-rating queue (new referral, refused access, COVID, missed school)."""
+    RerateTrigger.objects.create(
+        la_id=child.la_id,
+        child=child,
+        reason=reason,
+        occurred_on=occurred_on,
+        detail=detail[:300],
+        created_by=actor,
+    )
