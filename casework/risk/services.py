@@ -222,7 +222,7 @@ def _supersede(old: RiskRating) -> None:
 def rating_decide(*, actor: User, rating_id: int, approve: bool, comment: str, today: date) -> RiskRating:
     """Sign off (or return) a rating, its contact plan and any departure the plan needs, together."""
     record = (
-        RiskRating.objects.select_for_update()
+        RiskRating.objects.select_for_update(of=("self",))
         .select_related("child", "rated_by", "decided_by")
         .filter(pk=rating_id, la_id=access.la_id_of(actor))
         .first()
