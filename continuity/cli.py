@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> None:
         stopped = embedded_db.stop_server(embedded_db.pgdata_dir())
         print("Stopped the embedded database." if stopped else "The embedded database was not running.")
         return
+    if args and args[0] == "deadline":
+        from continuity.deadline_cli import main as deadline_main
+
+        raise SystemExit(deadline_main(args[1:]))
     if args and args[0] == "run":
         from continuity.serve import run
 
