@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "casework.risk",
     "casework.contacts",
     "casework.decisions",
+    "casework.safeguarding",
+    "casework.oversight",
 ]
 
 MIDDLEWARE = [

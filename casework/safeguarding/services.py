@@ -1,0 +1,453 @@
+"""Writes for the front door, meetings and serious incidents; every deadline through the one engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casework.accounts.models import User
+from casework.audit.services import audit_record
+from casework.children.models import Child
+from casework.contacts import context
+from casework.core import access
+from casework.safeguarding.models import Deadline, Meeting, Referral, SeriousIncident
+from domain.timescales import deadline as compute_deadline
+
+# Which deadline a meeting meets, and which it starts (Working Together 2018, chapter 1; CPPCR reg 33).
+MEETS: dict[str, tuple[str, ...]] = {
+    Meeting.Kind.ICPC: ("icpc.convene",),
+    Meeting.Kind.RCPC: ("cp.first_review", "cp.review"),
+    Meeting.Kind.LAC_REVIEW: ("lac.first_review", "lac.second_review", "lac.subsequent_review"),
+}
+STARTS: dict[str, str] = {Meeting.Kind.ICPC: "cp.first_review", Meeting.Kind.RCPC: "cp.review"}
+FUTURE = "{what} must be today or in the past"
+
+
+def _visible(actor: User, children: Iterable[Child]) -> None:
+    ids = [c.pk for c in children]
+    if access.children_visible_to(actor).filter(pk__in=ids).count() != len(set(ids)):
+        raise PermissionDenied("You cannot record this for that child.")
+
+
+def deadline_set(
+    *, la_id: int, child: Child | None, rule_id: str, subject_type: str, subject_id: int, event_on: date
+) -> Deadline:
+    """Create or recompute the deadline `rule_id` started by `event_on` for one subject."""
+    result = compute_deadline(rule_id, event_on, calendar=context.calendar())
+    row, _ = Deadline.objects.update_or_create(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        rule_id=rule_id,
+        defaults={
+            "la_id": la_id,
+            "child": child,
+            "event_on": event_on,
+            "due_on": result.due_on,
+            "normal_due_on": result.normal_due_on,
+            "regime": result.regime.id,
+            "as_soon_as_reasonably_practicable": result.as_soon_as_reasonably_practicable,
+        },
+    )
+    return row
+
+
+def deadline_meet(*, subject_type: str, subject_id: int, rule_ids: Sequence[str], met_on: date) -> None:
+    Deadline.objects.filter(
+        subject_type=subject_type, subject_id=subject_id, rule_id__in=rule_ids, met_on__isnull=True
+    ).update(met_on=met_on)
+
+
+@transaction.atomic
+def referral_record(
+    *,
+    actor: User,
+    children: Sequence[Child],
+    received_at: datetime,
+    source: str,
+    concerns: str,
+    consent: str,
+    now: datetime,
+    source_detail: str = "",
+) -> Referral:
+    errors: dict[str, str] = {}
+    if not children:
+        errors["children"] = "Select the child or children the referral is about"
+    if received_at > now:
+        errors["received_at"] = FUTURE.format(what="The time the referral was received")
+    if not concerns.strip():
+        errors["concerns"] = "Enter the concerns"
+    if errors:
+        raise ValidationError(errors)
+    _visible(actor, children)
+    referral = Referral.objects.create(
+        la_id=access.la_id_of(actor),
+        received_at=received_at,
+        source=source,
+        source_detail=source_detail,
+        concerns=concerns,
+        consent=consent,
+        created_by=actor,
+        updated_by=actor,
+    )
+    referral.children.set(children)
+    day = timezone.localtime(received_at).date()
+    deadline_set(
+        la_id=referral.la_id,
+        child=children[0] if len(children) == 1 else None,
+        rule_id="referral.decision",
+        subject_type="referral",
+        subject_id=referral.pk,
+        event_on=day,
+    )
+    for child in children:
+        from casework.risk.services import trigger_rerating
+
+        trigger_rerating(
+            actor=actor, child=child, reason="new_referral", occurred_on=day, detail=concerns[:200]
+        )
+    audit_record(
+        actor=actor,
+        la_id=referral.la_id,
+        action="referral.recorded",
+        target=referral,
+        child=children[0] if len(children) == 1 else None,
+        summary=f"Referral from {referral.get_source_display()} about {len(children)} child(ren)",
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_decide(
+    *, actor: User, referral: Referral, decision: str, reason: str, decided_at: datetime, now: datetime
+) -> Referral:
+    locked = Referral.objects.select_for_update().get(pk=referral.pk, la_id=access.la_id_of(actor))
+    errors: dict[str, str] = {}
+    if locked.decision:
+        raise ValidationError(
+            f"This referral was already decided ({locked.get_decision_display()}) by {locked.decided_by}",
+            code="already_decided",
+        )
+    if decided_at > now:
+        errors["decided_at"] = FUTURE.format(what="The decision time")
+    elif decided_at < locked.received_at:
+        errors["decided_at"] = "The decision cannot be before the referral was received"
+    if not reason.strip():
+        errors["decision_reason"] = "Enter the reason for the decision"
+    if errors:
+        raise ValidationError(errors)
+    locked.decision, locked.decision_reason = decision, reason
+    locked.decided_at, locked.decided_by = decided_at, actor
+    locked.save(update_fields=["decision", "decision_reason", "decided_at", "decided_by", "updated_at"])
+    deadline_meet(
+        subject_type="referral",
+        subject_id=locked.pk,
+        rule_ids=["referral.decision"],
+        met_on=timezone.localtime(decided_at).date(),
+    )
+    if decision in {Referral.Decision.ASSESSMENT, Referral.Decision.STRATEGY}:
+        received = timezone.localtime(locked.received_at).date()
+        deadline_set(
+            la_id=locked.la_id,
+            child=None,
+            rule_id="assessment.completion",
+            subject_type="referral",
+            subject_id=locked.pk,
+            event_on=received,
+        )
+    audit_record(
+        actor=actor,
+        la_id=locked.la_id,
+        action="referral.decided",
+        target=locked,
+        summary=f"Decision: {locked.get_decision_display()}",
+        reason=reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def meeting_record(
+    *, actor: User, child: Child, kind: str, held_on: date, today: date, **details: object
+) -> Meeting:
+    """Record a meeting; it meets the deadline it was due under and starts the next one."""
+    _visible(actor, [child])
+    errors: dict[str, str] = {}
+    if held_on > today:
+        errors["held_on"] = FUTURE.format(what="The date the meeting was held")
+    trigger = _triggering_meeting(child, kind)
+    if trigger is not None and held_on < trigger.held_on:
+        errors["held_on"] = (
+            f"The {Meeting.Kind(kind).label.lower()} cannot be before the "
+            f"{trigger.get_kind_display().lower()} on {trigger.held_on:%-d %B %Y} that led to it"
+        )
+    if kind == Meeting.Kind.ICPC and trigger is None:
+        errors["kind"] = "Record the strategy discussion that initiated the section 47 enquiries first"
+    open_due = Deadline.objects.filter(
+        child=child, rule_id__in=MEETS.get(kind, ()), met_on__isnull=True
+    ).first()
+    late = open_due is not None and open_due.due_on is not None and held_on > open_due.due_on
+    if late and open_due is not None and not str(details.get("late_reason", "")).strip():
+        errors["late_reason"] = (
+            f"This meeting was due by {open_due.due_on:%-d %B %Y}: enter why it was held late"
+        )
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting.objects.create(
+        la_id=child.la_id,
+        child=child,
+        kind=kind,
+        held_on=held_on,
+        created_by=actor,
+        updated_by=actor,
+        **details,
+    )
+    if open_due is not None:
+        open_due.met_on = held_on
+        open_due.save(update_fields=["met_on", "computed_at"])
+    if kind == Meeting.Kind.STRATEGY and meeting.section47_initiated:
+        deadline_set(
+            la_id=child.la_id,
+            child=child,
+            rule_id="icpc.convene",
+            subject_type="meeting",
+            subject_id=meeting.pk,
+            event_on=held_on,
+        )
+    if kind in STARTS:
+        deadline_set(
+            la_id=child.la_id,
+            child=child,
+            rule_id=STARTS[kind],
+            subject_type="meeting",
+            subject_id=meeting.pk,
+            event_on=held_on,
+        )
+    if late and open_due is not None:
+        _record_late_meeting(actor=actor, meeting=meeting, due=open_due, today=today)
+    audit_record(
+        actor=actor,
+        la_id=child.la_id,
+        action="meeting.recorded",
+        target=meeting,
+        child=child,
+        summary=f"{meeting.get_kind_display()} held {held_on:%d/%m/%Y}{' remotely' if meeting.remote else ''}"
+        + (" (late)" if late else ""),
+    )
+    return meeting
+
+
+def _record_late_meeting(*, actor: User, meeting: Meeting, due: Deadline, today: date) -> None:
+    """A meeting held after its statutory date is a departure: it goes to the decision log."""
+    from casework.decisions.models import Departure
+
+    rule = compute_deadline(due.rule_id, due.event_on, calendar=context.calendar()).rule
+    Departure.objects.create(
+        la_id=meeting.la_id,
+        child=meeting.child,
+        requirement=due.rule_id,
+        required=f"{meeting.get_kind_display()} by {due.due_on:%d/%m/%Y}",
+        done_instead=f"Held on {meeting.held_on:%d/%m/%Y}",
+        rationale=meeting.late_reason,
+        risk_assessment=meeting.decisions or "See the meeting record",
+        source=rule.source,
+        regime=due.regime,
+        requested_by=actor,
+        requested_on=today,
+        created_by=actor,
+        updated_by=actor,
+    )
+
+
+def _triggering_meeting(child: Child, kind: str) -> Meeting | None:
+    if kind == Meeting.Kind.ICPC:
+        return (
+            Meeting.objects.filter(child=child, kind=Meeting.Kind.STRATEGY, section47_initiated=True)
+            .order_by("-held_on")
+            .first()
+        )
+    if kind == Meeting.Kind.RCPC:
+        return (
+            Meeting.objects.filter(child=child, kind__in=[Meeting.Kind.ICPC, Meeting.Kind.RCPC])
+            .order_by("-held_on")
+            .first()
+        )
+    return None
+
+
+@transaction.atomic
+def incident_record(
+    *,
+    actor: User,
+    child: Child,
+    occurred_on: date,
+    aware_on: date,
+    summary: str,
+    today: date,
+    child_died: bool = False,
+    seriously_injured: bool = False,
+    covid_strongly_related: bool = False,
+) -> SeriousIncident:
+    _visible(actor, [child])
+    errors: dict[str, str] = {}
+    if aware_on > today:
+        errors["aware_on"] = FUTURE.format(what="The date the LA became aware")
+    if occurred_on > today:
+        errors["occurred_on"] = FUTURE.format(what="The date of the incident")
+    if aware_on < occurred_on:
+        errors["aware_on"] = "The LA cannot have become aware of the incident before it happened"
+    if not summary.strip():
+        errors["summary"] = "Enter what happened"
+    if errors:
+        raise ValidationError(errors)
+    incident = SeriousIncident.objects.create(
+        la_id=child.la_id,
+        child=child,
+        occurred_on=occurred_on,
+        aware_on=aware_on,
+        summary=summary,
+        child_died=child_died,
+        seriously_injured=seriously_injured,
+        covid_strongly_related=covid_strongly_related,
+        rapid_review_pace=(
+            SeriousIncident.Pace.EXPEDITED
+            if (child_died or seriously_injured) and covid_strongly_related
+            else SeriousIncident.Pace.STANDARD
+        ),
+        created_by=actor,
+        updated_by=actor,
+    )
+    deadline_set(
+        la_id=child.la_id,
+        child=child,
+        rule_id="sin.notification",
+        subject_type="incident",
+        subject_id=incident.pk,
+        event_on=aware_on,
+    )
+    audit_record(
+        actor=actor,
+        la_id=child.la_id,
+        action="incident.recorded",
+        target=incident,
+        child=child,
+        summary=f"Serious incident of {occurred_on:%d/%m/%Y} recorded (aware {aware_on:%d/%m/%Y})",
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_notify(
+    *, actor: User, incident: SeriousIncident, notified_on: date | None, today: date
+) -> SeriousIncident:
+    """The Panel was notified: meets the 5-working-day deadline and starts the rapid review's."""
+    if notified_on is None:
+        raise ValidationError({"notified_on": "Enter the date the Panel was notified"})
+    if notified_on > today:
+        raise ValidationError({"notified_on": FUTURE.format(what="The notification date")})
+    if notified_on < incident.aware_on:
+        raise ValidationError({"notified_on": "The Panel cannot be notified before the LA became aware"})
+    incident.notified_on = notified_on
+    incident.updated_by = actor
+    incident.save(update_fields=["notified_on", "updated_by", "updated_at"])
+    deadline_meet(
+        subject_type="incident", subject_id=incident.pk, rule_ids=["sin.notification"], met_on=notified_on
+    )
+    if incident.rapid_review_pace != SeriousIncident.Pace.LOCAL:
+        deadline_set(
+            la_id=incident.la_id,
+            child=incident.child,
+            rule_id="rapid_review.completion",
+            subject_type="incident",
+            subject_id=incident.pk,
+            event_on=notified_on,
+        )
+    audit_record(
+        actor=actor,
+        la_id=incident.la_id,
+        action="incident.notified",
+        target=incident,
+        child=incident.child,
+        summary=f"Panel notified {notified_on:%d/%m/%Y}",
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_set_pace(*, actor: User, incident: SeriousIncident, pace: str, reason: str) -> SeriousIncident:
+    """The safeguarding partners set their own pace for the rapid review, with a reason, unless it must be
+    expedited (a child died or was seriously injured and COVID-19 is strongly related)."""
+    must_expedite = (incident.child_died or incident.seriously_injured) and incident.covid_strongly_related
+    if pace == SeriousIncident.Pace.LOCAL and must_expedite:
+        raise ValidationError(
+            {
+                "rapid_review_pace": "This review must be expedited: a child died or was seriously "
+                "injured and COVID-19 is a strongly related factor"
+            }
+        )
+    if pace == SeriousIncident.Pace.LOCAL and not reason.strip():
+        raise ValidationError({"pace_reason": "Enter why the partners set their own pace"})
+    incident.rapid_review_pace, incident.pace_reason = pace, reason
+    incident.save(update_fields=["rapid_review_pace", "pace_reason", "updated_at"])
+    if pace == SeriousIncident.Pace.LOCAL:
+        Deadline.objects.filter(
+            subject_type="incident",
+            subject_id=incident.pk,
+            rule_id="rapid_review.completion",
+            met_on__isnull=True,
+        ).delete()
+    elif incident.notified_on:
+        deadline_set(
+            la_id=incident.la_id,
+            child=incident.child,
+            rule_id="rapid_review.completion",
+            subject_type="incident",
+            subject_id=incident.pk,
+            event_on=incident.notified_on,
+        )
+    audit_record(
+        actor=actor,
+        la_id=incident.la_id,
+        action="incident.pace",
+        target=incident,
+        child=incident.child,
+        summary=f"Rapid review pace: {incident.get_rapid_review_pace_display()}",
+        reason=reason,
+    )
+    return incident
+
+
+def recompute_deadlines(*, la_id: int, batch: int = 5000) -> int:
+    """Recompute every open deadline of the LA (after a bank-holiday or regime change), in batches."""
+    calendar = context.calendar()
+    changed: list[Deadline] = []
+    for row in (
+        Deadline.objects.filter(la_id=la_id, met_on__isnull=True)
+        .only(
+            "pk",
+            "rule_id",
+            "event_on",
+            "due_on",
+            "normal_due_on",
+            "regime",
+            "as_soon_as_reasonably_practicable",
+        )
+        .iterator(chunk_size=batch)
+    ):
+        result = compute_deadline(row.rule_id, row.event_on, calendar=calendar)
+        values = (
+            result.due_on,
+            result.normal_due_on,
+            result.regime.id,
+            result.as_soon_as_reasonably_practicable,
+        )
+        if values != (row.due_on, row.normal_due_on, row.regime, row.as_soon_as_reasonably_practicable):
+            row.due_on, row.normal_due_on, row.regime, row.as_soon_as_reasonably_practicable = values
+            changed.append(row)
+    Deadline.objects.bulk_update(
+        changed, ["due_on", "normal_due_on", "regime", "as_soon_as_reasonably_practicable"], batch_size=batch
+    )
+    return len(changed)

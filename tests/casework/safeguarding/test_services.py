@@ -1,0 +1,203 @@
+"""Front door, meetings and serious incidents: their deadlines come from the one engine."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from casework.decisions.models import Departure
+from casework.safeguarding import services
+from casework.safeguarding.models import Deadline, Meeting, SeriousIncident
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+def dl(rule_id):
+    return Deadline.objects.get(rule_id=rule_id)
+
+
+def test_a_referral_is_decided_within_one_working_day_and_an_assessment_then_runs_45(world):
+    now = datetime(2020, 12, 31, 17, tzinfo=LONDON)
+    referral = services.referral_record(
+        actor=world.users["bs"],
+        children=[world.children["jon"]],
+        received_at=datetime(2020, 12, 24, 9, tzinfo=LONDON),
+        source="2A",
+        concerns="Bruising seen at school",
+        consent="given",
+        now=now,
+    )
+    assert dl("referral.decision").due_on == date(2020, 12, 29)
+    services.referral_decide(
+        actor=world.users["tm"],
+        referral=referral,
+        decision="assessment",
+        reason="Needs assessment",
+        decided_at=datetime(2020, 12, 29, 11, tzinfo=LONDON),
+        now=now,
+    )
+    assert dl("referral.decision").met_on == date(2020, 12, 29)
+    # 45 working days from Thu 24 Dec 2020: 29-31 Dec (3), Jan 2021 from the 4th (20 working days: 23),
+    # February (20: 43), 1 and 2 March (45).
+    assert dl("assessment.completion").due_on == date(2021, 3, 2)
+
+
+def test_a_referral_in_the_future_or_about_nobody_is_refused(world):
+    now = datetime(2020, 3, 2, 9, tzinfo=LONDON)
+    with pytest.raises(ValidationError) as err:
+        services.referral_record(
+            actor=world.users["bs"],
+            children=[],
+            received_at=datetime(2020, 3, 3, tzinfo=LONDON),
+            source="6",
+            concerns="",
+            consent="given",
+            now=now,
+        )
+    assert set(err.value.message_dict) == {"children", "received_at", "concerns"}
+
+
+def test_strategy_then_initial_conference_then_review(world, today):
+    child = world.children["jon"]
+    services.meeting_record(
+        actor=world.users["tm"],
+        child=child,
+        kind="strategy",
+        held_on=date(2020, 4, 20),
+        today=today,
+        section47_initiated=True,
+        remote=True,
+        agencies_invited=["police", "health"],
+        agencies_present=["police"],
+    )
+    assert dl("icpc.convene").due_on == date(2020, 5, 12)
+    icpc = services.meeting_record(
+        actor=world.users["tm"], child=child, kind="icpc", held_on=date(2020, 5, 11), today=today, remote=True
+    )
+    assert dl("icpc.convene").met_on == date(2020, 5, 11)
+    assert dl("cp.first_review").due_on == date(2020, 8, 11)
+    assert icpc.remote
+
+
+def test_a_conference_before_the_strategy_discussion_is_refused(world, today):
+    child = world.children["jon"]
+    services.meeting_record(
+        actor=world.users["tm"],
+        child=child,
+        kind="strategy",
+        held_on=date(2020, 4, 20),
+        today=today,
+        section47_initiated=True,
+    )
+    with pytest.raises(ValidationError) as err:
+        services.meeting_record(
+            actor=world.users["tm"], child=child, kind="icpc", held_on=date(2020, 4, 1), today=today
+        )
+    assert "cannot be before the strategy discussion" in err.value.message_dict["held_on"][0]
+    assert Meeting.objects.filter(kind="icpc").count() == 0
+
+
+def test_a_late_conference_needs_a_reason_and_is_logged_as_a_departure(world, today):
+    child = world.children["jon"]
+    services.meeting_record(
+        actor=world.users["tm"],
+        child=child,
+        kind="strategy",
+        held_on=date(2020, 4, 20),
+        today=today,
+        section47_initiated=True,
+    )
+    with pytest.raises(ValidationError) as err:
+        services.meeting_record(
+            actor=world.users["tm"], child=child, kind="icpc", held_on=date(2020, 5, 20), today=today
+        )
+    assert "due by 12 May 2020" in err.value.message_dict["late_reason"][0]
+    services.meeting_record(
+        actor=world.users["tm"],
+        child=child,
+        kind="icpc",
+        held_on=date(2020, 5, 20),
+        today=today,
+        late_reason="Police could not attend until the 20th",
+    )
+    departure = Departure.objects.get(requirement="icpc.convene")
+    assert departure.rationale == "Police could not attend until the 20th"
+
+
+def test_a_serious_incident_has_its_notification_and_rapid_review_deadlines(world, today):
+    incident = services.incident_record(
+        actor=world.users["tm"],
+        child=world.children["jon"],
+        occurred_on=date(2020, 5, 2),
+        aware_on=date(2020, 5, 4),
+        summary="Injury",
+        seriously_injured=True,
+        today=today,
+    )
+    assert dl("sin.notification").due_on == date(2020, 5, 12)  # never relaxed; VE Day skipped
+    services.incident_notify(
+        actor=world.users["tm"], incident=incident, notified_on=date(2020, 5, 11), today=today
+    )
+    assert dl("sin.notification").met_on == date(2020, 5, 11)
+    # 15 working days from Mon 11 May 2020: the 25 May bank holiday is skipped.
+    assert dl("rapid_review.completion").due_on == date(2020, 6, 2)
+
+
+def test_awareness_before_the_incident_and_notification_without_a_date_are_refused(world, today):
+    with pytest.raises(ValidationError) as err:
+        services.incident_record(
+            actor=world.users["tm"],
+            child=world.children["jon"],
+            occurred_on=date(2020, 5, 4),
+            aware_on=date(2020, 5, 2),
+            summary="x",
+            today=today,
+        )
+    assert "aware_on" in err.value.message_dict
+    incident = services.incident_record(
+        actor=world.users["tm"],
+        child=world.children["jon"],
+        occurred_on=date(2020, 5, 2),
+        aware_on=date(2020, 5, 4),
+        summary="x",
+        today=today,
+    )
+    with pytest.raises(ValidationError):
+        services.incident_notify(actor=world.users["tm"], incident=incident, notified_on=None, today=today)
+
+
+def test_local_pace_needs_a_reason_and_is_refused_when_the_review_must_be_expedited(world, today):
+    incident = services.incident_record(
+        actor=world.users["tm"],
+        child=world.children["jon"],
+        occurred_on=date(2020, 5, 2),
+        aware_on=date(2020, 5, 4),
+        summary="Death",
+        child_died=True,
+        covid_strongly_related=True,
+        today=today,
+    )
+    assert incident.rapid_review_pace == SeriousIncident.Pace.EXPEDITED
+    with pytest.raises(ValidationError):
+        services.incident_set_pace(
+            actor=world.users["tm"], incident=incident, pace="local", reason="Staff off"
+        )
+
+
+def test_recompute_changes_only_what_a_new_calendar_changes(world, today):
+    services.incident_record(
+        actor=world.users["tm"],
+        child=world.children["jon"],
+        occurred_on=date(2020, 5, 2),
+        aware_on=date(2020, 5, 4),
+        summary="x",
+        today=today,
+    )
+    assert services.recompute_deadlines(la_id=world.la.pk) == 0
+    Deadline.objects.update(due_on=date(2020, 5, 11))
+    assert services.recompute_deadlines(la_id=world.la.pk) == 1
+    assert dl("sin.notification").due_on == date(2020, 5, 12)
