@@ -201,3 +201,89 @@ def test_recompute_changes_only_what_a_new_calendar_changes(world, today):
     Deadline.objects.update(due_on=date(2020, 5, 11))
     assert services.recompute_deadlines(la_id=world.la.pk) == 1
     assert dl("sin.notification").due_on == date(2020, 5, 12)
+
+
+def test_the_deadlines_page_groups_and_cites_sources(client, world, today):
+    services.incident_record(
+        actor=world.users["tm"],
+        child=world.children["jon"],
+        occurred_on=date(2020, 5, 2),
+        aware_on=date(2020, 5, 4),
+        summary="x",
+        today=today,
+    )
+    client.force_login(world.users["tm"])
+    page = client.get("/deadlines/").content.decode()
+    assert "Overdue (1)" in page
+    assert "Children Act 2004 s16C" in page
+    client.force_login(world.users["sw_south"])
+    assert "Overdue (0)" in client.get("/deadlines/").content.decode()
+
+
+def test_recording_an_incident_in_the_browserless_journey_shows_its_two_deadlines(client, world, today):
+    client.force_login(world.users["tm"])
+    child = world.children["jon"]
+    response = client.post(
+        f"/children/{child.pk}/incidents/new",
+        {
+            "occurred_on_0": "2",
+            "occurred_on_1": "11",
+            "occurred_on_2": "2026",
+            "aware_on_0": "16",
+            "aware_on_1": "11",
+            "aware_on_2": "2026",
+            "summary": "Serious injury",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    incident = page.context["incident"]
+    client.post(
+        f"/incidents/{incident.pk}/",
+        {
+            "notify": "1",
+            "notify-notified_on_0": "19",
+            "notify-notified_on_1": "11",
+            "notify-notified_on_2": "2026",
+        },
+    )
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert "Serious incident notified" in page
+    assert "Rapid review completed" in page
+
+
+def test_an_incident_aware_before_it_happened_keeps_the_entries(client, world):
+    client.force_login(world.users["tm"])
+    page = client.post(
+        f"/children/{world.children['jon'].pk}/incidents/new",
+        {
+            "occurred_on_0": "16",
+            "occurred_on_1": "11",
+            "occurred_on_2": "2026",
+            "aware_on_0": "2",
+            "aware_on_1": "11",
+            "aware_on_2": "2026",
+            "summary": "kept summary",
+        },
+    ).content.decode()
+    assert "cannot have become aware of the incident before it happened" in page
+    assert "kept summary" in page
+
+
+def test_deadline_alerts_warn_two_working_days_ahead_and_when_missed(world):
+    from casework.core.models import Alert
+    from casework.safeguarding.alerts import deadline_alerts
+
+    services.incident_record(
+        actor=world.users["tm"],
+        child=world.children["jon"],
+        occurred_on=date(2026, 11, 16),
+        aware_on=date(2026, 11, 16),
+        summary="x",
+        today=date(2026, 11, 18),
+    )
+    # Due Mon 23 Nov 2026. On Thu 19 Nov, 2 working days ahead is Mon 23: warned once.
+    assert deadline_alerts(la_id=world.la.pk, today=date(2026, 11, 19)) == 1
+    assert deadline_alerts(la_id=world.la.pk, today=date(2026, 11, 20)) == 0
+    assert deadline_alerts(la_id=world.la.pk, today=date(2026, 11, 24)) == 1
+    assert Alert.objects.filter(recipient=world.users["tm"], kind="deadline_missed").exists()
