@@ -5,6 +5,13 @@ urlpatterns = [
     path("", include("casework.accounts.urls")),
     path("children/", include("casework.children.urls")),
     path("audit/", include("casework.audit.urls")),
+    path("", include("casework.contacts.urls")),
+    path("", include("casework.risk.urls")),
+    path("alerts/", include("casework.core.alert_urls")),
+    path("oversight/", include("casework.oversight.urls")),
+    path("decisions/", include("casework.decisions.urls")),
+    path("policy/", include("casework.policy.urls")),
+    path("", include("casework.safeguarding.urls")),
 ]
 
 handler404 = "casework.core.errors.not_found"

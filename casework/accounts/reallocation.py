@@ -14,7 +14,7 @@ from casework.accounts.selectors import staff_today_for_team
 from casework.children import services as child_services
 from casework.children.models import Child
 from casework.contacts.models import DueState
-from casework.core import signoff
+from casework.core import access, signoff
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,10 @@ class Suggestion:
     reason: str
 
 
-def suggest_reallocations(*, team: Team, today: date) -> list[Suggestion]:
+def suggest_reallocations(*, team: Team, today: date, viewer: User | None = None) -> list[Suggestion]:
     """Children of unavailable staff, highest risk first, each to the available colleague with the most
-    spare capacity (capacity minus caseload, counting suggestions already made)."""
+    spare capacity (capacity minus caseload, counting suggestions already made). With `viewer`, only the
+    children that person may see (a restricted record stays hidden from a manager not named on it)."""
     staff = staff_today_for_team(team=team, today=today)
     off = [s.user for s in staff if not s.available]
     spare = {
@@ -37,8 +38,9 @@ def suggest_reallocations(*, team: Team, today: date) -> list[Suggestion]:
         if s.available and s.user.is_practitioner
     }
     available = {s.user.pk: s.user for s in staff if s.available and s.user.is_practitioner}
+    base = access.children_visible_to(viewer) if viewer is not None else Child.objects.all()
     children = list(
-        Child.objects.filter(la_id=team.la_id, allocated_worker__in=off)
+        base.filter(la_id=team.la_id, allocated_worker__in=off)
         .select_related("allocated_worker")
         .order_by("pk")
     )

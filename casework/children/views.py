@@ -21,9 +21,11 @@ from casework.children.forms import (
     RestrictionForm,
 )
 from casework.children.models import LegalStatus
+from casework.contacts import selectors as contact_selectors
 from casework.core import access, clock
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
+from casework.risk.services import can_rate
 from domain.people.search import parse_query
 
 
@@ -80,6 +82,11 @@ def child_detail(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
             "today": clock.today(),
             "can_edit": access.can_edit_children(request.user),
             "can_restrict": request.user.role in {"team_manager", "head_of_service"},
+            "contact_summary": contact_selectors.contact_summary_for_child(child=record.child),
+            "can_rate": can_rate(request.user, record.child),
+            # The child was loaded through access.children_visible_to, which is all can_record_contact
+            # checks besides the role: no second query for it.
+            "can_record_contact": access.can_search_children(request.user),
         },
     )
 

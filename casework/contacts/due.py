@@ -7,10 +7,14 @@ the rules run; the result is written back in batches with one upsert each.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -24,6 +28,7 @@ from domain.contact import (
     FACE_TO_FACE,
     ContactEvent,
     Mode,
+    RagSettings,
     Rating,
     next_due,
     risk_rank,
@@ -32,20 +37,77 @@ from domain.contact import (
 )
 from domain.contact import ContactPlan as PlanRule
 from domain.intervals import Interval, Unit
+from domain.regimes import RulesInForce
 
 LIVE = ("approved", "awaiting")
 BATCH = 5000
+NO_EVENTS: list[ContactEvent] = []
+# Whole-LA recomputes split the rules across processes (forked: they inherit the loaded data).
+PARALLEL_FROM = 2_000
+MAX_WORKERS = 4
 
+# The latest contact of each kind: regime is not needed for due dates (only each kind's latest day is),
+# so it is not grouped on; the latest instant gives the latest London day, so the time zone is applied
+# once a group rather than once a contact.
 LATEST_CONTACTS_SQL = """
 SELECT child_id, mode, remote_reason, child_seen, child_seen_alone,
-       max((occurred_at AT TIME ZONE 'Europe/London')::date) AS on_day
+       (max(occurred_at) AT TIME ZONE 'Europe/London')::date AS on_day
 FROM contacts_contact
 WHERE la_id = %s {child_filter}
-GROUP BY child_id, mode, remote_reason, child_seen, child_seen_alone, regime
+GROUP BY child_id, mode, remote_reason, child_seen, child_seen_alone
+ORDER BY child_id
 """
 
+DUE_COLUMNS = (
+    "child_id",
+    "la_id",
+    "rating",
+    "rating_rank",
+    "plan_id",
+    "next_due",
+    "face_to_face_due",
+    "statutory_due",
+    "last_contact_on",
+    "last_seen_on",
+    "last_face_to_face_on",
+    "last_seen_alone_on",
+    "computed_at",
+)
 
-def plan_rule(plan: ContactPlan) -> PlanRule:
+
+class _Child(NamedTuple):
+    """The columns of a child the rules read (duck-typed for `context.situation_from`)."""
+
+    pk: int
+    date_of_birth: date | None
+
+
+class _Status(NamedTuple):
+    child_id: int
+    kind: str
+    starts_on: date
+    ends_on: date | None
+    lac_legal_status: str
+
+
+class _Placement(NamedTuple):
+    child_id: int
+    starts_on: date
+    ends_on: date | None
+    placement_type: str
+
+
+class _Plan(NamedTuple):
+    pk: int
+    child_id: int
+    interval_amount: int
+    interval_unit: str
+    face_to_face_every: int
+    modes: list[str]
+    starts_on: date
+
+
+def plan_rule(plan: ContactPlan | _Plan) -> PlanRule:
     return PlanRule(
         Interval(plan.interval_amount, Unit(plan.interval_unit)),
         plan.face_to_face_every,
@@ -53,67 +115,178 @@ def plan_rule(plan: ContactPlan) -> PlanRule:
     )
 
 
-def _latest_contacts(la_id: int, child_ids: list[int] | None) -> dict[int, list[ContactEvent]]:
+def _latest_contacts(la_id: int, child_ids: list[int] | None) -> list[tuple[Any, ...]]:
+    """(child_id, mode, remote_reason, seen, seen alone, day) rows, ordered by child_id."""
     params: list[Any] = [la_id]
     child_filter = ""
     if child_ids is not None:
         child_filter = "AND child_id = ANY(%s)"
         params.append(child_ids)
-    events: dict[int, list[ContactEvent]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(LATEST_CONTACTS_SQL.format(child_filter=child_filter), params)
-        for child_id, mode, reason, seen, alone, on_day in cursor.fetchall():
-            events[child_id].append(ContactEvent(on_day, Mode(mode), seen, alone, reason or None))
+        return list(cursor.fetchall())
+
+
+def _events(rows: list[tuple[Any, ...]]) -> dict[int, list[ContactEvent]]:
+    events: dict[int, list[ContactEvent]] = defaultdict(list)
+    modes = {m.value: m for m in Mode}
+    for child_id, mode, reason, seen, alone, on_day in rows:
+        events[child_id].append(ContactEvent(on_day, modes[mode], seen, alone, reason or None))
     return events
 
 
-def _latest(rows: Iterable[object], key: str) -> dict[int, object]:
-    """The first row per child_id (rows come ordered newest first)."""
-    found: dict[int, object] = {}
-    for row in rows:
-        found.setdefault(getattr(row, key), row)
-    return found
+@dataclass
+class _Job:
+    """Everything the rules need, loaded once; `_compute` runs over a slice of `children`."""
+
+    la_id: int
+    today: date
+    children: list[tuple[int, date | None]]
+    statuses: dict[int, list[_Status]]
+    placements: dict[int, list[_Placement]]
+    ratings: dict[int, str]
+    plans: dict[int, _Plan]
+    contact_rows: list[tuple[Any, ...]]
+    rules: RulesInForce
+    settings: RagSettings
+    now: datetime
+
+
+_JOB: _Job | None = None  # set before the workers fork, so they inherit it rather than receive it
+
+
+def _write(rows: list[tuple[Any, ...]]) -> None:
+    """Upsert the rows: COPY into a temporary table, then one INSERT ... ON CONFLICT for them all."""
+    table = DueState._meta.db_table
+    columns = ", ".join(DUE_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in DUE_COLUMNS if c != "child_id")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.due_state_rows")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE due_state_rows AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+        )
+        with cursor.cursor.copy(f"COPY due_state_rows ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM due_state_rows "  # noqa: S608
+            f"ON CONFLICT (child_id) DO UPDATE SET {updates}"
+        )
+        cursor.execute("DROP TABLE due_state_rows")
 
 
 def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | None = None) -> int:
     """Recompute the due state of the LA's children (or of `child_ids`); returns how many were written."""
     ids = None if child_ids is None else sorted(set(child_ids))
-    children = Child.objects.filter(la_id=la_id).only("pk", "date_of_birth", "la_id")
+    children = Child.objects.filter(la_id=la_id)
     statuses = LegalStatus.objects.filter(la_id=la_id).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
     placements = Placement.objects.filter(la_id=la_id).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-    ratings = RiskRating.objects.filter(la_id=la_id, status__in=LIVE).only("child_id", "rating")
+    ratings = RiskRating.objects.filter(la_id=la_id, status__in=LIVE)
     plans = ContactPlan.objects.filter(la_id=la_id, status__in=LIVE)
     if ids is not None:
         children = children.filter(pk__in=ids)
         statuses, placements = statuses.filter(child_id__in=ids), placements.filter(child_id__in=ids)
         ratings, plans = ratings.filter(child_id__in=ids), plans.filter(child_id__in=ids)
-    by_child_status: dict[int, list[LegalStatus]] = defaultdict(list)
-    for status in statuses:
-        by_child_status[status.child_id].append(status)
-    by_child_placement: dict[int, list[Placement]] = defaultdict(list)
-    for placement in placements:
-        by_child_placement[placement.child_id].append(placement)
-    latest_rating = _latest(ratings.order_by("child_id", "-rated_on", "-pk"), "child_id")
-    latest_plan = _latest(plans.order_by("child_id", "-starts_on", "-pk"), "child_id")
-    contacts = _latest_contacts(la_id, ids)
-    rules = context.rules_for(la_id, today)
-    settings = context.settings_for(la_id, today)
-    calendar = context.calendar()
-    now = timezone.now()
-
-    rows: list[DueState] = []
-    for child in children.iterator(chunk_size=BATCH):
-        situation = context.situation_from(
-            child, by_child_status.get(child.pk, []), by_child_placement.get(child.pk, []), today
+    by_child_status: dict[int, list[_Status]] = defaultdict(list)
+    for status in statuses.values_list("child_id", "kind", "starts_on", "ends_on", "lac_legal_status"):
+        by_child_status[status[0]].append(_Status(*status))
+    by_child_placement: dict[int, list[_Placement]] = defaultdict(list)
+    for placement in placements.values_list("child_id", "starts_on", "ends_on", "placement_type"):
+        by_child_placement[placement[0]].append(_Placement(*placement))
+    # The latest live rating and plan of each child (DISTINCT ON: one row each, newest first).
+    latest_rating: dict[int, str] = dict(
+        ratings.order_by("child_id", "-rated_on", "-pk")
+        .distinct("child_id")
+        .values_list("child_id", "rating")
+    )
+    latest_plan: dict[int, _Plan] = {
+        row[1]: _Plan(*row)
+        for row in plans.order_by("child_id", "-starts_on", "-pk")
+        .distinct("child_id")
+        .values_list(
+            "pk", "child_id", "interval_amount", "interval_unit", "face_to_face_every", "modes", "starts_on"
         )
-        events = contacts.get(child.pk, [])
-        seen = [e for e in events if e.child_seen]
-        rating = latest_rating.get(child.pk)
-        plan = latest_plan.get(child.pk)
+    }
+    global _JOB
+    children_rows = list(children.order_by("pk").values_list("pk", "date_of_birth"))
+    _JOB = _Job(
+        la_id=la_id,
+        today=today,
+        children=children_rows,
+        statuses=by_child_status,
+        placements=by_child_placement,
+        ratings=latest_rating,
+        plans=latest_plan,
+        contact_rows=_latest_contacts(la_id, ids),
+        rules=context.rules_for(la_id, today),
+        settings=context.settings_for(la_id, today),
+        now=timezone.now(),
+    )
+    context.calendar()  # built before any fork
+    try:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if len(children_rows) >= PARALLEL_FROM and workers > 1:
+            size = -(-len(children_rows) // workers)
+            slices = [
+                (start, min(start + size, len(children_rows))) for start in range(0, len(children_rows), size)
+            ]
+            # The rules are plain Python over data already loaded: forked workers share the CPU-bound
+            # part (they never touch the database connection) and send back plain tuples.
+            with multiprocessing.get_context("fork").Pool(len(slices)) as pool:
+                rows = [row for part in pool.starmap(_compute, slices) for row in part]
+        else:
+            rows = _compute(0, len(children_rows))
+    finally:
+        _JOB = None
+    _write(rows)
+    return len(rows)
+
+
+def _compute(first: int, last: int) -> list[tuple[Any, ...]]:
+    """The due state rows of `_JOB.children[first:last]`."""
+    job = _JOB
+    assert job is not None
+    children = job.children[first:last]
+    if not children:
+        return []
+    keys = [row[0] for row in job.contact_rows]
+    lo, hi = bisect_left(keys, children[0][0]), bisect_right(keys, children[-1][0])
+    contacts = _events(job.contact_rows[lo:hi])
+    rules, settings, today, la_id, now = job.rules, job.settings, job.today, job.la_id, job.now
+    calendar = context.calendar()
+    rules_of_plan: dict[tuple[Any, ...], PlanRule] = {}
+    rows: list[tuple[Any, ...]] = []
+    for pk, born in children:
+        child = _Child(pk, born)
+        situation = context.situation_from(
+            child,  # type: ignore[arg-type]
+            job.statuses.get(pk, []),  # type: ignore[arg-type]
+            job.placements.get(pk, []),  # type: ignore[arg-type]
+            today,
+        )
+        events = contacts.get(pk, NO_EVENTS)
+        last_contact = last_seen = last_face = last_alone = None
+        for e in events:
+            on = e.on
+            if last_contact is None or on > last_contact:
+                last_contact = on
+            if e.child_seen:
+                if last_seen is None or on > last_seen:
+                    last_seen = on
+                if e.mode in FACE_TO_FACE and (last_face is None or on > last_face):
+                    last_face = on
+                if e.child_seen_alone and (last_alone is None or on > last_alone):
+                    last_alone = on
+        rating_value = job.ratings.get(pk, "")
+        plan = job.plans.get(pk)
         due = None
         if plan is not None:
-            since = min(situation.facts.status_started_on.values(), default=plan.starts_on)  # type: ignore[attr-defined]
-            due = next_due(plan=plan_rule(plan), since=since, contacts=events, calendar=calendar)  # type: ignore[arg-type]
+            since = min(situation.facts.status_started_on.values(), default=plan.starts_on)
+            key = (plan.interval_amount, plan.interval_unit, plan.face_to_face_every, tuple(plan.modes))
+            rule = rules_of_plan.get(key)
+            if rule is None:
+                rule = rules_of_plan[key] = plan_rule(plan)
+            due = next_due(plan=rule, since=since, contacts=events, calendar=calendar)
         statutory = [
             statutory_due(minimum=m, contacts=events, rules=rules, calendar=calendar)
             for m in statutory_minimums(
@@ -121,45 +294,24 @@ def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | No
             )
         ]
         statutory_dates = [d for s in statutory if (d := s.due_on or s.target_on) is not None]
-        rating_value = getattr(rating, "rating", "")
         rows.append(
-            DueState(
-                child_id=child.pk,
-                la_id=la_id,
-                rating=rating_value,
-                rating_rank=risk_rank(Rating(rating_value)) if rating_value else 9,
-                plan_id=getattr(plan, "pk", None),
-                next_due=due.next_due_on if due else (min(statutory_dates) if statutory_dates else None),
-                face_to_face_due=due.face_to_face_due_on if due else None,
-                statutory_due=min(statutory_dates) if statutory_dates else None,
-                last_contact_on=max((e.on for e in events), default=None),
-                last_seen_on=max((e.on for e in seen), default=None),
-                last_face_to_face_on=max((e.on for e in seen if e.mode in FACE_TO_FACE), default=None),
-                last_seen_alone_on=max((e.on for e in seen if e.child_seen_alone), default=None),
-                computed_at=now,
+            (
+                pk,
+                la_id,
+                rating_value,
+                risk_rank(Rating(rating_value)) if rating_value else 9,
+                plan.pk if plan is not None else None,
+                due.next_due_on if due else (min(statutory_dates) if statutory_dates else None),
+                due.face_to_face_due_on if due else None,
+                min(statutory_dates) if statutory_dates else None,
+                last_contact,
+                last_seen,
+                last_face,
+                last_alone,
+                now,
             )
         )
-    with transaction.atomic():
-        for start in range(0, len(rows), BATCH):
-            DueState.objects.bulk_create(
-                rows[start : start + BATCH],
-                update_conflicts=True,
-                unique_fields=["child"],
-                update_fields=[
-                    "rating",
-                    "rating_rank",
-                    "plan",
-                    "next_due",
-                    "face_to_face_due",
-                    "statutory_due",
-                    "last_contact_on",
-                    "last_seen_on",
-                    "last_face_to_face_on",
-                    "last_seen_alone_on",
-                    "computed_at",
-                ],
-            )
-    return len(rows)
+    return rows
 
 
 def fortnight_ago(today: date) -> date:

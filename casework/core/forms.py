@@ -55,7 +55,8 @@ class GovukBoundField(BoundField):
         input_type = getattr(widget, "input_type", None) or self.widget_type
         base = WIDGET_CLASSES.get(str(input_type))
         if base and not self.uses_fieldset:
-            classes = [base, str(attrs.get("class", ""))]
+            # The widget's own classes (e.g. govuk-input--width-3) are kept beside the GOV.UK base class.
+            classes = [base, str(widget.attrs.get("class", "")), str(attrs.get("class", ""))]
             if self.errors:
                 classes.append(f"{base}--error")
             attrs["class"] = " ".join(c for c in classes if c)

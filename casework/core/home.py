@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from casework.accounts.models import Role, Team
 from casework.accounts.selectors import staff_off_on
 from casework.children.models import LegalStatus, LegalStatusKind
+from casework.contacts.selectors import worklist_for_user
 from casework.core import access, clock
 
 if TYPE_CHECKING:
@@ -34,12 +35,7 @@ def home_context(*, user: User) -> dict[str, Any]:
     if user.la_id is None:
         return context
     if user.role in {Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER, Role.EARLY_HELP_WORKER}:
-        context["my_children"] = list(
-            access.children_visible_to(user)
-            .filter(allocated_worker=user)
-            .order_by("last_name", "first_name")[:100]
-        )
-        context["my_count"] = access.children_visible_to(user).filter(allocated_worker=user).count()
+        context["worklist"] = worklist_for_user(user=user, today=today)
     if user.role == Role.TEAM_MANAGER or user.team_id:
         teams = access.teams_visible_to(user) if user.role != Role.HEAD_OF_SERVICE else Team.objects.none()
         context["teams"] = list(
@@ -47,6 +43,12 @@ def home_context(*, user: User) -> dict[str, Any]:
                 children_count=Count("children", distinct=True), staff_count=Count("members", distinct=True)
             )
         )
+    if user.role in {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}:
+        from casework.risk.models import RiskRating
+
+        context["ratings_awaiting"] = RiskRating.objects.filter(
+            la_id=user.la_id, status="awaiting", child__in=access.children_visible_to(user)
+        ).count()
     if user.role in {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER}:
         context["cohort"] = cohort_by_status(user=user, today=today)
         context["children_total"] = access.children_visible_to(user).count()

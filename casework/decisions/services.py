@@ -92,6 +92,9 @@ def departure_decide(*, actor: User, departure_id: int, approve: bool, comment: 
     )
     if departure is None:
         raise PermissionDenied("No such departure.")
+    if departure.child is None and actor.role != "head_of_service":
+        # A departure covering no single child is LA-wide: a head of service decides it.
+        raise PermissionDenied("Only a head of service can approve a departure that covers the whole LA.")
     signoff.decide(
         item=departure,
         actor=actor,

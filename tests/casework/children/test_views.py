@@ -158,7 +158,7 @@ def test_the_record_page_issues_a_fixed_number_of_queries_whatever_the_history(c
         )
     after = record_page_queries(client, child.pk)
     assert after == before
-    assert before <= 14
+    assert before <= 17  # raised from 14 for the contact summary and the alerts banner
 
 
 def test_search_results_as_an_htmx_partial(client, world):

@@ -1,0 +1,160 @@
+"""Reads for the practitioner's pages: the worklist and the contact summary on a child's record.
+
+Both take a fixed number of queries whatever the caseload or history (tests assert it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Coalesce
+
+from casework.children.models import Child, LegalStatus
+from casework.contacts.models import Contact, DueState
+from casework.core import access
+from casework.decisions.models import Departure
+from casework.risk.models import RiskRating
+
+if TYPE_CHECKING:
+    from casework.accounts.models import User
+
+RECENT_CONTACTS = 20
+WORKLIST_LIMIT = 500
+UNRATED_RANK = 9
+OVERDUE, TODAY, THIS_WEEK, LATER, NOT_RATED = "overdue", "today", "week", "later", "not_rated"
+GROUP_TITLES = {
+    OVERDUE: "Overdue",
+    TODAY: "Due today",
+    THIS_WEEK: "Due this week",
+    LATER: "Later",
+    NOT_RATED: "Not yet rated",
+}
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    child: Child
+    due: DueState | None
+    statuses: list[LegalStatus]
+    today: date
+
+    @property
+    def rating(self) -> str:
+        return self.due.rating if self.due else ""
+
+    @property
+    def next_due(self) -> date | None:
+        return self.due.next_due if self.due else None
+
+    @property
+    def days_overdue(self) -> int:
+        if self.next_due is None or self.next_due >= self.today:
+            return 0
+        return (self.today - self.next_due).days
+
+    @property
+    def face_to_face_needed(self) -> bool:
+        """The next contact must be face to face: the face-to-face due date comes by the next due date."""
+        due = self.due
+        return bool(due and due.face_to_face_due and due.next_due and due.face_to_face_due <= due.next_due)
+
+    @property
+    def group(self) -> str:
+        if not self.rating:
+            return NOT_RATED
+        if self.next_due is None:
+            return LATER
+        if self.next_due < self.today:
+            return OVERDUE
+        if self.next_due == self.today:
+            return TODAY
+        if self.next_due <= self.today + timedelta(days=6):
+            return THIS_WEEK
+        return LATER
+
+
+@dataclass
+class WorklistGroup:
+    key: str
+    title: str
+    rows: list[WorklistRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Worklist:
+    groups: list[WorklistGroup]
+    total: int
+
+    @property
+    def overdue(self) -> int:
+        return sum(len(g.rows) for g in self.groups if g.key == OVERDUE)
+
+
+def worklist_for_user(*, user: User, today: date, limit: int = WORKLIST_LIMIT) -> Worklist:
+    """The children allocated to `user`, highest risk first and then most overdue, in groups.
+
+    Two queries: the children with their due state (a child never yet computed still appears, as not
+    yet rated), and their open legal statuses.
+    """
+    open_statuses = LegalStatus.objects.filter(starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    children = list(
+        access.children_visible_to(user)
+        .filter(allocated_worker_id=user.pk)
+        .select_related("due")
+        .prefetch_related(Prefetch("legal_statuses", queryset=open_statuses.order_by("kind")))
+        .annotate(rank=Coalesce("due__rating_rank", UNRATED_RANK))
+        .order_by("rank", F("due__next_due").asc(nulls_last=True), "last_name", "first_name", "pk")[:limit]
+    )
+    groups = {key: WorklistGroup(key, title) for key, title in GROUP_TITLES.items()}
+    for child in children:
+        due = getattr(child, "due", None) if _has_due(child) else None
+        row = WorklistRow(child, due, list(child.legal_statuses.all()), today)
+        groups[row.group].rows.append(row)
+    return Worklist(groups=[g for g in groups.values() if g.rows], total=len(children))
+
+
+def _has_due(child: Child) -> bool:
+    try:
+        child.due  # noqa: B018 - the reverse one-to-one raises when the child has no row yet
+    except DueState.DoesNotExist:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class ContactSummary:
+    due: DueState | None
+    rating: RiskRating | None
+    contacts: list[Contact]
+    departures: list[Departure]
+
+
+def contact_summary_for_child(*, child: Child) -> ContactSummary:
+    """The rating, plan, due dates, recent contacts and open departures shown on the child's record.
+
+    Four queries whatever the history: the child has already been checked as visible to the user.
+    """
+    due = DueState.objects.select_related("plan").filter(child=child).first()
+    rating = (
+        RiskRating.objects.select_related("rated_by", "decided_by")
+        .filter(child=child)
+        .exclude(status="superseded")
+        .order_by("-rated_on", "-pk")
+        .first()
+    )
+    contacts = list(
+        Contact.objects.select_related("made_by")
+        .filter(child=child)
+        .order_by("-occurred_at")[:RECENT_CONTACTS]
+    )
+    departures = list(
+        Departure.objects.select_related("requested_by")
+        .filter(child=child, status="awaiting")
+        .order_by("-requested_on", "-pk")
+    )
+    return ContactSummary(due=due, rating=rating, contacts=contacts, departures=departures)

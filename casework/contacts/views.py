@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from casework.children import selectors as children
+from casework.children.models import Child, VideoCalls
+from casework.contacts import selectors, services
+from casework.contacts.forms import ContactForm
+from casework.contacts.models import DueState, Mode
+from casework.core import clock
+from casework.core.formtools import apply_validation_error
+from casework.core.types import AuthenticatedRequest
+from domain.contact import Rating, covid_visit_advice
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def worklist(request: AuthenticatedRequest) -> HttpResponse:
+    today = clock.today()
+    return render(
+        request,
+        "contacts/worklist.html",
+        {"worklist": selectors.worklist_for_user(user=request.user, today=today), "today": today},
+    )
+
+
+def _covid_context(child: Child, day: date) -> dict[str, Any]:
+    statuses = services.covid_statuses_today(child, day)
+    due = DueState.objects.filter(child=child).only("rating").first()
+    rating = Rating(due.rating) if due and due.rating else Rating.AMBER
+    return {
+        "covid_statuses": sorted(statuses),
+        "covid_advice": covid_visit_advice(statuses, rating=rating),
+    }
+
+
+def _occurred_at(form: ContactForm) -> datetime:
+    day: date = form.cleaned_data["occurred_on"]
+    return datetime.combine(day, form.cleaned_data["occurred_time"], tzinfo=LONDON)
+
+
+def _on_form(error: ValidationError) -> ValidationError:
+    """The service names the moment `occurred_at`; the form asks for it as a date and a time."""
+    if hasattr(error, "error_dict") and "occurred_at" in error.error_dict:
+        moved = dict(error.error_dict)
+        moved["occurred_on"] = moved.pop("occurred_at")
+        return ValidationError(moved)
+    return error
+
+
+def contact_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    child = children.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    if not services.can_record_contact(request.user, child):
+        raise PermissionDenied
+    today = clock.today()
+    video_allowed = bool(child.household and child.household.video_calls == VideoCalls.YES)
+    form = ContactForm(
+        request.POST or None,
+        video_allowed=video_allowed,
+        initial={"occurred_on": today, "mode": Mode.HOME},
+    )
+    mode, day = Mode.PHONE.value, today
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        day = data.pop("occurred_on")
+        data.pop("occurred_time")
+        mode = data.pop("mode")
+        try:
+            services.contact_record(
+                actor=request.user,
+                child=child,
+                occurred_at=_occurred_at(form),
+                mode=mode,
+                child_seen=data.pop("child_seen"),
+                outcome=data.pop("outcome"),
+                **data,
+            )
+        except ValidationError as err:
+            apply_validation_error(form, _on_form(err))
+        else:
+            messages.success(request, f"Contact with {child.full_name} recorded")
+            return redirect("children:detail", child_id=child.pk)
+    elif request.method == "POST":
+        mode = request.POST.get("mode") or mode
+    if mode not in {Mode.PHONE, Mode.VIDEO}:
+        mode = Mode.PHONE.value
+    requirement = services.remote_requirement_for(child, mode, day)
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {
+            "form": form,
+            "child": child,
+            "requirement": requirement,
+            "video_allowed": video_allowed,
+            **_covid_context(child, today),
+        },
+    )

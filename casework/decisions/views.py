@@ -1,0 +1,101 @@
+"""The decision log (PRODUCT.md M6): list, export and record departures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from casework.accounts.models import Role, User
+from casework.children.models import Child
+from casework.core import access, clock
+from casework.core.formtools import apply_validation_error
+from casework.core.types import AuthenticatedRequest
+from casework.decisions import selectors, services
+from casework.decisions.forms import DepartureFilterForm, DepartureRecordForm
+
+LOG_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST}
+PAGE_SIZE = 50
+
+
+def can_read_log(user: User) -> bool:
+    return user.la_id is not None and user.role in LOG_ROLES
+
+
+def _filtered(request: AuthenticatedRequest) -> tuple[DepartureFilterForm, Any]:
+    if not can_read_log(request.user):
+        raise PermissionDenied
+    teams = list(access.teams_visible_to(request.user).order_by("name").values_list("pk", "name"))
+    form = DepartureFilterForm(request.GET or None, teams=teams)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    return form, selectors.departure_list_for_user(user=request.user, **filters)
+
+
+def departure_log(request: AuthenticatedRequest) -> HttpResponse:
+    form, departures = _filtered(request)
+    page = Paginator(departures, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "decisions/log.html",
+        {"form": form, "page": page, "query": query.urlencode(), "export_query": query.urlencode()},
+    )
+
+
+def departure_export(request: AuthenticatedRequest) -> HttpResponse:
+    """The log as CSV, with the same filters, for the LA's records and for inspection."""
+    _, departures = _filtered(request)
+    today = clock.today()
+    response = HttpResponse(
+        services.departures_csv(departures.iterator(chunk_size=2000)), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="decision-log-{today:%Y-%m-%d}.csv"'
+    return response
+
+
+def departure_record(request: AuthenticatedRequest) -> HttpResponse:
+    """Record a departure by hand (for example from a child's page: /decisions/new?child=<id>)."""
+    if not access.can_search_children(request.user):
+        raise PermissionDenied
+    child: Child | None = None
+    child_ref = request.GET.get("child", "")
+    if child_ref:
+        if not child_ref.isdigit():
+            raise Http404
+        child = access.children_visible_to(request.user).filter(pk=int(child_ref)).first()
+        if child is None:
+            raise Http404
+    form = DepartureRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.departure_record(
+                actor=request.user, child=child, today=clock.today(), **form.cleaned_data
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, "Departure recorded: it waits for a manager's approval")
+            if child is not None:
+                return redirect("children:detail", child_id=child.pk)
+            return redirect("core:home")
+    back = reverse("children:detail", args=[child.pk]) if child else reverse("core:home")
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": "Record a departure from standard practice",
+            "caption": child.full_name if child else "",
+            "intro": "Record what was required, what was done instead and why. A manager approves it.",
+            "back_url": back,
+            "submit_label": "Record the departure",
+        },
+    )

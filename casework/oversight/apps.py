@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    name = "casework.oversight"
+    verbose_name = "Management oversight"

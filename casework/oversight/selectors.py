@@ -1,0 +1,365 @@
+"""What managers and the head of service oversee: every figure one SQL aggregate, never a query per child.
+
+Every read starts from `access.children_visible_to`, so a restricted record is neither listed nor
+counted for someone who may not see it, and nothing crosses between local authorities.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from casework.accounts.models import Team, User
+from casework.accounts.selectors import staff_off_on
+from casework.children.models import Child, LegalStatus, LegalStatusKind
+from casework.contacts.models import ContactPlan, DueState
+from casework.core import access
+from casework.decisions.models import Departure
+from casework.policy.models import EmergencyDeclaration
+from casework.risk.models import Rating, RerateTrigger, RiskRating, SignOff
+from domain.risk import FACTORS_BY_CODE
+
+if TYPE_CHECKING:
+    from casework.accounts.models import StaffAbsence
+
+# How far back "seen face to face" and "seen alone" look (DfE guidance, spring 2020 practice).
+FACE_TO_FACE_DAYS = 14
+SEEN_ALONE_DAYS = 28
+LIST_LIMIT = 200
+
+RATING_COLUMNS = [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("none", "Not rated")]
+MEASURES = {
+    "open": "Open cases",
+    "within_plan": "Seen within their plan",
+    "overdue": "Contact overdue",
+    "face_to_face_14": f"Seen face to face in the last {FACE_TO_FACE_DAYS} days",
+    "not_face_to_face_14": f"Not seen face to face in the last {FACE_TO_FACE_DAYS} days",
+    "seen_alone_28": "Seen alone in the last 4 weeks",
+    "not_seen_alone_28": "Not seen alone in the last 4 weeks",
+}
+
+
+def open_status_filter(today: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}starts_on__lte": today}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
+    )
+
+
+def open_cases(children: QuerySet[Child], today: date, kind: str | None = None) -> QuerySet[Child]:
+    """Children with an open legal status (of `kind`, if given) on `today`."""
+    statuses = LegalStatus.objects.filter(open_status_filter(today), child_id=OuterRef("pk"))
+    if kind:
+        statuses = statuses.filter(kind=kind)
+    return children.filter(Exists(statuses))
+
+
+def emergency_in_force(*, la_id: int, today: date) -> EmergencyDeclaration | None:
+    return (
+        EmergencyDeclaration.objects.filter(la_id=la_id, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+# --- Re-rating progress ---------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    label: str
+    open: int = 0
+    signed_off: int = 0
+    awaiting: int = 0
+    href_key: int | None = None
+
+    @property
+    def not_started(self) -> int:
+        return self.open - self.signed_off - self.awaiting
+
+    @property
+    def percent_signed_off(self) -> int:
+        return round(100 * self.signed_off / self.open) if self.open else 100
+
+
+@dataclass
+class RerateProgress:
+    emergency: EmergencyDeclaration
+    today: date
+    rows: list[Progress]
+    total: Progress = field(default_factory=lambda: Progress("Total"))
+
+    @property
+    def days_left(self) -> int:
+        return (self.emergency.rating_target_date - self.today).days
+
+
+def rerate_progress(*, children: QuerySet[Child], la_id: int, today: date, by: str) -> RerateProgress | None:
+    """Open cases rated and signed off since the emergency started, awaiting sign-off and not started,
+    per team (`by="team"`) or per allocated worker (`by="worker"`): one grouped query and one for names.
+    """
+    emergency = emergency_in_force(la_id=la_id, today=today)
+    if emergency is None:
+        return None
+    since = RiskRating.objects.filter(child_id=OuterRef("pk"), rated_on__gte=emergency.starts_on)
+    key = "team_id" if by == "team" else "allocated_worker_id"
+    rows = (
+        open_cases(children, today)
+        .annotate(
+            is_signed=Exists(since.filter(status=SignOff.APPROVED)),
+            is_awaiting=Exists(RiskRating.objects.filter(child_id=OuterRef("pk"), status=SignOff.AWAITING)),
+        )
+        .values(key)
+        .annotate(
+            n_open=Count("pk"),
+            n_signed=Count("pk", filter=Q(is_signed=True)),
+            n_awaiting=Count("pk", filter=Q(is_signed=False, is_awaiting=True)),
+        )
+        .order_by()
+    )
+    counts = {r[key]: r for r in rows}
+    names: dict[int | None, str]
+    if by == "team":
+        names = dict(
+            Team.objects.filter(la_id=la_id, pk__in=[k for k in counts if k]).values_list("pk", "name")
+        )
+    else:
+        names = {
+            u.pk: str(u) for u in User.objects.filter(la_id=la_id, pk__in=[k for k in counts if k]).order_by()
+        }
+    progress = RerateProgress(emergency, today, [])
+    for k, r in sorted(counts.items(), key=lambda item: names.get(item[0], "~")):
+        row = Progress(
+            names.get(k, "No team" if by == "team" else "Not allocated"),
+            r["n_open"],
+            r["n_signed"],
+            r["n_awaiting"],
+            k,
+        )
+        progress.rows.append(row)
+        progress.total.open += row.open
+        progress.total.signed_off += row.signed_off
+        progress.total.awaiting += row.awaiting
+    return progress
+
+
+# --- The team manager's page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwaitingRating:
+    rating: RiskRating
+    plan: ContactPlan | None
+    departures: list[Departure]
+
+    @property
+    def factor_labels(self) -> list[str]:
+        return [FACTORS_BY_CODE[f].label if f in FACTORS_BY_CODE else f for f in self.rating.factors]
+
+
+def ratings_awaiting(*, user: User, team: Team) -> list[AwaitingRating]:
+    """Ratings waiting for sign-off, with their proposed plan and its departures: three queries."""
+    visible = access.children_visible_to(user)
+    ratings = list(
+        RiskRating.objects.filter(la_id=team.la_id, status=SignOff.AWAITING, child__team=team)
+        .filter(child__in=visible)
+        .select_related("child", "rated_by", "child__allocated_worker")
+        .order_by("rated_on", "pk")[:LIST_LIMIT]
+    )
+    ids = [r.pk for r in ratings]
+    plans = {p.rating_id: p for p in ContactPlan.objects.filter(rating_id__in=ids).order_by("pk")}
+    departures: dict[int, list[Departure]] = defaultdict(list)
+    for d in Departure.objects.filter(plan__rating_id__in=ids).select_related("plan").order_by("pk"):
+        departures[d.plan.rating_id if d.plan else 0].append(d)
+    return [AwaitingRating(r, plans.get(r.pk), departures.get(r.pk, [])) for r in ratings]
+
+
+def contact_departures_awaiting(*, user: User, team: Team) -> list[Departure]:
+    """Departures waiting for approval that are not part of a rating's plan (e.g. a remote visit)."""
+    return list(
+        Departure.objects.filter(la_id=team.la_id, status=SignOff.AWAITING, plan__isnull=True)
+        .filter(child__team=team, child__in=access.children_visible_to(user))
+        .select_related("child", "requested_by")
+        .order_by("requested_on", "pk")[:LIST_LIMIT]
+    )
+
+
+def overdue_for(children: QuerySet[Child], *, today: date) -> QuerySet[DueState]:
+    """Children whose next contact is overdue, highest risk first, then most overdue."""
+    return (
+        DueState.objects.filter(child__in=children, next_due__lt=today)
+        .select_related("child", "child__allocated_worker", "child__team")
+        .order_by("rating_rank", "next_due", "child_id")
+    )
+
+
+@dataclass(frozen=True)
+class QueuedChild:
+    child: Child
+    triggers: list[RerateTrigger]
+
+
+def rerate_queue(*, user: User, team: Team) -> list[QueuedChild]:
+    """Children with an unresolved re-rating trigger, oldest first (one query)."""
+    triggers = (
+        RerateTrigger.objects.filter(la_id=team.la_id, resolved_by__isnull=True, child__team=team)
+        .filter(child__in=access.children_visible_to(user))
+        .select_related("child", "child__allocated_worker")
+        .order_by("occurred_on", "pk")[: LIST_LIMIT * 3]
+    )
+    queued: dict[int, QueuedChild] = {}
+    for t in triggers:
+        queued.setdefault(t.child_id, QueuedChild(t.child, [])).triggers.append(t)
+    return list(queued.values())[:LIST_LIMIT]
+
+
+# --- The head of service's cohort ---------------------------------------------------------------------
+
+
+@dataclass
+class CohortCell:
+    count: int
+    rating: str
+    status: str
+
+
+@dataclass
+class CohortRow:
+    status: str
+    label: str
+    cells: list[CohortCell]
+    total: int
+
+
+def _rating_key(rating: str | None) -> str:
+    return rating if rating in {"red", "amber", "green"} else "none"
+
+
+def cohort_matrix(*, children: QuerySet[Child], today: date, figures: dict[str, int]) -> dict[str, Any]:
+    """Open cases by rating x legal status (a child counts under each open status): one grouped query.
+    The totals by rating over distinct children come from `compliance` (`figures`), computed in the
+    same pass over open cases as the compliance figures."""
+    rows = (
+        LegalStatus.objects.filter(open_status_filter(today), child__in=children)
+        .values("kind", "child__due__rating")
+        .annotate(n=Count("child_id", distinct=True))
+        .order_by()
+    )
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for r in rows:
+        counts[(r["kind"], _rating_key(r["child__due__rating"]))] += r["n"]
+    totals = {key: int(figures.get(f"rating_{key}", 0)) for key, _ in RATING_COLUMNS}
+    matrix = []
+    for kind in LegalStatusKind:
+        cells = [CohortCell(counts[(kind.value, key)], key, kind.value) for key, _ in RATING_COLUMNS]
+        matrix.append(CohortRow(kind.value, str(kind.label), cells, sum(c.count for c in cells)))
+    total_cells = [CohortCell(totals[key], key, "") for key, _ in RATING_COLUMNS]
+    return {
+        "columns": RATING_COLUMNS,
+        "rows": matrix,
+        "totals": total_cells,
+        "total": sum(c.count for c in total_cells),
+    }
+
+
+def compliance(*, children: QuerySet[Child], today: date) -> dict[str, int]:
+    """Contact compliance and the count of each rating over open cases: one aggregate."""
+    f2f_since = today - timedelta(days=FACE_TO_FACE_DAYS)
+    alone_since = today - timedelta(days=SEEN_ALONE_DAYS)
+    figures: dict[str, int] = open_cases(children, today).aggregate(
+        open=Count("pk"),
+        with_plan=Count("pk", filter=Q(due__next_due__isnull=False)),
+        within_plan=Count("pk", filter=Q(due__next_due__gte=today)),
+        overdue=Count("pk", filter=Q(due__next_due__lt=today)),
+        face_to_face_14=Count("pk", filter=Q(due__last_face_to_face_on__gte=f2f_since)),
+        seen_alone_28=Count("pk", filter=Q(due__last_seen_alone_on__gte=alone_since)),
+        rating_red=Count("pk", filter=Q(due__rating=Rating.RED)),
+        rating_amber=Count("pk", filter=Q(due__rating=Rating.AMBER)),
+        rating_green=Count("pk", filter=Q(due__rating=Rating.GREEN)),
+    )
+    figures["rating_none"] = (
+        figures["open"] - figures["rating_red"] - figures["rating_amber"] - figures["rating_green"]
+    )
+    figures["not_face_to_face_14"] = figures["open"] - figures["face_to_face_14"]
+    figures["not_seen_alone_28"] = figures["open"] - figures["seen_alone_28"]
+    return figures
+
+
+def measure_filter(measure: str, today: date) -> Q:
+    f2f_since = today - timedelta(days=FACE_TO_FACE_DAYS)
+    alone_since = today - timedelta(days=SEEN_ALONE_DAYS)
+    return {
+        "within_plan": Q(due__next_due__gte=today),
+        "overdue": Q(due__next_due__lt=today),
+        "face_to_face_14": Q(due__last_face_to_face_on__gte=f2f_since),
+        "not_face_to_face_14": Q(due__last_face_to_face_on__lt=f2f_since)
+        | Q(due__last_face_to_face_on__isnull=True),
+        "seen_alone_28": Q(due__last_seen_alone_on__gte=alone_since),
+        "not_seen_alone_28": Q(due__last_seen_alone_on__lt=alone_since)
+        | Q(due__last_seen_alone_on__isnull=True),
+    }.get(measure, Q())
+
+
+def overdue_by_team(*, children: QuerySet[Child], today: date) -> list[dict[str, Any]]:
+    return list(
+        open_cases(children, today)
+        .filter(due__next_due__lt=today)
+        .values("team_id", "team__name")
+        .annotate(
+            overdue=Count("pk"),
+            red=Count("pk", filter=Q(due__rating=Rating.RED)),
+            amber=Count("pk", filter=Q(due__rating=Rating.AMBER)),
+        )
+        .order_by("-overdue", "team__name")
+    )
+
+
+@dataclass
+class StaffPicture:
+    active: int
+    off: list[StaffAbsence]
+    by_reason: list[tuple[str, int]]
+
+    @property
+    def available(self) -> int:
+        return self.active - len({a.user_id for a in self.off})
+
+
+def staff_picture(*, la_id: int, today: date) -> StaffPicture:
+    off = staff_off_on(la_id=la_id, today=today)
+    reasons: dict[str, int] = defaultdict(int)
+    for absence in off:
+        reasons[str(absence.get_status_display())] += 1
+    active = User.objects.filter(la_id=la_id, is_active=True).count()
+    return StaffPicture(active, off, sorted(reasons.items(), key=lambda r: -r[1]))
+
+
+def children_of_staff_off(*, children: QuerySet[Child], off: list[StaffAbsence]) -> QuerySet[Child]:
+    return (
+        children.filter(allocated_worker_id__in=[a.user_id for a in off])
+        .select_related("allocated_worker", "team", "due")
+        .order_by("allocated_worker__last_name", "due__rating_rank", "last_name")
+    )
+
+
+def drill_down(
+    *, children: QuerySet[Child], today: date, rating: str, status: str, measure: str, team: int | None
+) -> QuerySet[Child]:
+    """The children behind one figure: same filters as the figure itself."""
+    if status or measure:
+        children = open_cases(children, today, status or None)
+    if rating == "none":
+        children = children.filter(Q(due__isnull=True) | Q(due__rating=""))
+    elif rating:
+        children = children.filter(due__rating=rating)
+    if team:
+        children = children.filter(team_id=team)
+    return (
+        children.filter(measure_filter(measure, today))
+        .select_related("team", "allocated_worker", "due")
+        .order_by("due__rating_rank", "due__next_due", "last_name", "first_name", "pk")
+    )

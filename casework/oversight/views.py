@@ -1,0 +1,318 @@
+"""Management oversight pages: the team manager's sign-off queue and the head of service's cohort."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from casework.accounts import reallocation
+from casework.accounts.models import Role, Team
+from casework.accounts.selectors import staff_today_for_team, team_get_for_user
+from casework.children.models import LegalStatusKind
+from casework.core import access, clock, signoff
+from casework.core.formtools import apply_validation_error
+from casework.core.types import AuthenticatedRequest
+from casework.decisions import services as decision_services
+from casework.decisions.models import Departure
+from casework.oversight import selectors
+from casework.oversight.forms import DecisionForm, ReallocateAllForm, ReallocateForm
+from casework.risk import services as risk_services
+from casework.risk.models import RiskRating
+
+SITREP_CHILDREN_LIMIT = 500
+COHORT_ROLES = {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST}
+
+
+def can_see_cohort(user: Any) -> bool:
+    return user.la_id is not None and user.role in COHORT_ROLES
+
+
+def _team_for_oversight(request: AuthenticatedRequest, team_id: int) -> Team:
+    """The team if the user signs off its work: 404 for a team they cannot see, 403 if they only see it."""
+    team = team_get_for_user(user=request.user, team_id=team_id)
+    user = request.user
+    if not signoff.can_sign_off(user, None) or (
+        user.role == Role.TEAM_MANAGER and team.pk not in access.team_ids_for(user)
+    ):
+        raise PermissionDenied
+    return team
+
+
+def team_oversight(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
+    team = _team_for_oversight(request, team_id)
+    today = clock.today()
+    user = request.user
+    team_children = access.children_visible_to(user).filter(team=team)
+    overdue = selectors.overdue_for(team_children, today=today)
+    staff = staff_today_for_team(team=team, today=today)
+    context = {
+        "team": team,
+        "today": today,
+        "ratings": selectors.ratings_awaiting(user=user, team=team),
+        "departures": selectors.contact_departures_awaiting(user=user, team=team),
+        "overdue": list(overdue[: selectors.LIST_LIMIT]),
+        "overdue_count": overdue.count(),
+        "off": [s for s in staff if not s.available],
+        "suggestions": reallocation.suggest_reallocations(team=team, today=today, viewer=request.user),
+        "queue": selectors.rerate_queue(user=user, team=team),
+        "progress": selectors.rerate_progress(
+            children=team_children, la_id=team.la_id, today=today, by="worker"
+        ),
+        "decision_form": DecisionForm(),
+    }
+    return render(request, "oversight/team.html", context)
+
+
+def _decide(
+    request: AuthenticatedRequest, *, item: Any, what: str, team: Team | None, decide: Any
+) -> HttpResponse:
+    """Approve or return `item`; on any refusal show it again with the manager's comment kept."""
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        approve = request.POST.get("decision") == "approve"
+        try:
+            decide(approve=approve, comment=form.cleaned_data["comment"])
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            verb = "Signed off" if approve else "Returned"
+            child = f" for {item.child.full_name}" if item.child_id else ""
+            messages.success(request, f"{verb} the {what}{child}")
+            if team is not None:
+                return redirect("oversight:team", team_id=team.pk)
+            return redirect("decisions:log")
+    return render(request, "oversight/decide.html", {"item": item, "what": what, "team": team, "form": form})
+
+
+def rating_decide(request: AuthenticatedRequest, rating_id: int) -> HttpResponse:
+    rating = get_object_or_404(
+        RiskRating.objects.select_related("child", "rated_by", "decided_by").filter(
+            child__in=access.children_visible_to(request.user)
+        ),
+        pk=rating_id,
+    )
+    if not signoff.can_sign_off(request.user, rating.child):
+        raise PermissionDenied
+    plan = rating.plans.order_by("-pk").first()
+    rating.plan = plan  # type: ignore[attr-defined]
+    rating.plan_departures = (  # type: ignore[attr-defined]
+        list(Departure.objects.filter(plan=plan).order_by("pk")) if plan else []
+    )
+    today = clock.today()
+
+    def decide(*, approve: bool, comment: str) -> None:
+        risk_services.rating_decide(
+            actor=request.user, rating_id=rating.pk, approve=approve, comment=comment, today=today
+        )
+
+    return _decide(request, item=rating, what="rating", team=rating.child.team, decide=decide)
+
+
+def departure_decide(request: AuthenticatedRequest, departure_id: int) -> HttpResponse:
+    departure = get_object_or_404(
+        Departure.objects.select_related("child", "child__team", "requested_by", "decided_by").filter(
+            la_id=request.user.la_id
+        ),
+        pk=departure_id,
+    )
+    if (
+        departure.child_id
+        and not access.children_visible_to(request.user).filter(pk=departure.child_id).exists()
+    ):
+        raise Http404
+    if not signoff.can_sign_off(request.user, departure.child):
+        raise PermissionDenied
+
+    def decide(*, approve: bool, comment: str) -> None:
+        decision_services.departure_decide(
+            actor=request.user, departure_id=departure.pk, approve=approve, comment=comment
+        )
+
+    team = departure.child.team if departure.child else None
+    return _decide(request, item=departure, what="departure", team=team, decide=decide)
+
+
+def reallocate(request: AuthenticatedRequest, team_id: int, child_id: int) -> HttpResponse:
+    """Move one child of an unavailable worker, only when the manager confirms (POST)."""
+    team = _team_for_oversight(request, team_id)
+    child = get_object_or_404(
+        access.children_visible_to(request.user).select_related("allocated_worker"), pk=child_id, team=team
+    )
+    today = clock.today()
+    initial = {}
+    if request.method == "GET":
+        suggestion = next(
+            (
+                s
+                for s in reallocation.suggest_reallocations(team=team, today=today, viewer=request.user)
+                if s.child.pk == child.pk
+            ),
+            None,
+        )
+        if suggestion is not None and suggestion.to_worker is not None:
+            initial["to_worker"] = suggestion.to_worker.pk
+    form = ReallocateForm(
+        request.POST if request.method == "POST" else None, la_id=team.la_id, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        to_worker = form.cleaned_data["to_worker"]
+        try:
+            reallocation.reallocate(
+                actor=request.user,
+                child=child,
+                to_worker=to_worker,
+                reason=form.cleaned_data["reason"],
+                today=today,
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"{child.full_name} is now allocated to {to_worker}")
+            return redirect("oversight:team", team_id=team.pk)
+    return render(request, "oversight/reallocate.html", {"team": team, "child": child, "form": form})
+
+
+def reallocate_all(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
+    """Apply every suggested reallocation, after the manager has ticked to confirm."""
+    team = _team_for_oversight(request, team_id)
+    today = clock.today()
+    suggestions = [
+        s
+        for s in reallocation.suggest_reallocations(team=team, today=today, viewer=request.user)
+        if s.to_worker is not None
+    ]
+    form = ReallocateAllForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        moved, refused = 0, []
+        visible = set(
+            access.children_visible_to(request.user)
+            .filter(pk__in=[s.child.pk for s in suggestions])
+            .values_list("pk", flat=True)
+        )
+        for s in suggestions:
+            if s.child.pk not in visible or s.to_worker is None:
+                continue
+            try:
+                reallocation.reallocate(
+                    actor=request.user,
+                    child=s.child,
+                    to_worker=s.to_worker,
+                    reason="Suggested reallocation confirmed by the manager",
+                    today=today,
+                )
+            except ValidationError as err:
+                refused.append(f"{s.child.full_name}: {' '.join(err.messages)}")
+            else:
+                moved += 1
+        if moved:
+            messages.success(request, f"Reallocated {moved} {'child' if moved == 1 else 'children'}")
+        if not refused:
+            return redirect("oversight:team", team_id=team.pk)
+        for problem in refused:
+            form.add_error(None, problem)
+    return render(
+        request, "oversight/reallocate_all.html", {"team": team, "suggestions": suggestions, "form": form}
+    )
+
+
+# --- Head of service -------------------------------------------------------------------------------
+
+
+def _cohort_context(request: AuthenticatedRequest) -> dict[str, Any]:
+    user = request.user
+    la_id = access.la_id_of(user)
+    today = clock.today()
+    children = access.children_visible_to(user)
+    staff = selectors.staff_picture(la_id=la_id, today=today)
+    figures = selectors.compliance(children=children, today=today)
+    return {
+        "today": today,
+        "matrix": selectors.cohort_matrix(children=children, today=today, figures=figures),
+        "compliance": figures,
+        "measures": selectors.MEASURES,
+        "overdue_by_team": selectors.overdue_by_team(children=children, today=today),
+        "staff": staff,
+        "progress": selectors.rerate_progress(children=children, la_id=la_id, today=today, by="team"),
+        "face_to_face_days": selectors.FACE_TO_FACE_DAYS,
+    }
+
+
+def cohort(request: AuthenticatedRequest) -> HttpResponse:
+    if not can_see_cohort(request.user):
+        raise PermissionDenied
+    return render(request, "oversight/cohort.html", _cohort_context(request))
+
+
+def sitrep(request: AuthenticatedRequest) -> HttpResponse:
+    """The printable morning situation report."""
+    if not can_see_cohort(request.user):
+        raise PermissionDenied
+    context = _cohort_context(request)
+    uncovered = selectors.children_of_staff_off(
+        children=access.children_visible_to(request.user), off=context["staff"].off
+    )
+    context.update(
+        generated_at=timezone.localtime(),
+        uncovered=list(uncovered[:SITREP_CHILDREN_LIMIT]),
+        uncovered_count=uncovered.count(),
+        uncovered_limit=SITREP_CHILDREN_LIMIT,
+    )
+    return render(request, "oversight/sitrep.html", context)
+
+
+def children_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The children behind a figure on the cohort page."""
+    if not can_see_cohort(request.user):
+        raise PermissionDenied
+    today = clock.today()
+    rating = request.GET.get("rating", "")
+    status = request.GET.get("status", "")
+    measure = request.GET.get("measure", "")
+    team_id = request.GET.get("team", "")
+    if rating not in {"", "red", "amber", "green", "none"} or (
+        status and status not in LegalStatusKind.values
+    ):
+        raise Http404
+    if measure and measure not in selectors.MEASURES:
+        raise Http404
+    team = None
+    if team_id:
+        if not team_id.isdigit():
+            raise Http404
+        team = get_object_or_404(access.teams_visible_to(request.user), pk=int(team_id))
+    children = selectors.drill_down(
+        children=access.children_visible_to(request.user),
+        today=today,
+        rating=rating,
+        status=status,
+        measure=measure,
+        team=team.pk if team else None,
+    )
+    page = Paginator(children, 50).get_page(request.GET.get("page"))
+    parts = []
+    if rating:
+        parts.append("not rated" if rating == "none" else rating)
+    if status:
+        parts.append(str(LegalStatusKind(status).label).lower())
+    if measure:
+        parts.append(selectors.MEASURES[measure].lower())
+    if team:
+        parts.append(team.name)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "oversight/children.html",
+        {
+            "page": page,
+            "today": today,
+            "description": ", ".join(parts) or "all children",
+            "query": query.urlencode(),
+        },
+    )

@@ -1,0 +1,258 @@
+"""The practitioner's worklist, recording a contact, the child page summary and alerts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casework.children.models import Child, LegalStatus
+from casework.contacts import services
+from casework.contacts.due import refresh_due_states
+from casework.contacts.models import Contact, DueState
+from casework.contacts.selectors import worklist_for_user
+from casework.core import clock
+from casework.core.models import Alert
+from casework.risk import services as risk
+from tests.conftest import make_child
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+def rate(world, key="jon", rating="amber", actor="sw"):
+    child = world.children[key]
+    today = clock.today()
+    plan = risk.rating_advice(child=child, rating=rating, factors=[], today=today).proposal.plan
+    return risk.rating_submit(
+        actor=world.users[actor],
+        child=child,
+        rating=rating,
+        factors=[],
+        rationale="x",
+        plan=plan,
+        today=today,
+    )
+
+
+def contact_form(**overrides):
+    day = clock.today() - timedelta(days=1)
+    data = {
+        "occurred_on_0": str(day.day),
+        "occurred_on_1": str(day.month),
+        "occurred_on_2": str(day.year),
+        "occurred_time": "10:30",
+        "mode": "home",
+        "child_seen": "yes",
+        "child_seen_alone": "yes",
+        "bedroom_seen": "yes",
+        "who_was_seen": "Jonathan and his mother",
+        "outcome": "Seen at home; all well",
+    }
+    data.update(overrides)
+    return data
+
+
+def add_children(world, n):
+    for _ in range(n):
+        i = sum(1 for key in world.children if key.startswith("extra"))
+        child = make_child(
+            world, f"extra{i}", f"Extra{i}", "Child", team=world.teams["north"], worker=world.users["sw"]
+        )
+        LegalStatus.objects.create(
+            la=world.la, child=child, kind="cp", cp_category="NEG", starts_on=date(2020, 1, 6)
+        )
+
+
+def test_the_worklist_puts_red_and_overdue_first_and_shows_unrated_children(world):
+    sw = world.users["sw"]
+    add_children(world, 2)
+    rate(world, "extra0", "red")
+    refresh_due_states(la_id=world.la.pk, today=clock.today(), child_ids=[world.children["extra0"].pk])
+    worklist = worklist_for_user(user=sw, today=clock.today())
+    names = [row.child.first_name for group in worklist.groups for row in group.rows]
+    assert worklist.total == 3
+    assert names[0] == "Extra0"  # red comes first
+    assert {"Jonathan", "Extra1"} <= set(names)  # no due state row yet: still listed, as not yet rated
+    assert worklist.groups[-1].key == "not_rated"
+
+
+def worklist_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/worklist/")
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_worklist_page_issues_a_fixed_number_of_queries_whatever_the_caseload(client, world):
+    client.force_login(world.users["sw"])
+    add_children(world, 2)
+    rate(world, "extra0", "red")
+    before = worklist_queries(client)
+    add_children(world, 15)
+    for i in range(1, 8):
+        rate(world, f"extra{i}", "amber")
+    refresh_due_states(la_id=world.la.pk, today=clock.today())
+    after = worklist_queries(client)
+    assert after == before
+    assert before <= 8
+
+
+def test_the_worklist_selector_takes_two_queries(world, django_assert_num_queries):
+    sw = world.users["sw"]
+    with django_assert_num_queries(2):
+        worklist_for_user(user=sw, today=clock.today())
+    add_children(world, 10)
+    refresh_due_states(la_id=world.la.pk, today=clock.today())
+    with django_assert_num_queries(2):
+        assert worklist_for_user(user=sw, today=clock.today()).total == 11
+
+
+def test_the_worklist_page_lists_the_childs_actions(client, world):
+    client.force_login(world.users["sw"])
+    rate(world)
+    page = client.get("/worklist/").content.decode()
+    jon = world.children["jon"]
+    assert "Jonathan Smith" in page
+    assert f'href="/children/{jon.pk}/contacts/new"' in page
+    assert f'href="/children/{jon.pk}/rating"' in page
+    assert "govuk-tag--orange" in page  # amber
+    assert "Amira" not in page  # allocated to someone else
+
+
+def test_a_home_visit_is_recorded_in_london_time_and_shown_on_the_child_page(client, world):
+    client.force_login(world.users["sw"])
+    rate(world)
+    jon = world.children["jon"]
+    response = client.post(f"/children/{jon.pk}/contacts/new", contact_form())
+    assert response.status_code == 302
+    assert response["Location"] == f"/children/{jon.pk}/"
+    contact = Contact.objects.get(child=jon)
+    assert contact.occurred_at.astimezone(LONDON).timetz().replace(tzinfo=None).isoformat() == "10:30:00"
+    assert contact.child_seen_alone is True
+    assert DueState.objects.get(child=jon).last_face_to_face_on == clock.today() - timedelta(days=1)
+    page = client.get(response["Location"]).content.decode()
+    assert "Contact with Jonathan Smith recorded" in page
+    assert "Face to face in the home" in page
+
+
+def test_a_contact_in_the_future_is_refused_and_the_entries_kept(client, world):
+    client.force_login(world.users["sw"])
+    jon = world.children["jon"]
+    tomorrow = clock.today() + timedelta(days=1)
+    page = client.post(
+        f"/children/{jon.pk}/contacts/new",
+        contact_form(
+            occurred_on_0=str(tomorrow.day),
+            occurred_on_1=str(tomorrow.month),
+            occurred_on_2=str(tomorrow.year),
+        ),
+    ).content.decode()
+    assert "There is a problem" in page
+    assert f'href="#id_occurred_on_0">{services.CONTACT_IN_FUTURE}' in page
+    assert 'value="Jonathan and his mother"' in page
+    assert "Seen at home; all well" in page
+    assert not Contact.objects.exists()
+
+
+def test_a_time_that_is_not_a_time_is_explained(client, world):
+    client.force_login(world.users["sw"])
+    page = client.post(
+        f"/children/{world.children['jon'].pk}/contacts/new", contact_form(occurred_time="25:99")
+    ).content.decode()
+    assert "Enter the time of the contact in 24-hour format" in page
+    assert 'value="25:99"' in page
+
+
+def test_video_is_offered_only_to_a_household_that_can_take_video_calls(client, world):
+    client.force_login(world.users["sw"])
+    jon = world.children["jon"]
+    page = client.get(f"/children/{jon.pk}/contacts/new").content.decode()
+    assert 'value="video"' not in page
+    assert "Video call is not offered" in page
+    jon.household.video_calls = "yes"
+    jon.household.save()
+    page = client.get(f"/children/{jon.pk}/contacts/new").content.decode()
+    assert 'value="video"' in page
+
+
+def test_a_remote_statutory_visit_without_a_reason_is_refused_with_the_rules_message(client, world):
+    client.force_login(world.users["sw"])
+    jon = world.children["jon"]
+    LegalStatus.objects.create(
+        la=world.la, child=jon, kind="lac", lac_legal_status="C2", starts_on=date(2021, 1, 6)
+    )
+    page = client.post(f"/children/{jon.pk}/contacts/new", contact_form(mode="phone")).content.decode()
+    assert services.REASON_REQUIRED in page
+    assert "statutory visit must be in person" in page
+    assert not Contact.objects.exists()
+
+
+def test_immediate_protection_alerts_the_manager_who_sees_a_banner_and_can_mark_it_read(client, world):
+    client.force_login(world.users["sw"])
+    jon = world.children["jon"]
+    client.post(f"/children/{jon.pk}/contacts/new", contact_form(immediate_protection="on"))
+    alert = Alert.objects.get(recipient=world.users["tm"])
+    client.force_login(world.users["tm"])
+    home = client.get("/").content.decode()
+    assert 'data-testid="alert-banner"' in home
+    assert "Immediate protection" in home
+    assert "You have 1 unread alert." in home
+    assert "Mark as read" in client.get("/alerts/").content.decode()
+    assert client.post(f"/alerts/{alert.pk}/read").status_code == 302
+    alert.refresh_from_db()
+    assert alert.read_at is not None
+    assert 'data-testid="alert-banner"' not in client.get("/").content.decode()
+
+
+def test_nobody_can_mark_someone_elses_alert_read(client, world):
+    alert = Alert.objects.create(
+        la=world.la, recipient=world.users["tm"], kind="x", message="For the manager"
+    )
+    client.force_login(world.users["sw"])
+    assert client.post(f"/alerts/{alert.pk}/read").status_code == 404
+    alert.refresh_from_db()
+    assert alert.read_at is None
+
+
+def test_a_child_outside_the_users_teams_is_not_found(client, world, other_world):
+    client.force_login(world.users["sw_south"])
+    assert client.get(f"/children/{world.children['jon'].pk}/contacts/new").status_code == 404
+    client.force_login(other_world.users["sw"])
+    assert (
+        client.post(f"/children/{world.children['jon'].pk}/contacts/new", contact_form()).status_code == 404
+    )
+    assert not Contact.objects.exists()
+
+
+def child_page_queries(client, child: Child) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/children/{child.pk}/")
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_child_page_shows_rating_plan_and_contacts_in_fixed_queries(client, world):
+    client.force_login(world.users["sw"])
+    jon = world.children["jon"]
+    rate(world)
+    before = child_page_queries(client, jon)
+    now = datetime.now(tz=LONDON)
+    for i in range(25):
+        services.contact_record(
+            actor=world.users["sw"],
+            child=jon,
+            occurred_at=now - timedelta(days=i + 1),
+            mode="home" if i % 2 else "doorstep",
+            child_seen=True,
+            child_seen_alone=bool(i % 3),
+            outcome=f"Visit {i}",
+        )
+    rate(world, rating="red")
+    assert child_page_queries(client, jon) == before
+    page = client.get(f"/children/{jon.pk}/").content.decode()
+    assert "Awaiting sign-off" in page
+    assert page.count("Face to face on the doorstep") + page.count("Face to face in the home") == 20

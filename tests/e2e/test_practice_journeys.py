@@ -1,0 +1,86 @@
+"""The practitioner's side of issue 3 in a real browser: worklist, rating a case, recording a visit."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from casework.core import clock
+from tests.e2e.test_journeys import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_practitioner_rates_a_case_below_the_minimum_then_records_a_home_visit(page, live_world):
+    jonathan = live_world.children["jon"]
+    manager = live_world.users["tm"]
+    sign_in(page, live_world.users["sw"].username)
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Worklist").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your worklist")
+    unrated = page.get_by_test_id("worklist-not_rated")
+    expect(unrated).to_contain_text("Jonathan Smith")
+    expect(page.locator("main")).not_to_contain_text("Amira")
+    unrated.get_by_role("link", name="Rate Jonathan Smith's case").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rate this case")
+    expect(page.get_by_test_id("suggestion")).to_contain_text("Suggested rating")
+    expect(page.get_by_test_id("plan-meets-minimums")).to_be_visible()
+    page.get_by_label("Amber").check()
+    page.get_by_label("Domestic abuse in the household").check()
+    page.get_by_label("Rationale").fill(
+        "Domestic abuse disclosed at the last visit; mother engaging with support"
+    )
+    page.get_by_label("The child's own views (optional)").fill("Jonathan says he feels safe")
+
+    # A plan well below the LA's standard: htmx re-assesses it and asks for the departure.
+    page.get_by_label("Contact at least every").fill("12")
+    page.get_by_label("Unit").select_option("weeks")
+    page.get_by_label("Face to face at least every how many contacts?").fill("0")
+    page.get_by_label("Face to face at least every how many contacts?").blur()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("departures-needed")).to_be_visible()
+    page.get_by_label("Why is this plan right for the child?").fill("Family shielding until next month")
+    page.get_by_label("How is the risk to the child managed?").fill("School nurse calls weekly")
+    page.get_by_label("Contact at least every").fill("10")  # re-assessed again: what was typed stays
+    page.get_by_label("Contact at least every").blur()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_label("Why is this plan right for the child?")).to_have_value(
+        "Family shielding until next month"
+    )
+    page.get_by_role("button", name="Send for sign-off").click()
+
+    expect(page).to_have_url(re.compile(rf"/children/{jonathan.pk}/$"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        f"Rating sent to {manager.get_full_name()} for sign-off"
+    )
+    expect(page.get_by_test_id("current-rating")).to_contain_text("Awaiting sign-off")
+    expect(page.get_by_test_id("open-departures")).to_contain_text("Every 10 weeks")
+    due_before = page.get_by_test_id("next-due").inner_text()
+    expect(page.get_by_test_id("next-due")).to_contain_text("Overdue")
+
+    page.get_by_role("link", name="Record a contact").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record a contact")
+    expect(page.get_by_test_id("covid-advice")).to_contain_text("PPE is not required")
+    yesterday = clock.today() - timedelta(days=1)
+    page.locator("#id_occurred_on_0").fill(str(yesterday.day))
+    page.locator("#id_occurred_on_1").fill(str(yesterday.month))
+    page.locator("#id_occurred_on_2").fill(str(yesterday.year))
+    page.get_by_label("Time of the contact").fill("10:30")
+    page.get_by_label("Face to face in the home").check()
+    page.locator("#id_child_seen_0").check()
+    page.locator("#id_child_seen_alone_0").check()
+    page.get_by_label("Who was seen (optional)").fill("Jonathan and his mother")
+    page.get_by_label("Outcome", exact=True).fill("Seen at home and alone in his bedroom; no new concerns")
+    page.get_by_role("button", name="Save contact").click()
+
+    expect(page).to_have_url(re.compile(rf"/children/{jonathan.pk}/$"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Contact with Jonathan Smith recorded"
+    )
+    expect(page.get_by_test_id("contacts")).to_contain_text("Face to face in the home")
+    expect(page.get_by_test_id("next-due")).not_to_have_text(due_before)
+    expect(page.get_by_test_id("next-due")).not_to_contain_text("Overdue")
