@@ -182,3 +182,8 @@ class RestrictionForm(GovukForm):
         super().__init__(*args, **kwargs)
         named = cast("forms.ModelMultipleChoiceField[User]", self.fields["named"])
         named.queryset = User.objects.filter(la_id=actor.la_id, is_active=True)
+
+
+class MissedSchoolForm(GovukForm):
+    day = GovukDateField(label="Date the child was expected but did not attend")
+    note = forms.CharField(label="Follow-up with the setting and the parent", required=False, max_length=300)

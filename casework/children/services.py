@@ -438,7 +438,49 @@ def covid_status_add(
         summary=f"Household COVID-19 status: {record.get_status_display()} from {starts_on:%d/%m/%Y}",
         reason=note,
     )
+    # COVID-19 in the household puts every child living there back in the re-rating queue (issue 3).
+    from casework.risk.models import RerateTrigger
+
+    RerateTrigger.objects.bulk_create(
+        RerateTrigger(
+            la_id=household.la_id,
+            child=sibling,
+            reason="covid_in_household",
+            occurred_on=starts_on,
+            detail=f"{record.get_status_display()} from {starts_on:%d/%m/%Y}",
+            created_by=actor,
+        )
+        for sibling in Child.objects.filter(household=household)
+    )
     return record
+
+
+@transaction.atomic
+def missed_school_record(*, actor: User, child: Child, day: date, today: date, note: str = "") -> None:
+    """A child expected at school did not attend: followed up, and the case goes back to be re-rated."""
+    from casework.risk.models import RerateTrigger
+
+    if not access.children_visible_to(actor).filter(pk=child.pk).exists():
+        raise PermissionDenied("You cannot record this for that child.")
+    if day > today:
+        raise ValidationError({"day": "The date the child missed school must be today or in the past"})
+    RerateTrigger.objects.create(
+        la_id=child.la_id,
+        child=child,
+        reason="missed_school",
+        occurred_on=day,
+        detail=note[:300],
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        la_id=child.la_id,
+        action="education.missed",
+        target=child,
+        child=child,
+        summary=f"Missed school on {day:%d/%m/%Y}",
+        reason=note,
+    )
 
 
 def team_for_child_choice(actor: User) -> list[Team]:

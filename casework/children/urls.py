@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:child_id>/statuses/<int:status_id>/end", views.legal_status_end, name="status-end"),
     path("<int:child_id>/placements/new", views.placement_add, name="placement-add"),
     path("<int:child_id>/access", views.child_restriction, name="restriction"),
+    path("<int:child_id>/missed-school", views.missed_school, name="missed-school"),
 ]

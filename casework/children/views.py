@@ -17,6 +17,7 @@ from casework.children.forms import (
     HouseholdForm,
     LegalStatusEndForm,
     LegalStatusForm,
+    MissedSchoolForm,
     PlacementForm,
     RestrictionForm,
 )
@@ -282,4 +283,27 @@ def child_restriction(request: AuthenticatedRequest, child_id: int) -> HttpRespo
         child,
         "Who can see this record",
         intro="A restricted record is hidden from everyone except the named people and the allocated worker.",
+    )
+
+
+def missed_school(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    form = MissedSchoolForm(request.POST or None, initial={"day": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.missed_school_record(
+                actor=request.user, child=child, today=clock.today(), **form.cleaned_data
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, "Recorded: the case is back in the queue to be re-rated")
+            return redirect("children:detail", child_id=child.pk)
+    return _form_page(
+        request,
+        form,
+        child,
+        "Record that the child missed school",
+        intro="A vulnerable child is expected to attend unless a health condition puts them at severe risk "
+        "(DfE guidance, 3 April 2020). Follow it up with the setting and the parent.",
     )

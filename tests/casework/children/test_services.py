@@ -254,3 +254,28 @@ def test_restricting_a_record_needs_a_reason_and_keeps_the_manager_in(world):
     child.refresh_from_db()
     assert child.is_restricted
     assert set(child.access_grants.values_list("user__username", flat=True)) == {"901.tm", "901.hos"}
+
+
+def test_covid_in_the_household_and_missed_school_put_the_case_back_in_the_rating_queue(world, today):
+    from casework.risk.models import RerateTrigger
+
+    child = world.children["jon"]
+    services.covid_status_add(
+        actor=world.users["sw"],
+        household=child.household,
+        child=child,
+        status="confirmed",
+        starts_on=date(2026, 11, 18),
+        today=today,
+    )
+    services.missed_school_record(
+        actor=world.users["sw"], child=child, day=date(2026, 11, 19), today=today, note="School called mother"
+    )
+    assert set(RerateTrigger.objects.filter(child=child).values_list("reason", flat=True)) == {
+        "covid_in_household",
+        "missed_school",
+    }
+    with pytest.raises(ValidationError):
+        services.missed_school_record(
+            actor=world.users["sw"], child=child, day=today + timedelta(days=1), today=today
+        )
