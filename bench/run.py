@@ -8,6 +8,11 @@ as a list of {"name", "scale", "unit", "median", "p95", "n"} (times in milliseco
   demo_generate  `continuity demo --children 100000`, timed end to end as a separate process (once).
   child_search   200 varied queries against the 100,000-child authority, through the search page
                  (GET /children/?q=...) signed in as the head of service, who sees the whole LA.
+  worklist       GET /worklist/ as social workers with a normal caseload (16 or so children), in turn.
+  cohort_page    GET /oversight/ as the head of service: the LA's cohort by rating x legal status.
+  recompute_due_dates
+                 every child's next due date for the whole authority (refresh_due_states), as after
+                 a regime change; each run rolled back, the table vacuumed between runs.
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ SEED = 2020
 DEFAULT_SCALE = 100_000
 SEARCH_QUERIES = 200
 SEARCH_WARM_UP = 10
+PAGE_RUNS = 100
+PAGE_WARM_UP = 5
+RECOMPUTE_RUNS = 5
 
 # Before Django reads its settings: the benchmarks' own server and database.
 os.environ["CONTINUITY_PGDATA"] = str(BENCH_PGDATA)
@@ -193,9 +201,153 @@ def bench_child_search(scale: int) -> Result:
     )
 
 
+def _timed(call: Callable[[], object], runs: int, warm_up: int) -> list[float]:
+    for _ in range(warm_up):
+        call()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _result(name: str, scale: int, times: list[float], note: str) -> Result:
+    return Result(
+        name,
+        scale,
+        "ms",
+        round(statistics.median(times), 2),
+        round(percentile(times, 0.95), 2),
+        len(times),
+        note,
+    )
+
+
+def bench_worklist(scale: int) -> Result:
+    from django.db.models import Count
+    from django.test import Client
+
+    from casework.accounts.models import User
+    from casework.contacts.models import DueState
+
+    la = demo_authority(scale)
+    settle()
+    today = BENCH_TODAY
+    workers = list(
+        User.objects.filter(la=la, role="social_worker", is_active=True)
+        .annotate(cases=Count("allocated"))
+        .filter(cases__gte=12, cases__lte=20)
+        .order_by("pk")[:20]
+    )
+    assert workers, "no social worker with a normal caseload"
+    caseloads = [w.cases for w in workers]  # type: ignore[attr-defined]
+    client = Client()
+    client.force_login(workers[0])
+    through_page = client.get("/worklist/").status_code == 200
+    clients = []
+    for worker in workers:
+        each = Client()
+        each.force_login(worker)
+        clients.append(each)
+    turn = iter(range(10**9))
+
+    def page() -> None:
+        index = next(turn) % len(clients)
+        if through_page:
+            response = clients[index].get("/worklist/")
+            assert response.status_code == 200, f"GET /worklist/ returned {response.status_code}"
+            return
+        try:
+            from casework.contacts.selectors import worklist_for_user
+
+            worklist_for_user(user=workers[index], today=today)
+        except ImportError:
+            list(
+                DueState.objects.filter(child__allocated_worker=workers[index])
+                .select_related("child")
+                .order_by("rating_rank", "next_due")
+            )
+
+    times = _timed(page, PAGE_RUNS, PAGE_WARM_UP)
+    where = "GET /worklist/ (page rendered)" if through_page else "contacts.selectors.worklist_for_user"
+    note = (
+        f"{where}, {len(workers)} social workers in turn with {min(caseloads)}-{max(caseloads)} children "
+        f"each; {DueState.objects.filter(la=la).count():,} due states in the authority"
+    )
+    return _result("worklist", scale, times, note)
+
+
+def bench_cohort_page(scale: int) -> Result:
+    from django.db.models import Count
+    from django.test import Client
+
+    from casework.accounts.models import User
+    from casework.children.models import LegalStatus
+    from casework.contacts.models import DueState
+
+    la = demo_authority(scale)
+    settle()
+    head = User.objects.get(la=la, username__startswith="hos.demo")
+    client = Client()
+    client.force_login(head)
+    through_page = client.get("/oversight/").status_code == 200
+    today = BENCH_TODAY
+
+    def page() -> None:
+        if through_page:
+            response = client.get("/oversight/")
+            assert response.status_code == 200, f"GET /oversight/ returned {response.status_code}"
+            return
+        from django.db.models import OuterRef, Q, Subquery
+
+        open_kind = LegalStatus.objects.filter(child=OuterRef("child"), starts_on__lte=today).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+        )
+        list(
+            DueState.objects.filter(la=la)
+            .annotate(kind=Subquery(open_kind.values("kind")[:1]))
+            .values("rating", "kind")
+            .annotate(n=Count("pk"))
+        )
+
+    times = _timed(page, PAGE_RUNS // 2, PAGE_WARM_UP)
+    where = "GET /oversight/ (page rendered)" if through_page else "DueState rating x legal status aggregate"
+    return _result("cohort_page", scale, times, f"{where} as the head of service (whole LA)")
+
+
+def bench_recompute_due_dates(scale: int) -> Result:
+    from django.db import connection, transaction
+
+    from casework.contacts.due import refresh_due_states
+    from casework.contacts.models import Contact, DueState
+
+    la = demo_authority(scale)
+    settle()
+    contacts = Contact.objects.filter(la=la).count()
+    times = []
+    written = 0
+    for _ in range(RECOMPUTE_RUNS):
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {DueState._meta.db_table}")
+        with transaction.atomic():
+            started = time.perf_counter()
+            written = refresh_due_states(la_id=la.pk, today=BENCH_TODAY)
+            times.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
+    note = (
+        f"refresh_due_states for the whole authority: {written:,} children, {contacts:,} contacts; "
+        "each run in a transaction rolled back afterwards"
+    )
+    return _result("recompute_due_dates", scale, times, note)
+
+
 BENCHMARKS: dict[str, Callable[[int], Result]] = {
     "demo_generate": bench_demo_generate,
     "child_search": bench_child_search,
+    "worklist": bench_worklist,
+    "cohort_page": bench_cohort_page,
+    "recompute_due_dates": bench_recompute_due_dates,
 }
 
 

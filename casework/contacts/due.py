@@ -43,7 +43,7 @@ LIVE = ("approved", "awaiting")
 BATCH = 5000
 NO_EVENTS: list[ContactEvent] = []
 # Whole-LA recomputes split the rules across processes (forked: they inherit the loaded data).
-PARALLEL_FROM = 2_000
+PARALLEL_FROM = 20_000
 MAX_WORKERS = 4
 
 # The latest contact of each kind: regime is not needed for due dates (only each kind's latest day is),

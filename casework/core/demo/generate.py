@@ -26,6 +26,7 @@ from faker import Faker
 from faker.providers.person.en_GB import Provider as EnglishNames
 
 from casework.core.demo import pools
+from casework.core.demo.operations import Operations, OperationsBuilder
 from casework.core.demo.upn import CHECK_LETTERS, make_upn
 
 T = TypeVar("T")
@@ -268,6 +269,7 @@ class DemoPlan:
     covid: list[CovidPlan]
     children: list[ChildPlan]
     logins: dict[str, StaffPlan]
+    operations: Operations | None = None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1603,6 +1605,25 @@ class DemoBuilder:
         self._child_ids()
         for child in self.children:
             check_child(child, self.today)
+        today = self.today
+        operations = OperationsBuilder(
+            rng=self.rng,
+            today=today,
+            history_start=self.history_start,
+            children=self.children,
+            staff=self.staff,
+            logins=self.logins,
+            off_today={
+                a.user
+                for a in self.absences
+                if a.starts_on <= today and (a.ends_on is None or a.ends_on >= today)
+            },
+            covid_households={
+                c.household: c.status
+                for c in self.covid
+                if c.starts_on <= today and (c.ends_on is None or c.ends_on >= today)
+            },
+        ).build()
         return DemoPlan(
             today=self.today,
             teams=self.teams,
@@ -1613,6 +1634,7 @@ class DemoBuilder:
             covid=self.covid,
             children=self.children,
             logins=self.logins,
+            operations=operations,
         )
 
 

@@ -10,7 +10,7 @@ order inside the one transaction. Generated columns (the child's search keys) ar
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from django.db import connection, models
@@ -27,7 +27,14 @@ from casework.children.models import (
     LegalStatus,
     Placement,
 )
+from casework.contacts.models import Contact, ContactPlan, DueState
 from casework.core.demo.generate import DemoPlan
+from casework.core.demo.operations import CONTACT_COLUMNS, CONTACT_TEMPLATES
+from casework.core.models import Alert
+from casework.decisions.models import Departure
+from casework.policy.models import EmergencyDeclaration
+from casework.risk.models import RerateTrigger, RiskRating
+from domain.regimes import national_regime_on
 
 
 class Identified(Protocol):
@@ -264,7 +271,245 @@ def load_plan(plan: DemoPlan, *, la_id: int, password_hash: str) -> dict[str, in
                 for child, p in placements
             ),
         )
+        if plan.operations is not None:
+            counts.update(_load_operations(cursor, plan, la_id, stamp))
     return counts
+
+
+def _load_operations(
+    cursor: CursorWrapper, plan: DemoPlan, la_id: int, stamp: tuple[Any, ...]
+) -> dict[str, int]:
+    ops = plan.operations
+    assert ops is not None
+    counts: dict[str, int] = {}
+
+    def at(day: date, hour: int = 14) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+    ops.emergency.id = _reserve_ids(cursor, EmergencyDeclaration, 1)[0]
+    e = ops.emergency
+    counts["emergencies"] = _copy(
+        cursor,
+        EmergencyDeclaration,
+        ("id", *TENANT, "name", "starts_on", "ends_on", "rating_target_date", "reason", "declared_by"),
+        [(e.id, *stamp, e.name, e.starts_on, None, e.rating_target_date, e.reason, e.declared_by.id)],
+    )
+    for obj, pk in zip(ops.ratings, _reserve_ids(cursor, RiskRating, len(ops.ratings)), strict=True):
+        obj.id = pk
+    counts["ratings"] = _copy(
+        cursor,
+        RiskRating,
+        (
+            "id",
+            *TENANT,
+            "child",
+            "rating",
+            "suggested_rating",
+            "factors",
+            "rationale",
+            "childs_views",
+            "family_strengths",
+            "rated_by",
+            "rated_on",
+            "review_on",
+            "status",
+            "decided_by",
+            "decided_at",
+            "manager_comment",
+            "regime",
+            "emergency",
+        ),
+        (
+            (
+                r.id,
+                *stamp,
+                r.child.id,
+                r.rating,
+                r.suggested,
+                r.factors,
+                r.rationale,
+                r.childs_views,
+                "",
+                r.rated_by.id,
+                r.rated_on,
+                r.review_on,
+                r.status,
+                r.decided_by.id if r.decided_by else None,
+                at(r.decided_on) if r.decided_on else None,
+                r.comment if r.decided_by else "",
+                r.regime,
+                e.id if r.emergency else None,
+            )
+            for r in ops.ratings
+        ),
+    )
+    for plan_obj, pk in zip(ops.plans, _reserve_ids(cursor, ContactPlan, len(ops.plans)), strict=True):
+        plan_obj.id = pk
+    counts["contact_plans"] = _copy(
+        cursor,
+        ContactPlan,
+        (
+            "id",
+            *TENANT,
+            "child",
+            "rating",
+            "interval_amount",
+            "interval_unit",
+            "face_to_face_every",
+            "modes",
+            "statutory_minimum",
+            "below_statutory_minimum",
+            "starts_on",
+            "status",
+        ),
+        (
+            (
+                p.id,
+                *stamp,
+                p.child.id,
+                p.rating.id,
+                p.interval_amount,
+                p.interval_unit,
+                p.face_to_face_every,
+                p.modes,
+                p.statutory_minimum,
+                p.below,
+                p.starts_on,
+                p.status,
+            )
+            for p in ops.plans
+        ),
+    )
+    counts["contacts"] = _copy_contacts(cursor, plan, la_id, stamp)
+    counts["departures"] = _copy(
+        cursor,
+        Departure,
+        (
+            *TENANT,
+            "child",
+            "requirement",
+            "required",
+            "done_instead",
+            "rationale",
+            "risk_assessment",
+            "source",
+            "regime",
+            "requested_by",
+            "requested_on",
+            "status",
+            "decided_by",
+            "decided_at",
+            "manager_comment",
+            "contact",
+            "plan",
+        ),
+        (
+            (
+                *stamp,
+                d.child.id,
+                d.requirement,
+                d.required,
+                d.done_instead,
+                d.rationale,
+                d.risk_assessment,
+                d.source,
+                d.regime,
+                d.requested_by.id,
+                d.requested_on,
+                d.status,
+                d.decided_by.id if d.decided_by else None,
+                at(min(plan.today, d.requested_on + timedelta(days=2))) if d.decided_by else None,
+                "Agreed for the period of the emergency; review at supervision." if d.decided_by else "",
+                d.contact.id if d.contact else None,
+                d.plan.id if d.plan else None,
+            )
+            for d in ops.departures
+        ),
+    )
+    counts["rerate_triggers"] = _copy(
+        cursor,
+        RerateTrigger,
+        (*TENANT, "child", "reason", "occurred_on", "detail", "resolved_by"),
+        (
+            (
+                *stamp,
+                t.child.id,
+                t.reason,
+                t.occurred_on,
+                t.detail,
+                t.resolved_by.id if t.resolved_by else None,
+            )
+            for t in ops.triggers
+        ),
+    )
+    counts["alerts"] = _copy(
+        cursor,
+        Alert,
+        (*TENANT, "recipient", "child", "kind", "message", "link", "read_at"),
+        (
+            (*stamp, a.recipient.id, a.child.id, a.kind, a.message, f"/children/{a.child.id}/", None)
+            for a in ops.alerts
+        ),
+    )
+    return counts
+
+
+CONTACT_HEAD = ("child", "made_by", "occurred_at", "regime")
+
+
+def _copy_contacts(cursor: CursorWrapper, plan: DemoPlan, la_id: int, stamp: tuple[Any, ...]) -> int:
+    """The bulk of the demo: written as COPY text, a pre-formatted template per contact."""
+    ops = plan.operations
+    assert ops is not None
+    quote = connection.ops.quote_name
+    when = stamp[1].isoformat()
+    prefix = f"{la_id}\t{when}\t\\N\t{when}\t\\N\t"
+    templates = [t.line for t in CONTACT_TEMPLATES]
+    regimes: dict[date, str] = {}
+
+    def regime(day: date) -> str:
+        found = regimes.get(day)
+        if found is None:
+            found = regimes[day] = national_regime_on(day).id
+        return found
+
+    def stamp_of(day: date, minute: int) -> str:
+        return f"{day.isoformat()} {minute // 60:02d}:{minute % 60:02d}:00 Europe/London"
+
+    columns = ", ".join(quote(_column(Contact, name)) for name in (*TENANT, *CONTACT_HEAD, *CONTACT_COLUMNS))
+    # Two million contacts with a history event each doubled the load (about two minutes more at
+    # 100,000 children), so the bulk is written without its insert events: a demo contact's history
+    # starts at its first change, like a record migrated in. The few contacts other records point at
+    # (below) keep theirs. Transaction-local, and restored to ignore nothing straight after.
+    cursor.execute(
+        "SELECT array_agg(tgname::text) FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE %s",
+        [Contact._meta.db_table, "pgtrigger_snapshot_insert%"],
+    )
+    insert_triggers = cursor.fetchone()[0] or []
+    cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(insert_triggers) + "}"])
+    table = quote(Contact._meta.db_table)
+    written = 0
+    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        lines: list[str] = []
+        for child, made_by, day, minute, template in ops.contacts:
+            head = f"{prefix}{child.id}\t{made_by.id}\t{stamp_of(day, minute)}\t{regime(day)}"
+            lines.append(f"{head}\t{templates[template]}\n")
+            if len(lines) >= 20000:
+                copy.write("".join(lines).encode())
+                written += len(lines)
+                lines = []
+        copy.write("".join(lines).encode())
+        written += len(lines)
+    cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+    keyed = ops.keyed_contacts
+    for obj, pk in zip(keyed, _reserve_ids(cursor, Contact, len(keyed)), strict=True):
+        obj.id = pk
+    with cursor.cursor.copy(f"COPY {table} ({quote('id')}, {columns}) FROM STDIN") as copy:
+        for k in keyed:
+            line = f"{k.id}\t{prefix}{k.child.id}\t{k.made_by.id}\t{stamp_of(k.on, k.minute)}\t{regime(k.on)}"
+            copy.write(f"{line}\t{templates[k.template]}\n".encode())
+            written += 1
+    return written
 
 
 CHILD_FIELDS = (
@@ -335,6 +580,14 @@ LOADED_MODELS: tuple[type[models.Model], ...] = (
     ChildAccessGrant,
     LegalStatus,
     Placement,
+    EmergencyDeclaration,
+    RiskRating,
+    ContactPlan,
+    Contact,
+    Departure,
+    RerateTrigger,
+    Alert,
+    DueState,
 )
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from casework.accounts.models import User
+from casework.contacts.due import refresh_due_states
 from casework.core.demo.generate import NAMED_LOGINS, DemoBuilder
 from casework.core.demo.load import analyze, load_plan
 from casework.core.models import LocalAuthority
@@ -39,6 +40,7 @@ class DemoSummary:
     counts: dict[str, int]
     seconds: float
     logins: dict[str, str]  # fixed sign-in name -> username given (e.g. "sw.demo" -> "sw.demo")
+    due_seconds: float = 0.0  # of `seconds`, the time taken computing every child's due state
 
     def describe(self) -> str:
         c = self.counts
@@ -48,7 +50,12 @@ class DemoSummary:
             f"  {c['children']:,} children in {c['households']:,} households, "
             f"{c['legal_statuses']:,} legal status periods, {c['placements']:,} placements\n"
             f"  {c['staff']:,} staff in {c['teams']:,} teams, {c['absences']:,} staff absences, "
-            f"{c['covid_statuses']:,} household COVID-19 statuses"
+            f"{c['covid_statuses']:,} household COVID-19 statuses\n"
+            f"  emergency declared; {c.get('ratings', 0):,} risk ratings, "
+            f"{c.get('contact_plans', 0):,} contact plans, {c.get('contacts', 0):,} contacts, "
+            f"{c.get('departures', 0):,} departures, "
+            f"{c.get('rerate_triggers', 0):,} re-rating triggers, {c.get('alerts', 0):,} alerts; "
+            f"{c.get('due_states', 0):,} due states computed in {self.due_seconds:.1f} s"
         )
 
 
@@ -115,9 +122,14 @@ def generate_demo(
                 name=la_name, ons_code=ons_code, lea_code=lea_code, is_demo=True
             )
             counts = load_plan(plan, la_id=la.pk, password_hash=password_hash)
+            due_started = time.perf_counter()
+            counts["due_states"] = refresh_due_states(la_id=la.pk, today=today)
+            due_seconds = time.perf_counter() - due_started
         transaction.on_commit(analyze)
     logins = {name: member.username for name, member in plan.logins.items()}
-    return DemoSummary(la=la, counts=counts, seconds=time.perf_counter() - started, logins=logins)
+    return DemoSummary(
+        la=la, counts=counts, seconds=time.perf_counter() - started, logins=logins, due_seconds=due_seconds
+    )
 
 
 @dataclass(frozen=True)

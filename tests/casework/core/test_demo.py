@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -23,12 +23,16 @@ from casework.core.demo.generate import COHORT_SHARES, UASC_SHARE_OF_LAC
 from casework.core.demo.service import DEMO_PASSWORD, DemoError, DemoSummary, generate_demo
 from casework.core.demo.upn import check_letter, is_valid_upn, make_upn
 from casework.core.models import LocalAuthority
+from domain.contact import COVID_REASONS
+from domain.regimes import national_regime_on
+from domain.risk import FACTORS
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 22)
 CHILDREN = 300
 SEED = 7
+OPEN = ["early_help", "cin", "cp", "lac", "care_leaver"]
 
 
 @pytest.fixture
@@ -243,3 +247,131 @@ def test_demo_logins_lists_the_sign_ins_and_the_password(demo):
     assert "sw.demo" in out.getvalue()
     assert "Testbrook Council (demo)" in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()
+
+
+# --- emergency operations (issue 3) ----------------------------------------------------------------
+
+
+def test_the_demo_authority_has_declared_its_own_emergency_a_few_weeks_ago(demo):
+    from casework.policy.models import EmergencyDeclaration
+
+    declaration = EmergencyDeclaration.objects.get(la=demo.la)
+    assert declaration.starts_on < TODAY - timedelta(days=14)
+    assert declaration.ends_on is None
+    assert declaration.rating_target_date > TODAY
+    assert declaration.declared_by.username.startswith("hos.demo")
+    assert declaration.reason
+
+
+def test_ratings_follow_the_regimes_and_nobody_signs_off_their_own(demo):
+    from casework.risk.models import RiskRating
+
+    ratings = RiskRating.objects.filter(la=demo.la)
+    spring_2020 = ratings.filter(rated_on__gte=date(2020, 4, 1), rated_on__lte=date(2020, 5, 31))
+    assert spring_2020.exists()
+    assert set(spring_2020.values_list("regime", flat=True)) == {"si-2020-445"}
+    for rating in ratings.only("rated_on", "regime"):
+        assert rating.regime == national_regime_on(rating.rated_on).id
+    assert not ratings.filter(decided_by=F("rated_by")).exists()
+    assert not ratings.filter(status="approved", decided_by__isnull=True).exists()
+    assert not ratings.filter(rationale="").exists()
+    assert set(ratings.values_list("status", flat=True)) == {"approved", "awaiting", "returned", "superseded"}
+    codes = {f.code for f in FACTORS}
+    assert all(set(factors) <= codes for factors in ratings.values_list("factors", flat=True))
+    # At most one live rating awaiting sign-off per child, and each live rating has its plan.
+    awaiting = ratings.filter(status="awaiting").values("child").annotate(n=Count("pk"))
+    assert all(row["n"] == 1 for row in awaiting)
+    assert not ratings.filter(status__in=["approved", "awaiting"], plans__isnull=True).exists()
+
+
+def test_the_current_emergency_shows_work_done_and_work_to_do(demo):
+    from casework.risk.models import RerateTrigger, RiskRating
+
+    open_children = current(LegalStatus.objects.filter(la=demo.la, kind__in=OPEN)).values("child").distinct()
+    live = RiskRating.objects.filter(la=demo.la, emergency__isnull=False)
+    re_rated = live.filter(status="approved").values("child").distinct().count()
+    assert 0.6 * open_children.count() < re_rated < 0.95 * open_children.count()
+    assert live.filter(status="returned").exists()
+    triggers = RerateTrigger.objects.filter(la=demo.la, reason="emergency_declared")
+    assert triggers.count() == open_children.count()
+    assert triggers.filter(resolved_by__isnull=True).exists()  # not yet started
+    assert (
+        RerateTrigger.objects.filter(la=demo.la, resolved_by__isnull=True)
+        .exclude(reason="emergency_declared")
+        .exists()
+    )
+    current_ratings = RiskRating.objects.filter(la=demo.la, status__in=["approved", "awaiting"])
+    mix = {r: current_ratings.filter(rating=r).count() / current_ratings.count() for r in ("red", "amber")}
+    assert 0.10 < mix["red"] < 0.25
+    assert 0.30 < mix["amber"] < 0.50
+
+
+def test_the_team_manager_has_a_queue_and_an_unread_alert(demo):
+    from casework.core.models import Alert
+    from casework.decisions.models import Departure
+    from casework.risk.models import RiskRating
+
+    manager = User.objects.get(la=demo.la, username__startswith="tm.demo")
+    awaiting = RiskRating.objects.filter(la=demo.la, status="awaiting", child__team=manager.team)
+    assert 8 <= awaiting.count() <= 15
+    assert Departure.objects.filter(la=demo.la, status="awaiting", child__team=manager.team).exists()
+    assert Alert.objects.filter(recipient=manager, read_at__isnull=True, kind="immediate_protection").exists()
+
+
+def test_contacts_follow_the_history_of_the_emergency(demo):
+    from casework.contacts.models import Contact
+
+    contacts = Contact.objects.filter(la=demo.la)
+    assert contacts.count() > 10 * CHILDREN
+    assert not contacts.filter(occurred_at__date__gt=TODAY).exists()
+
+    def remote_share(first: date, last: date) -> float:
+        period = contacts.filter(occurred_at__date__gte=first, occurred_at__date__lte=last)
+        return period.filter(mode__in=["video", "phone"]).count() / max(1, period.count())
+
+    assert remote_share(date(2019, 1, 1), date(2020, 3, 1)) < 0.15
+    assert remote_share(date(2020, 4, 1), date(2020, 6, 30)) > 0.4
+    assert remote_share(date(2021, 10, 1), TODAY - timedelta(days=60)) < 0.15
+    for regime, day in contacts.values_list("regime", "occurred_at")[:2000]:
+        assert regime == national_regime_on(day.date()).id
+    reasons = set(contacts.exclude(remote_reason="").values_list("remote_reason", flat=True))
+    assert reasons <= set(COVID_REASONS)  # only the two lawful reasons of SI 2020/909
+    assert contacts.filter(access_refused=True).exclude(refusal_reason="").exists()
+    assert contacts.filter(immediate_protection=True).exists()
+    assert (
+        contacts.filter(ppe_used=True).exists()
+        or not HouseholdCovidStatus.objects.filter(
+            household__children__la=demo.la, status__in=["symptomatic", "confirmed"], ends_on__isnull=True
+        ).exists()
+    )
+
+
+def test_departures_record_what_was_required_and_who_approved(demo):
+    from casework.decisions.models import Departure
+
+    departures = Departure.objects.filter(la=demo.la)
+    assert departures.filter(status="approved").exists()
+    assert departures.filter(status="awaiting").exists()
+    assert not departures.filter(decided_by=F("requested_by")).exists()
+    for departure in departures:
+        assert all(
+            (departure.required, departure.done_instead, departure.rationale, departure.risk_assessment)
+        )
+        assert all((departure.source, departure.regime))
+
+
+def test_every_child_has_a_due_state_and_some_are_overdue(demo):
+    from casework.contacts.models import DueState
+
+    open_ids = set(
+        current(LegalStatus.objects.filter(la=demo.la, kind__in=OPEN)).values_list("child", flat=True)
+    )
+    states = DueState.objects.filter(la=demo.la)
+    assert set(states.values_list("child", flat=True)) == set(
+        Child.objects.filter(la=demo.la).values_list("pk", flat=True)
+    )
+    open_states = states.filter(child__in=open_ids)
+    overdue = open_states.filter(next_due__lt=TODAY).count()
+    assert 0.04 * len(open_ids) < overdue < 0.2 * len(open_ids)
+    assert open_states.filter(next_due__gte=TODAY).count() > 0.6 * len(open_ids)
+    assert open_states.exclude(rating="").count() > 0.7 * len(open_ids)
