@@ -19,6 +19,8 @@ def run() -> None:
     if not LocalAuthority.objects.exists():
         print(f"Empty database: loading the demo local authority ({DEMO_CHILDREN} children)...", flush=True)
         call_command("demo", children=DEMO_CHILDREN)
+    # Due states age with the calendar: bring them to today before serving (also run nightly in production).
+    call_command("refresh_due_states")
     call_command("demo_logins")
 
     from waitress import serve

@@ -54,6 +54,14 @@ DUPLICATE_CHILD_ID = "A child with this LA child ID is already on the register"
 OVERLAP = "This overlaps another {kind} period ({start} to {end}): end that one first or change the dates"
 
 
+def _refresh_due(child: Child, today: date | None = None) -> None:
+    """Keep the child's due state (statuses, allocation and restriction copies) in step with the record."""
+    from casework.contacts.due import refresh_due_states
+    from casework.core import clock
+
+    refresh_due_states(la_id=child.la_id, today=today or clock.today(), child_ids=[child.pk])
+
+
 def _require_editor(actor: User) -> None:
     if not access.can_edit_children(actor):
         raise PermissionDenied("Only business support and managers can change children's records.")
@@ -108,6 +116,7 @@ def child_create(*, actor: User, today: date, reason: str = "", **data: Any) -> 
         summary=f"Added {child.full_name} ({child.la_child_id}) to the register",
         reason=reason,
     )
+    _refresh_due(child, today)
     return child
 
 
@@ -152,6 +161,8 @@ def child_update(
         reason=reason,
         changes=changes,
     )
+    if {"team", "allocated_worker"} & set(changes):
+        _refresh_due(locked, today)
     return locked
 
 
@@ -190,6 +201,7 @@ def child_set_restriction(
         else "Lifted the restriction",
         reason=reason,
     )
+    _refresh_due(locked)
     return locked
 
 
@@ -257,6 +269,7 @@ def legal_status_add(
         summary=f"Added {status.get_kind_display()} from {starts_on:%d/%m/%Y}",
         reason=reason,
     )
+    _refresh_due(child, today)
     return status
 
 
@@ -293,6 +306,7 @@ def legal_status_end(
         summary=f"Ended {locked.get_kind_display()} on {ends_on:%d/%m/%Y}",
         reason=reason,
     )
+    _refresh_due(locked.child, today)
     return locked
 
 

@@ -11,13 +11,13 @@ import multiprocessing
 import os
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from casework.children.models import Child, LegalStatus, Placement
@@ -71,6 +71,13 @@ DUE_COLUMNS = (
     "last_seen_on",
     "last_face_to_face_on",
     "last_seen_alone_on",
+    "open_statuses",
+    "team_id",
+    "allocated_worker_id",
+    "is_restricted",
+    "rating_status",
+    "rated_on",
+    "approved_on",
     "computed_at",
 )
 
@@ -80,6 +87,9 @@ class _Child(NamedTuple):
 
     pk: int
     date_of_birth: date | None
+    team_id: int | None = None
+    allocated_worker_id: int | None = None
+    is_restricted: bool = False
 
 
 class _Status(NamedTuple):
@@ -141,10 +151,11 @@ class _Job:
 
     la_id: int
     today: date
-    children: list[tuple[int, date | None]]
+    children: Sequence[tuple[int, date | None, int | None, int | None, bool]]
     statuses: dict[int, list[_Status]]
     placements: dict[int, list[_Placement]]
-    ratings: dict[int, str]
+    ratings: dict[int, tuple[str, str, date]]
+    approved: dict[int, date]
     plans: dict[int, _Plan]
     contact_rows: list[tuple[Any, ...]]
     rules: RulesInForce
@@ -194,10 +205,17 @@ def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | No
     for placement in placements.values_list("child_id", "starts_on", "ends_on", "placement_type"):
         by_child_placement[placement[0]].append(_Placement(*placement))
     # The latest live rating and plan of each child (DISTINCT ON: one row each, newest first).
-    latest_rating: dict[int, str] = dict(
-        ratings.order_by("child_id", "-rated_on", "-pk")
+    latest_rating: dict[int, tuple[str, str, date]] = {
+        row[0]: (row[1], row[2], row[3])
+        for row in ratings.order_by("child_id", "-rated_on", "-pk")
         .distinct("child_id")
-        .values_list("child_id", "rating")
+        .values_list("child_id", "rating", "status", "rated_on")
+    }
+    approved = RiskRating.objects.filter(la_id=la_id, status="approved")
+    if ids is not None:
+        approved = approved.filter(child_id__in=ids)
+    latest_approved: dict[int, date] = dict(
+        approved.values("child_id").annotate(on=Max("rated_on")).values_list("child_id", "on")
     )
     latest_plan: dict[int, _Plan] = {
         row[1]: _Plan(*row)
@@ -208,7 +226,11 @@ def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | No
         )
     }
     global _JOB
-    children_rows = list(children.order_by("pk").values_list("pk", "date_of_birth"))
+    children_rows = list(
+        children.order_by("pk").values_list(
+            "pk", "date_of_birth", "team_id", "allocated_worker_id", "is_restricted"
+        )
+    )
     _JOB = _Job(
         la_id=la_id,
         today=today,
@@ -216,6 +238,7 @@ def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | No
         statuses=by_child_status,
         placements=by_child_placement,
         ratings=latest_rating,
+        approved=latest_approved,
         plans=latest_plan,
         contact_rows=_latest_contacts(la_id, ids),
         rules=context.rules_for(la_id, today),
@@ -256,7 +279,7 @@ def _compute(first: int, last: int) -> list[tuple[Any, ...]]:
     calendar = context.calendar()
     rules_of_plan: dict[tuple[Any, ...], PlanRule] = {}
     rows: list[tuple[Any, ...]] = []
-    for pk, born in children:
+    for pk, born, team_id, worker_id, restricted in children:
         child = _Child(pk, born)
         situation = context.situation_from(
             child,  # type: ignore[arg-type]
@@ -277,7 +300,7 @@ def _compute(first: int, last: int) -> list[tuple[Any, ...]]:
                     last_face = on
                 if e.child_seen_alone and (last_alone is None or on > last_alone):
                     last_alone = on
-        rating_value = job.ratings.get(pk, "")
+        rating_value, rating_status, rated_on = job.ratings.get(pk, ("", "", None))
         plan = job.plans.get(pk)
         due = None
         if plan is not None:
@@ -308,6 +331,13 @@ def _compute(first: int, last: int) -> list[tuple[Any, ...]]:
                 last_seen,
                 last_face,
                 last_alone,
+                sorted(situation.statuses),
+                team_id,
+                worker_id,
+                restricted,
+                rating_status,
+                rated_on,
+                job.approved.get(pk),
                 now,
             )
         )

@@ -125,11 +125,24 @@ class DueState(models.Model):
     last_seen_on = models.DateField(null=True)
     last_face_to_face_on = models.DateField(null=True)
     last_seen_alone_on = models.DateField(null=True)
+    # Copies kept with the due state so that LA-wide figures are one pass over this table (the head of
+    # service's cohort page at 100,000 children): the statuses open on the day computed, the child's
+    # allocation and restriction (for access), and where the latest rating stands.
+    open_statuses = ArrayField(models.CharField(max_length=16), default=list)
+    team = models.ForeignKey("accounts.Team", on_delete=models.SET_NULL, null=True, related_name="+")
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    is_restricted = models.BooleanField(default=False)
+    rating_status = models.CharField(max_length=10, blank=True)
+    rated_on = models.DateField(null=True)
+    approved_on = models.DateField(null=True, help_text="Date of the latest signed-off rating")
     computed_at = models.DateTimeField()
 
     class Meta:
         indexes = [
             models.Index(fields=["la", "rating_rank", "next_due"], name="due_la_rank"),
+            models.Index(fields=["la", "team"], name="due_la_team"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 """What managers and the head of service oversee: every figure one SQL aggregate, never a query per child.
 
-Every read starts from `access.children_visible_to`, so a restricted record is neither listed nor
-counted for someone who may not see it, and nothing crosses between local authorities.
+Every read starts from `access.children_visible_to` (lists) or `access.due_states_visible_to`
+(LA-wide figures, one pass over the due states), so a restricted record is neither listed nor counted
+for someone who may not see it, and nothing crosses between local authorities.
 """
 
 from __future__ import annotations
@@ -98,26 +99,23 @@ class RerateProgress:
         return (self.emergency.rating_target_date - self.today).days
 
 
-def rerate_progress(*, children: QuerySet[Child], la_id: int, today: date, by: str) -> RerateProgress | None:
+def rerate_progress(*, due: QuerySet[DueState], la_id: int, today: date, by: str) -> RerateProgress | None:
     """Open cases rated and signed off since the emergency started, awaiting sign-off and not started,
-    per team (`by="team"`) or per allocated worker (`by="worker"`): one grouped query and one for names.
+    per team (`by="team"`) or per allocated worker (`by="worker"`): one grouped query over the due states
+    (which carry the latest rating's status and the date of the latest sign-off) and one for names.
     """
     emergency = emergency_in_force(la_id=la_id, today=today)
     if emergency is None:
         return None
-    since = RiskRating.objects.filter(child_id=OuterRef("pk"), rated_on__gte=emergency.starts_on)
+    signed = Q(approved_on__gte=emergency.starts_on)
     key = "team_id" if by == "team" else "allocated_worker_id"
     rows = (
-        open_cases(children, today)
-        .annotate(
-            is_signed=Exists(since.filter(status=SignOff.APPROVED)),
-            is_awaiting=Exists(RiskRating.objects.filter(child_id=OuterRef("pk"), status=SignOff.AWAITING)),
-        )
+        open_due(due)
         .values(key)
         .annotate(
             n_open=Count("pk"),
-            n_signed=Count("pk", filter=Q(is_signed=True)),
-            n_awaiting=Count("pk", filter=Q(is_signed=False, is_awaiting=True)),
+            n_signed=Count("pk", filter=signed),
+            n_awaiting=Count("pk", filter=~signed & Q(rating_status=SignOff.AWAITING)),
         )
         .order_by()
     )
@@ -239,23 +237,16 @@ def _rating_key(rating: str | None) -> str:
     return rating if rating in {"red", "amber", "green"} else "none"
 
 
-def cohort_matrix(*, children: QuerySet[Child], today: date, figures: dict[str, int]) -> dict[str, Any]:
-    """Open cases by rating x legal status (a child counts under each open status): one grouped query.
-    The totals by rating over distinct children come from `compliance` (`figures`), computed in the
-    same pass over open cases as the compliance figures."""
-    rows = (
-        LegalStatus.objects.filter(open_status_filter(today), child__in=children)
-        .values("kind", "child__due__rating")
-        .annotate(n=Count("child_id", distinct=True))
-        .order_by()
-    )
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for r in rows:
-        counts[(r["kind"], _rating_key(r["child__due__rating"]))] += r["n"]
+def cohort_matrix(*, figures: dict[str, int]) -> dict[str, Any]:
+    """Open cases by rating x legal status (a child counts under each open status), from the figures
+    `compliance` computed in the same single pass."""
     totals = {key: int(figures.get(f"rating_{key}", 0)) for key, _ in RATING_COLUMNS}
     matrix = []
     for kind in LegalStatusKind:
-        cells = [CohortCell(counts[(kind.value, key)], key, kind.value) for key, _ in RATING_COLUMNS]
+        cells = [
+            CohortCell(int(figures.get(f"cell_{kind.value}_{key}", 0)), key, kind.value)
+            for key, _ in RATING_COLUMNS
+        ]
         matrix.append(CohortRow(kind.value, str(kind.label), cells, sum(c.count for c in cells)))
     total_cells = [CohortCell(totals[key], key, "") for key, _ in RATING_COLUMNS]
     return {
@@ -266,20 +257,38 @@ def cohort_matrix(*, children: QuerySet[Child], today: date, figures: dict[str, 
     }
 
 
-def compliance(*, children: QuerySet[Child], today: date) -> dict[str, int]:
-    """Contact compliance and the count of each rating over open cases: one aggregate."""
+def open_due(due: QuerySet[DueState]) -> QuerySet[DueState]:
+    """Due states of children with an open legal status (as of their last computation, refreshed
+    whenever a status changes and every night)."""
+    return due.filter(open_statuses__len__gt=0)
+
+
+def _rating_q(key: str) -> Q:
+    return Q(rating=key) if key != "none" else ~Q(rating__in=["red", "amber", "green"])
+
+
+def compliance(*, due: QuerySet[DueState], today: date) -> dict[str, int]:
+    """Contact compliance, each rating's count and the rating x status matrix over open cases: one pass."""
     f2f_since = today - timedelta(days=FACE_TO_FACE_DAYS)
     alone_since = today - timedelta(days=SEEN_ALONE_DAYS)
-    figures: dict[str, int] = open_cases(children, today).aggregate(
+    cells = {
+        f"cell_{kind.value}_{key}": Count(
+            "pk", filter=Q(open_statuses__contains=[kind.value]) & _rating_q(key)
+        )
+        for kind in LegalStatusKind
+        for key, _ in RATING_COLUMNS
+    }
+    figures: dict[str, int] = open_due(due).aggregate(
         open=Count("pk"),
-        with_plan=Count("pk", filter=Q(due__next_due__isnull=False)),
-        within_plan=Count("pk", filter=Q(due__next_due__gte=today)),
-        overdue=Count("pk", filter=Q(due__next_due__lt=today)),
-        face_to_face_14=Count("pk", filter=Q(due__last_face_to_face_on__gte=f2f_since)),
-        seen_alone_28=Count("pk", filter=Q(due__last_seen_alone_on__gte=alone_since)),
-        rating_red=Count("pk", filter=Q(due__rating=Rating.RED)),
-        rating_amber=Count("pk", filter=Q(due__rating=Rating.AMBER)),
-        rating_green=Count("pk", filter=Q(due__rating=Rating.GREEN)),
+        with_plan=Count("pk", filter=Q(next_due__isnull=False)),
+        within_plan=Count("pk", filter=Q(next_due__gte=today)),
+        overdue=Count("pk", filter=Q(next_due__lt=today)),
+        face_to_face_14=Count("pk", filter=Q(last_face_to_face_on__gte=f2f_since)),
+        seen_alone_28=Count("pk", filter=Q(last_seen_alone_on__gte=alone_since)),
+        rating_red=Count("pk", filter=Q(rating=Rating.RED)),
+        rating_amber=Count("pk", filter=Q(rating=Rating.AMBER)),
+        rating_green=Count("pk", filter=Q(rating=Rating.GREEN)),
+        **cells,
     )
     figures["rating_none"] = (
         figures["open"] - figures["rating_red"] - figures["rating_amber"] - figures["rating_green"]
@@ -304,15 +313,15 @@ def measure_filter(measure: str, today: date) -> Q:
     }.get(measure, Q())
 
 
-def overdue_by_team(*, children: QuerySet[Child], today: date) -> list[dict[str, Any]]:
+def overdue_by_team(*, due: QuerySet[DueState], today: date) -> list[dict[str, Any]]:
     return list(
-        open_cases(children, today)
-        .filter(due__next_due__lt=today)
+        open_due(due)
+        .filter(next_due__lt=today)
         .values("team_id", "team__name")
         .annotate(
             overdue=Count("pk"),
-            red=Count("pk", filter=Q(due__rating=Rating.RED)),
-            amber=Count("pk", filter=Q(due__rating=Rating.AMBER)),
+            red=Count("pk", filter=Q(rating=Rating.RED)),
+            amber=Count("pk", filter=Q(rating=Rating.AMBER)),
         )
         .order_by("-overdue", "team__name")
     )

@@ -62,7 +62,10 @@ def team_oversight(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
         "suggestions": reallocation.suggest_reallocations(team=team, today=today, viewer=request.user),
         "queue": selectors.rerate_queue(user=user, team=team),
         "progress": selectors.rerate_progress(
-            children=team_children, la_id=team.la_id, today=today, by="worker"
+            due=access.due_states_visible_to(user).filter(team=team),
+            la_id=team.la_id,
+            today=today,
+            by="worker",
         ),
         "decision_form": DecisionForm(),
     }
@@ -228,17 +231,17 @@ def _cohort_context(request: AuthenticatedRequest) -> dict[str, Any]:
     user = request.user
     la_id = access.la_id_of(user)
     today = clock.today()
-    children = access.children_visible_to(user)
     staff = selectors.staff_picture(la_id=la_id, today=today)
-    figures = selectors.compliance(children=children, today=today)
+    due = access.due_states_visible_to(user)
+    figures = selectors.compliance(due=due, today=today)
     return {
         "today": today,
-        "matrix": selectors.cohort_matrix(children=children, today=today, figures=figures),
+        "matrix": selectors.cohort_matrix(figures=figures),
         "compliance": figures,
         "measures": selectors.MEASURES,
-        "overdue_by_team": selectors.overdue_by_team(children=children, today=today),
+        "overdue_by_team": selectors.overdue_by_team(due=due, today=today),
         "staff": staff,
-        "progress": selectors.rerate_progress(children=children, la_id=la_id, today=today, by="team"),
+        "progress": selectors.rerate_progress(due=due, la_id=la_id, today=today, by="team"),
         "face_to_face_days": selectors.FACE_TO_FACE_DAYS,
     }
 

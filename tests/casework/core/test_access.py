@@ -110,3 +110,22 @@ def test_signed_out_users_are_sent_to_sign_in(world, client):
     response = client.get(f"/children/{world.children['jon'].pk}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in")
+
+
+def test_due_states_follow_exactly_the_same_access_rules_as_children(world, other_world):
+    """LA-wide figures are counted from due states: they must never show a child the user cannot see."""
+    from casework.children.models import ChildAccessGrant
+    from casework.contacts.due import refresh_due_states
+    from casework.core.access import due_states_visible_to
+    from tests.conftest import TODAY
+
+    child = world.children["amira"]
+    child.is_restricted = True
+    child.save()
+    ChildAccessGrant.objects.create(la=world.la, child=child, user=world.users["hos"], reason="Named")
+    for w in (world, other_world):
+        refresh_due_states(la_id=w.la.pk, today=TODAY)
+    for user in list(world.users.values()) + list(other_world.users.values()):
+        children = set(children_visible_to(user).values_list("pk", flat=True))
+        states = set(due_states_visible_to(user).values_list("child_id", flat=True))
+        assert states == children, user.username
