@@ -27,6 +27,7 @@ from casework.core import access, clock
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from casework.risk.services import can_rate
+from casework.safeguarding import selectors as safeguarding_selectors
 from domain.people.search import parse_query
 
 
@@ -88,6 +89,9 @@ def child_detail(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
             # The child was loaded through access.children_visible_to, which is all can_record_contact
             # checks besides the role: no second query for it.
             "can_record_contact": access.can_search_children(request.user),
+            "safeguarding": safeguarding_selectors.child_safeguarding(
+                child=record.child, today=clock.today()
+            ),
         },
     )
 

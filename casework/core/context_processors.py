@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Teams", reverse("accounts:team-list")))
     if access.can_search_children(user):
         items.append(("Deadlines", reverse("safeguarding:deadlines")))
+        items.append(("Front door", reverse("safeguarding:referrals")))
     if user.role in {"head_of_service", "performance_analyst"}:
         items.append(("The service today", reverse("oversight:cohort")))
     if user.role in {"team_manager", "head_of_service", "performance_analyst"}:

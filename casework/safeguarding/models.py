@@ -211,8 +211,12 @@ class Deadline(models.Model):
     class Meta:
         ordering = ["due_on"]
         constraints = [
+            # One deadline per rule for each subject and child (a referral about siblings gives each child
+            # their own assessment deadline).
             models.UniqueConstraint(
-                fields=["subject_type", "subject_id", "rule_id"], name="one_deadline_per_rule"
+                fields=["subject_type", "subject_id", "rule_id", "child"],
+                name="one_deadline_per_rule_and_child",
+                nulls_distinct=False,
             ),
         ]
         indexes = [

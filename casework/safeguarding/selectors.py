@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from casework.core import access
-from casework.safeguarding.models import Deadline
+from casework.safeguarding.models import AGENCIES, Deadline, InformationShare, Meeting, Referral
 from domain.timescales import rule_by_id
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
+    from casework.children.models import Child
 
 GROUPS = ("overdue", "today", "week", "later", "practicable", "met_late")
 
@@ -68,3 +71,128 @@ def deadlines_for_user(*, user: User, today: date, rule: str = "") -> dict[str, 
         else:
             groups["later"].append(item)
     return groups
+
+
+def deadline_rows(deadlines: Iterable[Deadline], *, today: date) -> list[DeadlineRow]:
+    """Each deadline with its rule's title and legal source (from the one rules table)."""
+    rows = []
+    for row in deadlines:
+        spec = rule_by_id(row.rule_id)
+        days = (today - row.due_on).days if row.met_on is None and row.due_on and row.due_on < today else 0
+        rows.append(DeadlineRow(row, spec.title, spec.source, spec.confirmed, days))
+    return rows
+
+
+# --- The front door -------------------------------------------------------------------------------------
+
+FRONT_DOOR_LIMIT = 200
+
+
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
+    """Referrals about at least one child the user may see (LA-wide roles see every referral of the LA)."""
+    referrals = Referral.objects.filter(la_id=user.la_id)
+    if access.sees_whole_la(user):
+        return referrals
+    visible = access.children_visible_to(user).values("pk")
+    return referrals.filter(
+        Exists(Referral.children.through.objects.filter(referral_id=OuterRef("pk"), child_id__in=visible))
+    )
+
+
+def referral_get_for_user(*, user: User, referral_id: int) -> Referral:
+    """A referral the user may see, or a 404 indistinguishable from one that does not exist."""
+    try:
+        return referrals_visible_to(user).select_related("decided_by").get(pk=referral_id)
+    except Referral.DoesNotExist:
+        raise Http404("No such referral") from None
+
+
+@dataclass(frozen=True)
+class FrontDoorRow:
+    referral: Referral
+    children: list[Child]
+    decision_deadline: Deadline | None
+
+
+def front_door(*, user: User) -> tuple[list[FrontDoorRow], list[FrontDoorRow]]:
+    """Awaiting decision (oldest first, with the 1-working-day deadline), then the latest decided.
+
+    Three queries whatever the number of rows: referrals, their children, their decision deadlines."""
+    base = referrals_visible_to(user)
+    awaiting = list(base.filter(decision="").order_by("received_at", "pk")[:FRONT_DOOR_LIMIT])
+    decided = list(
+        base.exclude(decision="")
+        .select_related("decided_by")
+        .order_by("-decided_at", "-pk")[:FRONT_DOOR_LIMIT]
+    )
+    ids = [r.pk for r in awaiting + decided]
+    children: dict[int, list[Child]] = {}
+    links = Referral.children.through.objects.filter(referral_id__in=ids).select_related("child")
+    for link in links.order_by("child__last_name", "child__first_name"):
+        children.setdefault(link.referral_id, []).append(link.child)
+    deadlines = {
+        d.subject_id: d
+        for d in Deadline.objects.filter(
+            subject_type="referral", subject_id__in=ids, rule_id="referral.decision"
+        )
+    }
+
+    def rows(referrals: list[Referral]) -> list[FrontDoorRow]:
+        return [FrontDoorRow(r, children.get(r.pk, []), deadlines.get(r.pk)) for r in referrals]
+
+    return rows(awaiting), rows(decided)
+
+
+def referral_deadlines(*, referral: Referral, today: date) -> list[DeadlineRow]:
+    rows = Deadline.objects.filter(subject_type="referral", subject_id=referral.pk).order_by("event_on", "pk")
+    return deadline_rows(rows, today=today)
+
+
+# --- Information sharing --------------------------------------------------------------------------------
+
+SHARES_LIMIT = 500
+
+
+def information_shares_visible_to(user: User) -> QuerySet[InformationShare]:
+    return InformationShare.objects.filter(
+        la_id=user.la_id, child__in=access.children_visible_to(user).values("pk")
+    ).select_related("child", "decided_by")
+
+
+# --- The child's record page ----------------------------------------------------------------------------
+
+CHILD_PAGE_LIMIT = 50
+
+
+AGENCY_LABELS = dict(AGENCIES)
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    meeting: Meeting
+    invited: str
+    present: str
+
+
+def _agencies(codes: Iterable[str]) -> str:
+    return ", ".join(AGENCY_LABELS.get(code, code) for code in codes)
+
+
+@dataclass(frozen=True)
+class ChildSafeguarding:
+    meetings: list[MeetingRow]
+    deadlines: list[DeadlineRow]
+
+
+def child_safeguarding(*, child: Child, today: date) -> ChildSafeguarding:
+    """Meetings and deadlines for the child's page: two queries whatever the history's length.
+
+    The child was loaded through access.children_visible_to; open deadlines first, then the latest met."""
+    meetings = [
+        MeetingRow(m, _agencies(m.agencies_invited), _agencies(m.agencies_present))
+        for m in Meeting.objects.filter(child=child).order_by("-held_on", "-pk")[:CHILD_PAGE_LIMIT]
+    ]
+    deadlines = Deadline.objects.filter(child=child).order_by(
+        F("met_on").desc(nulls_first=True), F("due_on").asc(nulls_first=True), "pk"
+    )[:CHILD_PAGE_LIMIT]
+    return ChildSafeguarding(meetings, deadline_rows(deadlines, today=today))

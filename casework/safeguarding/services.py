@@ -14,7 +14,7 @@ from casework.audit.services import audit_record
 from casework.children.models import Child
 from casework.contacts import context
 from casework.core import access
-from casework.safeguarding.models import Deadline, Meeting, Referral, SeriousIncident
+from casework.safeguarding.models import Deadline, InformationShare, Meeting, Referral, SeriousIncident
 from domain.timescales import deadline as compute_deadline
 
 # Which deadline a meeting meets, and which it starts (Working Together 2018, chapter 1; CPPCR reg 33).
@@ -42,9 +42,9 @@ def deadline_set(
         subject_type=subject_type,
         subject_id=subject_id,
         rule_id=rule_id,
+        child=child,
         defaults={
             "la_id": la_id,
-            "child": child,
             "event_on": event_on,
             "due_on": result.due_on,
             "normal_due_on": result.normal_due_on,
@@ -150,14 +150,16 @@ def referral_decide(
     )
     if decision in {Referral.Decision.ASSESSMENT, Referral.Decision.STRATEGY}:
         received = timezone.localtime(locked.received_at).date()
-        deadline_set(
-            la_id=locked.la_id,
-            child=None,
-            rule_id="assessment.completion",
-            subject_type="referral",
-            subject_id=locked.pk,
-            event_on=received,
-        )
+        # Each child the referral is about is assessed: each has the 45-working-day deadline.
+        for child in locked.children.all():
+            deadline_set(
+                la_id=locked.la_id,
+                child=child,
+                rule_id="assessment.completion",
+                subject_type="referral",
+                subject_id=locked.pk,
+                event_on=received,
+            )
     audit_record(
         actor=actor,
         la_id=locked.la_id,
@@ -238,6 +240,67 @@ def meeting_record(
         + (" (late)" if late else ""),
     )
     return meeting
+
+
+@transaction.atomic
+def information_share_record(
+    *,
+    actor: User,
+    child: Child,
+    shared_on: date | None,
+    what: str,
+    with_agency: str,
+    with_person: str,
+    lawful_basis: str,
+    without_consent: bool,
+    reason: str,
+    today: date,
+) -> InformationShare:
+    """Log information shared about a child: what, with whom, when, on what lawful basis, decided by whom.
+
+    Sharing without consent to keep a child safe is lawful (Working Together 2018 chapter 1; Data
+    Protection Act 2018 Schedule 8 paragraph 4), but the reason must be recorded and consent cannot then
+    be the lawful basis.
+    """
+    _visible(actor, [child])
+    errors: dict[str, str] = {}
+    if shared_on is None:
+        errors["shared_on"] = "Enter the date the information was shared"
+    elif shared_on > today:
+        errors["shared_on"] = FUTURE.format(what="The date the information was shared")
+    if not what.strip():
+        errors["what"] = "Enter what was shared"
+    if without_consent and lawful_basis == InformationShare.LawfulBasis.CONSENT:
+        errors["lawful_basis"] = "Information shared without consent needs a lawful basis other than consent"
+    if without_consent and not reason.strip():
+        errors["reason"] = "Enter why the information was shared without consent"
+    if errors or shared_on is None:
+        raise ValidationError(errors)
+    share = InformationShare.objects.create(
+        la_id=child.la_id,
+        child=child,
+        shared_on=shared_on,
+        what=what,
+        with_agency=with_agency,
+        with_person=with_person,
+        lawful_basis=lawful_basis,
+        without_consent=without_consent,
+        reason=reason,
+        decided_by=actor,
+        created_by=actor,
+        updated_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        la_id=child.la_id,
+        action="information.shared",
+        target=share,
+        child=child,
+        summary=f"Information shared with {share.get_with_agency_display()} on {shared_on:%d/%m/%Y}"
+        + (" without consent" if without_consent else ""),
+        reason=reason,
+    )
+    return share
 
 
 def _record_late_meeting(*, actor: User, meeting: Meeting, due: Deadline, today: date) -> None:

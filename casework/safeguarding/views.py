@@ -2,18 +2,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
+from casework.children import selectors as child_selectors
 from casework.children.selectors import child_get_for_user
-from casework.core import clock
+from casework.core import access, clock
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from casework.safeguarding import selectors, services
-from casework.safeguarding.forms import IncidentForm, MeetingForm, NotifyForm, PaceForm
-from casework.safeguarding.models import Deadline, SeriousIncident
-from domain.timescales import RULES
+from casework.safeguarding.forms import (
+    IncidentForm,
+    InformationShareForm,
+    MeetingForm,
+    NotifyForm,
+    PaceForm,
+    ReferralDecisionForm,
+    ReferralForm,
+)
+from casework.safeguarding.models import AGENCIES, Deadline, InformationShare, SeriousIncident
+from domain.timescales import RULES, rule_by_id
 
 GROUP_TITLES = {
     "overdue": "Overdue",
@@ -155,5 +165,208 @@ def meeting_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse
             "caption": child.full_name,
             "back_url": reverse("children:detail", args=[child.pk]),
             "submit_label": "Record meeting",
+        },
+    )
+
+
+def _require_staff(request: AuthenticatedRequest) -> None:
+    if not access.can_search_children(request.user):
+        raise PermissionDenied
+
+
+# --- The front door -------------------------------------------------------------------------------------
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _on_form_fields(err: ValidationError, renames: dict[str, str]) -> ValidationError:
+    """A service names the combined date and time; the form has the date and time boxes."""
+    if not hasattr(err, "error_dict"):
+        return err
+    return ValidationError({renames.get(k, k): v for k, v in err.error_dict.items()})
+
+
+def referral_create(request: AuthenticatedRequest) -> HttpResponse:
+    """Record a referral. The children offered are those preselected (?child=), those found with the search
+    box (?q=) and those already ticked; all from the children the user may see."""
+    _require_staff(request)
+    preselected = _int_or_none(request.GET.get("child"))
+    if request.GET.get("child") and preselected is None:
+        raise Http404
+    if preselected is not None:
+        child_get_for_user(user=request.user, child_id=preselected, path=request.get_full_path())
+    query = request.GET.get("q", "").strip()
+    found = child_selectors.child_search_for_user(user=request.user, query=query) if query else []
+    ticked = [_int_or_none(v) for v in request.POST.getlist("children")]
+    ids = {i for i in [preselected, *ticked, *(c.pk for c in found)] if i is not None}
+    candidates = (
+        access.children_visible_to(request.user).filter(pk__in=ids).order_by("last_name", "first_name", "pk")
+    )
+    form = ReferralForm(
+        request.POST or None,
+        children=candidates,
+        initial={"children": [preselected] if preselected else [], "consent": ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_record(
+                actor=request.user,
+                children=list(data["children"]),
+                received_at=data["received_at"],
+                source=data["source"],
+                source_detail=data["source_detail"],
+                concerns=data["concerns"],
+                consent=data["consent"],
+                now=timezone.now(),
+            )
+        except ValidationError as err:
+            apply_validation_error(form, _on_form_fields(err, {"received_at": "received_on"}))
+        else:
+            messages.success(request, "Referral recorded: a decision is due within 1 working day")
+            return redirect("safeguarding:referral", referral_id=referral.pk)
+    return render(
+        request,
+        "safeguarding/referral_form.html",
+        {
+            "form": form,
+            "query": query,
+            "preselected": preselected,
+            "found": found,
+            "searched": bool(query),
+            "action": request.get_full_path(),
+        },
+    )
+
+
+def referral_list(request: AuthenticatedRequest) -> HttpResponse:
+    _require_staff(request)
+    awaiting, decided = selectors.front_door(user=request.user)
+    return render(
+        request,
+        "safeguarding/referral_list.html",
+        {
+            "awaiting": awaiting,
+            "decided": decided,
+            "today": clock.today(),
+            "limit": selectors.FRONT_DOOR_LIMIT,
+            "decision_rule": rule_by_id("referral.decision"),
+            "convention": CONVENTION,
+        },
+    )
+
+
+def referral_detail(request: AuthenticatedRequest, referral_id: int) -> HttpResponse:
+    _require_staff(request)
+    referral = selectors.referral_get_for_user(user=request.user, referral_id=referral_id)
+    form = ReferralDecisionForm(request.POST or None)
+    if request.method == "POST" and not referral.decision and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.referral_decide(
+                actor=request.user,
+                referral=referral,
+                decision=data["decision"],
+                reason=data["decision_reason"],
+                decided_at=data["decided_at"],
+                now=timezone.now(),
+            )
+        except ValidationError as err:
+            apply_validation_error(form, _on_form_fields(err, {"decided_at": "decided_on"}))
+        else:
+            messages.success(request, "Decision recorded")
+            return redirect("safeguarding:referral", referral_id=referral.pk)
+    visible = access.children_visible_to(request.user)
+    return render(
+        request,
+        "safeguarding/referral_detail.html",
+        {
+            "referral": referral,
+            "children": list(visible.filter(referrals=referral).order_by("last_name", "first_name")),
+            "hidden_children": referral.children.count() - visible.filter(referrals=referral).count(),
+            "deadlines": selectors.referral_deadlines(referral=referral, today=clock.today()),
+            "form": form,
+            "today": clock.today(),
+            "convention": CONVENTION,
+        },
+    )
+
+
+# --- Information sharing --------------------------------------------------------------------------------
+
+SHARING_INTRO = (
+    "Record what was shared, with whom, when and on what lawful basis. Information may be shared without "
+    "consent to keep a child safe from harm (Working Together to Safeguard Children 2018, chapter 1; Data "
+    "Protection Act 2018, Schedule 8 paragraph 4): record why."
+)
+
+
+def information_share_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    _require_staff(request)
+    child = child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    form = InformationShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_share_record(
+                actor=request.user, child=child, today=clock.today(), **form.cleaned_data
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, "Information sharing recorded")
+            return redirect("safeguarding:child-shares", child_id=child.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": "Record information shared",
+            "caption": child.full_name,
+            "back_url": reverse("safeguarding:child-shares", args=[child.pk]),
+            "submit_label": "Record sharing",
+            "intro": SHARING_INTRO,
+        },
+    )
+
+
+def information_share_child_list(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    _require_staff(request)
+    child = child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    shares = InformationShare.objects.filter(child=child).select_related("decided_by")
+    return render(
+        request,
+        "safeguarding/information_share_list.html",
+        {
+            "child": child,
+            "shares": list(shares.order_by("-shared_on", "-pk")[: selectors.SHARES_LIMIT]),
+            "limit": selectors.SHARES_LIMIT,
+            "agencies": AGENCIES,
+        },
+    )
+
+
+def information_share_list(request: AuthenticatedRequest) -> HttpResponse:
+    _require_staff(request)
+    agency = request.GET.get("agency", "")
+    if agency not in dict(AGENCIES):
+        agency = ""
+    shares = selectors.information_shares_visible_to(request.user)
+    if agency:
+        shares = shares.filter(with_agency=agency)
+    return render(
+        request,
+        "safeguarding/information_share_list.html",
+        {
+            "child": None,
+            "agency": agency,
+            "agency_label": dict(AGENCIES).get(agency, ""),
+            "shares": list(shares.order_by("-shared_on", "-pk")[: selectors.SHARES_LIMIT]),
+            "limit": selectors.SHARES_LIMIT,
+            "agencies": AGENCIES,
         },
     )

@@ -287,3 +287,27 @@ def test_deadline_alerts_warn_two_working_days_ahead_and_when_missed(world):
     assert deadline_alerts(la_id=world.la.pk, today=date(2026, 11, 20)) == 0
     assert deadline_alerts(la_id=world.la.pk, today=date(2026, 11, 24)) == 1
     assert Alert.objects.filter(recipient=world.users["tm"], kind="deadline_missed").exists()
+
+
+def test_siblings_referred_together_each_get_their_own_assessment_deadline(world):
+    now = datetime(2020, 3, 10, 17, tzinfo=LONDON)
+    referral = services.referral_record(
+        actor=world.users["bs"],
+        children=[world.children["jon"], world.children["amira"]],
+        received_at=datetime(2020, 3, 2, 9, tzinfo=LONDON),
+        source="6",
+        concerns="Police call-out",
+        consent="given",
+        now=now,
+    )
+    services.referral_decide(
+        actor=world.users["tm"],
+        referral=referral,
+        decision="assessment",
+        reason="Assess",
+        decided_at=datetime(2020, 3, 3, 9, tzinfo=LONDON),
+        now=now,
+    )
+    rows = Deadline.objects.filter(rule_id="assessment.completion")
+    assert {d.child.first_name for d in rows} == {"Jonathan", "Amira"}
+    assert {d.due_on for d in rows} == {date(2020, 5, 6)}
