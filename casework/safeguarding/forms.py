@@ -184,3 +184,18 @@ class InformationShareForm(GovukForm):
         help_text="Required when shared without consent: why seeking consent, or sharing despite a refusal, "
         "was justified",
     )
+
+
+class ReviewDecisionForm(GovukForm):
+    rapid_review_completed_on = GovukDateField(label="Date the rapid review was completed", required=False)
+    decision = forms.ChoiceField(
+        label="Local child safeguarding practice review",
+        choices=[c for c in SeriousIncident.ReviewDecision.choices if c[0] != "pending"],
+        widget=forms.RadioSelect,
+    )
+    decided_on = GovukDateField(label="Date of the decision")
+    dfe_told_on = GovukDateField(label="Date the DfE was told of the decision", required=False)
+
+
+class PublishedForm(GovukForm):
+    published_on = GovukDateField(label="Date the review was published")

@@ -514,3 +514,93 @@ def recompute_deadlines(*, la_id: int, batch: int = 5000) -> int:
         changed, ["due_on", "normal_due_on", "regime", "as_soon_as_reasonably_practicable"], batch_size=batch
     )
     return len(changed)
+
+
+@transaction.atomic
+def incident_review_decide(
+    *,
+    actor: User,
+    incident: SeriousIncident,
+    decision: str,
+    decided_on: date | None,
+    today: date,
+    dfe_told_on: date | None = None,
+    rapid_review_completed_on: date | None = None,
+) -> SeriousIncident:
+    """The partners' decision on a local child safeguarding practice review, and the date the DfE was told.
+
+    A review to be carried out is published within 6 months of the decision (Working Together 2018 ch. 4).
+    """
+    errors: dict[str, str] = {}
+    if decided_on is None:
+        errors["decided_on"] = "Enter the date of the decision"
+    elif decided_on > today:
+        errors["decided_on"] = FUTURE.format(what="The date of the decision")
+    elif incident.notified_on and decided_on < incident.notified_on:
+        errors["decided_on"] = "The decision cannot be before the Panel was notified"
+    if dfe_told_on is not None and decided_on is not None and dfe_told_on < decided_on:
+        errors["dfe_told_on"] = "The DfE cannot be told of the decision before it was made"
+    if dfe_told_on is not None and dfe_told_on > today:
+        errors["dfe_told_on"] = FUTURE.format(what="The date the DfE was told")
+    if rapid_review_completed_on is not None and rapid_review_completed_on > today:
+        errors["rapid_review_completed_on"] = FUTURE.format(what="The date the rapid review was completed")
+    if errors:
+        raise ValidationError(errors)
+    assert decided_on is not None
+    incident.review_decision, incident.review_decided_on, incident.dfe_told_on = (
+        decision,
+        decided_on,
+        dfe_told_on,
+    )
+    if rapid_review_completed_on is not None:
+        incident.rapid_review_completed_on = rapid_review_completed_on
+        deadline_meet(
+            subject_type="incident",
+            subject_id=incident.pk,
+            rule_ids=["rapid_review.completion"],
+            met_on=rapid_review_completed_on,
+        )
+    incident.updated_by = actor
+    incident.save()
+    if decision == SeriousIncident.ReviewDecision.YES:
+        deadline_set(
+            la_id=incident.la_id,
+            child=incident.child,
+            rule_id="lcspr.publication",
+            subject_type="incident",
+            subject_id=incident.pk,
+            event_on=decided_on,
+        )
+    audit_record(
+        actor=actor,
+        la_id=incident.la_id,
+        action="incident.review_decided",
+        target=incident,
+        child=incident.child,
+        summary=f"Local review: {incident.get_review_decision_display()} ({decided_on:%d/%m/%Y})"
+        + (f"; DfE told {dfe_told_on:%d/%m/%Y}" if dfe_told_on else ""),
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_review_published(
+    *, actor: User, incident: SeriousIncident, published_on: date, today: date
+) -> None:
+    if published_on > today:
+        raise ValidationError({"published_on": FUTURE.format(what="The publication date")})
+    if incident.review_decided_on is None or published_on < incident.review_decided_on:
+        raise ValidationError({"published_on": "The review cannot be published before it was decided on"})
+    incident.review_published_on = published_on
+    incident.save(update_fields=["review_published_on", "updated_at"])
+    deadline_meet(
+        subject_type="incident", subject_id=incident.pk, rule_ids=["lcspr.publication"], met_on=published_on
+    )
+    audit_record(
+        actor=actor,
+        la_id=incident.la_id,
+        action="incident.review_published",
+        target=incident,
+        child=incident.child,
+        summary=f"Local review published {published_on:%d/%m/%Y}",
+    )

@@ -19,8 +19,10 @@ from casework.safeguarding.forms import (
     MeetingForm,
     NotifyForm,
     PaceForm,
+    PublishedForm,
     ReferralDecisionForm,
     ReferralForm,
+    ReviewDecisionForm,
 )
 from casework.safeguarding.models import AGENCIES, Deadline, InformationShare, SeriousIncident
 from domain.timescales import RULES, rule_by_id
@@ -105,11 +107,25 @@ def incident_detail(request: AuthenticatedRequest, incident_id: int) -> HttpResp
         prefix="pace",
         initial={"rapid_review_pace": incident.rapid_review_pace, "pace_reason": incident.pace_reason},
     )
+    review = ReviewDecisionForm(request.POST if "review" in request.POST else None, prefix="review")
+    published = PublishedForm(request.POST if "published" in request.POST else None, prefix="published")
     if request.method == "POST":
-        form = notify if "notify" in request.POST else pace
+        forms_by_key = {"notify": notify, "review": review, "published": published}
+        form = next((f for key, f in forms_by_key.items() if key in request.POST), pace)
         if form.is_valid():
             try:
-                if form is notify:
+                if form is review:
+                    services.incident_review_decide(
+                        actor=request.user, incident=incident, today=clock.today(), **form.cleaned_data
+                    )
+                elif form is published:
+                    services.incident_review_published(
+                        actor=request.user,
+                        incident=incident,
+                        today=clock.today(),
+                        published_on=form.cleaned_data["published_on"],
+                    )
+                elif form is notify:
                     services.incident_notify(
                         actor=request.user,
                         incident=incident,
@@ -138,8 +154,10 @@ def incident_detail(request: AuthenticatedRequest, incident_id: int) -> HttpResp
             "deadlines": rows,
             "notify": notify,
             "pace": pace,
+            "review": review,
+            "published": published,
             "today": clock.today(),
-            "form": notify if notify.errors else pace,
+            "form": next((f for f in (notify, review, published) if f.errors), pace),
         },
     )
 

@@ -311,3 +311,42 @@ def test_siblings_referred_together_each_get_their_own_assessment_deadline(world
     rows = Deadline.objects.filter(rule_id="assessment.completion")
     assert {d.child.first_name for d in rows} == {"Jonathan", "Amira"}
     assert {d.due_on for d in rows} == {date(2020, 5, 6)}
+
+
+def test_a_local_review_decision_starts_the_six_month_publication_deadline(world, today):
+    incident = services.incident_record(
+        actor=world.users["tm"],
+        child=world.children["jon"],
+        occurred_on=date(2020, 8, 1),
+        aware_on=date(2020, 8, 3),
+        summary="x",
+        today=today,
+    )
+    services.incident_notify(
+        actor=world.users["tm"], incident=incident, notified_on=date(2020, 8, 5), today=today
+    )
+    with pytest.raises(ValidationError) as err:
+        services.incident_review_decide(
+            actor=world.users["hos"],
+            incident=incident,
+            decision="yes",
+            decided_on=date(2020, 8, 31),
+            dfe_told_on=date(2020, 8, 30),
+            today=today,
+        )
+    assert "dfe_told_on" in err.value.message_dict
+    services.incident_review_decide(
+        actor=world.users["hos"],
+        incident=incident,
+        decision="yes",
+        decided_on=date(2020, 8, 31),
+        dfe_told_on=date(2020, 9, 2),
+        rapid_review_completed_on=date(2020, 8, 24),
+        today=today,
+    )
+    assert dl("lcspr.publication").due_on == date(2021, 2, 28)
+    assert dl("rapid_review.completion").met_on == date(2020, 8, 24)
+    services.incident_review_published(
+        actor=world.users["hos"], incident=incident, published_on=date(2021, 2, 26), today=today
+    )
+    assert dl("lcspr.publication").met_on == date(2021, 2, 26)
