@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.core import access
@@ -19,6 +19,21 @@ if TYPE_CHECKING:
     from casework.children.models import Child
 
 GROUPS = ("overdue", "today", "week", "later", "practicable", "met_late")
+CHILD_SHOWN = ("id", "la", "first_name", "last_name", "known_as", "is_restricted")
+DEADLINE_SHOWN = (
+    "id",
+    "la",
+    "child",
+    "rule_id",
+    "subject_type",
+    "subject_id",
+    "event_on",
+    "due_on",
+    "normal_due_on",
+    "as_soon_as_reasonably_practicable",
+    "regime",
+    "met_on",
+)
 
 
 @dataclass(frozen=True)
@@ -33,43 +48,74 @@ class DeadlineRow:
 def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
     """Deadlines of children the user may see; LA-wide ones (no single child) for LA-wide roles."""
     rows = Deadline.objects.filter(la_id=user.la_id)
+    if access.sees_whole_la(user) and user.is_authenticated and user.la_id is not None:
+        # The same rule as `children_visible_to`, put the other way round: an LA-wide reader sees every
+        # child of the authority but the few restricted records not allocated or granted to them. Testing
+        # each row against that short list is far cheaper than against every child the reader may see.
+        from casework.children.models import Child as ChildModel
+        from casework.children.models import ChildAccessGrant
+
+        hidden = (
+            ChildModel.objects.filter(la_id=user.la_id, is_restricted=True)
+            .exclude(allocated_worker_id=user.pk)
+            .exclude(Exists(ChildAccessGrant.objects.filter(child_id=OuterRef("pk"), user_id=user.pk)))
+            .values("pk")
+        )
+        return rows.filter(Q(child__isnull=True) | ~Q(child__in=hidden))
     visible = access.children_visible_to(user).values("pk")
     if access.sees_whole_la(user):
         return rows.filter(Q(child__isnull=True) | Q(child__in=visible))
     return rows.filter(child__in=visible)
 
 
-def deadlines_for_user(*, user: User, today: date, rule: str = "") -> dict[str, list[DeadlineRow]]:
+GROUP_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class DeadlineGroup:
+    key: str
+    rows: list[DeadlineRow]
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def deadlines_for_user(*, user: User, today: date, rule: str = "") -> dict[str, DeadlineGroup]:
+    """Each group's true count and its first rows (most urgent first): a fixed number of queries, and a page
+    of bounded size however many deadlines an LA has (a filter by timescale narrows a long group)."""
     week_end = today + timedelta(days=6 - today.weekday())
-    rows = deadlines_visible_to(user).select_related("child").order_by("due_on", "normal_due_on", "pk")
+    # Of the child, only what the page shows (a name and a link).
+    rows = (
+        deadlines_visible_to(user)
+        .select_related("child")
+        .only(*DEADLINE_SHOWN, *(f"child__{name}" for name in CHILD_SHOWN))
+    )
     if rule:
         rows = rows.filter(rule_id=rule)
-    groups: dict[str, list[DeadlineRow]] = {g: [] for g in GROUPS}
     open_rows = rows.filter(met_on__isnull=True)
-    late = rows.filter(met_on__isnull=False, due_on__isnull=False, met_on__gt=F("due_on")).order_by(
-        "-met_on"
-    )[:100]
-    for row in list(open_rows[:2000]) + list(late):
-        spec = rule_by_id(row.rule_id)
-        item = DeadlineRow(
-            row,
-            spec.title,
-            spec.source,
-            spec.confirmed,
-            (today - row.due_on).days if row.due_on and row.due_on < today else 0,
-        )
-        if row.met_on is not None:
-            groups["met_late"].append(item)
-        elif row.due_on is None:
-            groups["practicable"].append(item)
-        elif row.due_on < today:
-            groups["overdue"].append(item)
-        elif row.due_on == today:
-            groups["today"].append(item)
-        elif row.due_on <= week_end:
-            groups["week"].append(item)
-        else:
-            groups["later"].append(item)
+    conditions = {
+        "overdue": Q(met_on__isnull=True, due_on__lt=today),
+        "today": Q(met_on__isnull=True, due_on=today),
+        "week": Q(met_on__isnull=True, due_on__gt=today, due_on__lte=week_end),
+        "later": Q(met_on__isnull=True, due_on__gt=week_end),
+        "practicable": Q(met_on__isnull=True, due_on__isnull=True),
+        "met_late": Q(met_on__isnull=False, due_on__isnull=False, met_on__gt=F("due_on")),
+    }
+    totals = rows.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
+    groups: dict[str, DeadlineGroup] = {}
+    for key in GROUPS:
+        chosen = (open_rows if key != "met_late" else rows).filter(conditions[key])
+        order = ("-met_on", "pk") if key == "met_late" else ("due_on", "normal_due_on", "pk")
+        items = []
+        for row in chosen.order_by(*order)[:GROUP_LIMIT]:
+            spec = rule_by_id(row.rule_id)
+            days = (
+                (today - row.due_on).days if row.met_on is None and row.due_on and row.due_on < today else 0
+            )
+            items.append(DeadlineRow(row, spec.title, spec.source, spec.confirmed, days))
+        groups[key] = DeadlineGroup(key, items, int(totals[key]))
     return groups
 
 

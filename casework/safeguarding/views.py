@@ -58,7 +58,7 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "safeguarding/deadline_list.html",
         {
-            "groups": [(key, GROUP_TITLES[key], rows) for key, rows in groups.items()],
+            "groups": [(key, GROUP_TITLES[key], group) for key, group in groups.items()],
             "rules": RULES,
             "rule": rule,
             "convention": CONVENTION,

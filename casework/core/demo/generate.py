@@ -25,8 +25,10 @@ from typing import Generic, TypeVar
 from faker import Faker
 from faker.providers.person.en_GB import Provider as EnglishNames
 
+from casework.contacts import context as contact_context
 from casework.core.demo import pools
 from casework.core.demo.operations import Operations, OperationsBuilder
+from casework.core.demo.safeguarding import Safeguarding, SafeguardingBuilder
 from casework.core.demo.upn import CHECK_LETTERS, make_upn
 
 T = TypeVar("T")
@@ -270,6 +272,7 @@ class DemoPlan:
     children: list[ChildPlan]
     logins: dict[str, StaffPlan]
     operations: Operations | None = None
+    safeguarding: Safeguarding | None = None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1624,6 +1627,16 @@ class DemoBuilder:
                 if c.starts_on <= today and (c.ends_on is None or c.ends_on >= today)
             },
         ).build()
+        safeguarding = SafeguardingBuilder(
+            rng=self.rng,
+            today=today,
+            history_start=self.history_start,
+            children=self.children,
+            staff=self.staff,
+            logins=self.logins,
+            calendar=contact_context.calendar(),
+            departures=operations.departures,
+        ).build()
         return DemoPlan(
             today=self.today,
             teams=self.teams,
@@ -1635,6 +1648,7 @@ class DemoBuilder:
             children=self.children,
             logins=self.logins,
             operations=operations,
+            safeguarding=safeguarding,
         )
 
 

@@ -55,7 +55,10 @@ class DemoSummary:
             f"{c.get('contact_plans', 0):,} contact plans, {c.get('contacts', 0):,} contacts, "
             f"{c.get('departures', 0):,} departures, "
             f"{c.get('rerate_triggers', 0):,} re-rating triggers, {c.get('alerts', 0):,} alerts; "
-            f"{c.get('due_states', 0):,} due states computed in {self.due_seconds:.1f} s"
+            f"{c.get('due_states', 0):,} due states computed in {self.due_seconds:.1f} s\n"
+            f"  {c.get('referrals', 0):,} referrals, {c.get('meetings', 0):,} meetings, "
+            f"{c.get('incidents', 0):,} serious incidents, {c.get('information_shares', 0):,} information "
+            f"shares, {c.get('deadlines', 0):,} statutory deadlines"
         )
 
 

@@ -375,3 +375,63 @@ def test_every_child_has_a_due_state_and_some_are_overdue(demo):
     assert 0.04 * len(open_ids) < overdue < 0.2 * len(open_ids)
     assert open_states.filter(next_due__gte=TODAY).count() > 0.6 * len(open_ids)
     assert open_states.exclude(rating="").count() > 0.7 * len(open_ids)
+
+
+def test_the_front_door_meetings_and_incidents_have_their_history_and_deadlines(demo):
+    from casework.contacts import context
+    from casework.decisions.models import Departure
+    from casework.safeguarding.models import Deadline, Meeting, Referral, SeriousIncident
+    from domain.timescales import deadline
+
+    la = demo.la
+    referrals = Referral.objects.filter(la=la)
+    assert referrals.count() > CHILDREN // 4
+    assert set(referrals.values_list("decision", flat=True)) >= {
+        "nfa",
+        "early_help",
+        "assessment",
+        "strategy",
+    }
+    assert referrals.filter(source="6").count() > referrals.filter(source="2A").count() > 0
+    assert Referral.children.through.objects.filter(referral__la=la).count() >= referrals.count()
+    meetings = Meeting.objects.filter(la=la)
+    assert set(meetings.values_list("kind", flat=True)) == {
+        "strategy",
+        "icpc",
+        "rcpc",
+        "core_group",
+        "lac_review",
+    }
+    assert meetings.filter(kind="strategy", section47_initiated=True).exists()
+    assert meetings.filter(
+        kind="icpc", remote=True, held_on__range=(date(2020, 4, 1), date(2021, 3, 31))
+    ).exists()
+
+    deadlines = Deadline.objects.filter(la=la)
+    calendar = context.calendar()
+    for row in deadlines:
+        expected = deadline(row.rule_id, row.event_on, calendar=calendar)
+        assert (row.due_on, row.normal_due_on, row.regime, row.as_soon_as_reasonably_practicable) == (
+            expected.due_on,
+            expected.normal_due_on,
+            expected.regime.id,
+            expected.as_soon_as_reasonably_practicable,
+        ), row
+    late = deadlines.filter(met_on__gt=F("due_on"))
+    assert late.filter(subject_type="meeting").exists()
+    assert late.filter(subject_type="referral").exists()
+    late_meeting = late.filter(subject_type="meeting").first()
+    assert Meeting.objects.exclude(late_reason="").filter(la=la).exists()
+    assert Departure.objects.filter(la=la, requirement=late_meeting.rule_id).exists()
+
+    in_progress = SeriousIncident.objects.get(la=la, notified_on__isnull=True)
+    notification = deadlines.get(
+        subject_type="incident", subject_id=in_progress.pk, rule_id="sin.notification"
+    )
+    assert notification.met_on is None
+    assert TODAY <= notification.due_on <= TODAY + timedelta(days=7)
+    assert in_progress.aware_on < TODAY
+    assert SeriousIncident.objects.filter(la=la, rapid_review_pace="local").exclude(pace_reason="").exists()
+    assert SeriousIncident.objects.filter(
+        la=la, rapid_review_pace="expedited", covid_strongly_related=True
+    ).exists()
