@@ -269,6 +269,10 @@ def legal_status_add(
         summary=f"Added {status.get_kind_display()} from {starts_on:%d/%m/%Y}",
         reason=reason,
     )
+    if kind == LegalStatusKind.LAC:
+        from casework.safeguarding.services import looked_after_started
+
+        looked_after_started(status_id=status.pk, child=child, starts_on=starts_on)
     _refresh_due(child, today)
     return status
 

@@ -228,6 +228,18 @@ def meeting_record(
             subject_id=meeting.pk,
             event_on=held_on,
         )
+    if kind == Meeting.Kind.LAC_REVIEW:
+        # CPPCR 2010 reg 33: the second review within 3 months of the first, then every 6 months.
+        first = open_due is None or open_due.rule_id == "lac.first_review"
+        earlier = Meeting.objects.filter(child=child, kind=kind, held_on__lt=held_on).exists()
+        deadline_set(
+            la_id=child.la_id,
+            child=child,
+            rule_id="lac.second_review" if first and not earlier else "lac.subsequent_review",
+            subject_type="meeting",
+            subject_id=meeting.pk,
+            event_on=held_on,
+        )
     if late and open_due is not None:
         _record_late_meeting(actor=actor, meeting=meeting, due=open_due, today=today)
     audit_record(
@@ -603,4 +615,16 @@ def incident_review_published(
         target=incident,
         child=incident.child,
         summary=f"Local review published {published_on:%d/%m/%Y}",
+    )
+
+
+def looked_after_started(*, status_id: int, child: Child, starts_on: date) -> None:
+    """A child became looked after: the first review is due within 20 working days (CPPCR 2010 reg 33)."""
+    deadline_set(
+        la_id=child.la_id,
+        child=child,
+        rule_id="lac.first_review",
+        subject_type="legal_status",
+        subject_id=status_id,
+        event_on=starts_on,
     )

@@ -350,3 +350,36 @@ def test_a_local_review_decision_starts_the_six_month_publication_deadline(world
         actor=world.users["hos"], incident=incident, published_on=date(2021, 2, 26), today=today
     )
     assert dl("lcspr.publication").met_on == date(2021, 2, 26)
+
+
+def test_looked_after_reviews_follow_reg_33(world, today):
+    from casework.children import services as child_services
+
+    child = world.children["jon"]
+    child_services.legal_status_add(
+        actor=world.users["bs"],
+        child=child,
+        kind="lac",
+        lac_legal_status="C1",
+        starts_on=date(2020, 3, 2),
+        today=today,
+    )
+    assert dl("lac.first_review").due_on == date(2020, 3, 30)
+    services.meeting_record(
+        actor=world.users["tm"],
+        child=child,
+        kind="lac_review",
+        held_on=date(2020, 3, 27),
+        today=today,
+        remote=True,
+    )
+    assert dl("lac.first_review").met_on == date(2020, 3, 27)
+    assert dl("lac.second_review").due_on == date(2020, 6, 27)
+    services.meeting_record(
+        actor=world.users["tm"], child=child, kind="lac_review", held_on=date(2020, 6, 20), today=today
+    )
+    # Held under SI 2020/445: the next review "where reasonably practicable", tracked against 20 December.
+    later = dl("lac.subsequent_review")
+    assert later.due_on is None
+    assert later.as_soon_as_reasonably_practicable
+    assert later.normal_due_on == date(2020, 12, 20)
