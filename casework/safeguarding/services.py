@@ -415,6 +415,17 @@ def incident_record(
 
 
 @transaction.atomic
+def _incident_deadline(incident: SeriousIncident, rule_id: str, event_on: date) -> Deadline:
+    return deadline_set(
+        la_id=incident.la_id,
+        child=incident.child,
+        rule_id=rule_id,
+        subject_type="incident",
+        subject_id=incident.pk,
+        event_on=event_on,
+    )
+
+
 def incident_notify(
     *, actor: User, incident: SeriousIncident, notified_on: date | None, today: date
 ) -> SeriousIncident:
@@ -432,14 +443,7 @@ def incident_notify(
         subject_type="incident", subject_id=incident.pk, rule_ids=["sin.notification"], met_on=notified_on
     )
     if incident.rapid_review_pace != SeriousIncident.Pace.LOCAL:
-        deadline_set(
-            la_id=incident.la_id,
-            child=incident.child,
-            rule_id="rapid_review.completion",
-            subject_type="incident",
-            subject_id=incident.pk,
-            event_on=notified_on,
-        )
+        _incident_deadline(incident, "rapid_review.completion", notified_on)
     audit_record(
         actor=actor,
         la_id=incident.la_id,
@@ -475,14 +479,7 @@ def incident_set_pace(*, actor: User, incident: SeriousIncident, pace: str, reas
             met_on__isnull=True,
         ).delete()
     elif incident.notified_on:
-        deadline_set(
-            la_id=incident.la_id,
-            child=incident.child,
-            rule_id="rapid_review.completion",
-            subject_type="incident",
-            subject_id=incident.pk,
-            event_on=incident.notified_on,
-        )
+        _incident_deadline(incident, "rapid_review.completion", incident.notified_on)
     audit_record(
         actor=actor,
         la_id=incident.la_id,
@@ -575,14 +572,7 @@ def incident_review_decide(
     incident.updated_by = actor
     incident.save()
     if decision == SeriousIncident.ReviewDecision.YES:
-        deadline_set(
-            la_id=incident.la_id,
-            child=incident.child,
-            rule_id="lcspr.publication",
-            subject_type="incident",
-            subject_id=incident.pk,
-            event_on=decided_on,
-        )
+        _incident_deadline(incident, "lcspr.publication", decided_on)
     audit_record(
         actor=actor,
         la_id=incident.la_id,
