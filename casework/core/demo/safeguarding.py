@@ -272,7 +272,7 @@ class SafeguardingBuilder:
         else:
             made.decision = ""
         if made.decision in ("assessment", "strategy"):
-            result = self.add_deadline("assessment.completion", made, "referral", None, received, None)
+            result = self.add_deadline("assessment.completion", made, "referral", children[0], received, None)
             due_on = self.due(result)
             roll = self.rng.random()
             done = (
