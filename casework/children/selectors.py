@@ -157,25 +157,6 @@ def child_history(*, child: Child, limit: int = HISTORY_LIMIT) -> list[Any]:
     return events[:limit]
 
 
-def household_covid_current(*, household: Household, today: date) -> list[HouseholdCovidStatus]:
-    return [
-        s
-        for s in HouseholdCovidStatus.objects.filter(household=household)
-        if s.starts_on <= today and (s.ends_on is None or s.ends_on >= today)
-    ]
-
-
-def caseload_counts(user_ids: list[int]) -> dict[int, int]:
-    from django.db.models import Count
-
-    rows = (
-        Child.objects.filter(allocated_worker_id__in=user_ids)
-        .values("allocated_worker_id")
-        .annotate(n=Count("pk"))
-    )
-    return {r["allocated_worker_id"]: r["n"] for r in rows}
-
-
 @dataclass(frozen=True)
 class HistoryRow:
     when: Any

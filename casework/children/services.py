@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
-from casework.accounts.models import Team, User
+from casework.accounts.models import User
 from casework.audit.services import audit_record, diff
 from casework.children.models import (
     Child,
@@ -499,7 +499,3 @@ def missed_school_record(*, actor: User, child: Child, day: date, today: date, n
         summary=f"Missed school on {day:%d/%m/%Y}",
         reason=note,
     )
-
-
-def team_for_child_choice(actor: User) -> list[Team]:
-    return list(access.teams_visible_to(actor))

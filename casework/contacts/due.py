@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -342,7 +342,3 @@ def _compute(first: int, last: int) -> list[tuple[Any, ...]]:
             )
         )
     return rows
-
-
-def fortnight_ago(today: date) -> date:
-    return today - timedelta(days=14)

@@ -26,7 +26,7 @@ from casework.risk.services import trigger_rerating
 from domain.contact import Mode, remote_contact_requirements
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    pass
 
 CONTACT_IN_FUTURE = "Date and time of the contact must be now or in the past"
 CONTACT_BEFORE_BIRTH = "Date of the contact must be after the child's date of birth"
@@ -226,7 +226,3 @@ def covid_statuses_today(child: Child, day: date) -> set[str]:
         for s in HouseholdCovidStatus.objects.filter(household_id=child.household_id, starts_on__lte=day)
         if s.ends_on is None or s.ends_on >= day
     }
-
-
-def refresh_children(la_id: int, child_ids: Iterable[int], today: date) -> None:
-    refresh_due_states(la_id=la_id, today=today, child_ids=child_ids)

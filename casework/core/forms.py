@@ -139,13 +139,3 @@ class GovukForm(forms.Form):
             if "required" not in field.error_messages or field.error_messages["required"].startswith("This"):
                 verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
                 field.error_messages["required"] = f"{verb} {str(field.label or 'a value').lower()}"
-
-
-class GovukModelForm(forms.ModelForm):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if field.error_messages.get("required", "").startswith("This"):
-                verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
-                field.error_messages["required"] = f"{verb} {str(field.label or 'a value').lower()}"

@@ -395,14 +395,7 @@ def incident_record(
         created_by=actor,
         updated_by=actor,
     )
-    deadline_set(
-        la_id=child.la_id,
-        child=child,
-        rule_id="sin.notification",
-        subject_type="incident",
-        subject_id=incident.pk,
-        event_on=aware_on,
-    )
+    _incident_deadline(incident, "sin.notification", aware_on)
     audit_record(
         actor=actor,
         la_id=child.la_id,
