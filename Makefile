@@ -6,8 +6,12 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.synced-stamp
 PORT ?= 8000
+# The DfE returns validators (CIN census, SSDA903) pin pandas<2 / numpy<1.25: a venv of their own, run as a subprocess.
+VALIDATORS := .validators
+VALIDATORS_STAMP := $(VALIDATORS)/.synced-stamp
+VALIDATORS_REQ := tools/validators/requirements.txt
 
-.PHONY: run test bench lint typecheck check env db-stop clean
+.PHONY: run test bench lint typecheck check env validators db-stop clean
 
 env: $(STAMP)
 
@@ -19,12 +23,21 @@ $(STAMP): $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --python $(PYTHON) --quiet
 	touch $(STAMP)
 
+## The DfE validators' own venv (.validators/), rebuilt only when tools/validators/requirements.txt changes.
+validators: $(VALIDATORS_STAMP)
+
+$(VALIDATORS_STAMP): $(UV) $(VALIDATORS_REQ)
+	rm -rf $(VALIDATORS)
+	$(UV) venv --quiet --python $(PYTHON) $(VALIDATORS)
+	$(UV) pip install --quiet --python $(VALIDATORS)/bin/python -r $(VALIDATORS_REQ)
+	touch $(VALIDATORS_STAMP)
+
 ## Start the embedded database, migrate, load the demo LA if empty, serve on 127.0.0.1:$(PORT).
 run: env
 	PORT=$(PORT) $(VENV)/bin/continuity run
 
 ## Lint, type-check and run every test (domain, services on PostgreSQL, browser journeys).
-test: env lint typecheck
+test: env validators lint typecheck
 	$(VENV)/bin/pytest
 
 lint: env
@@ -42,4 +55,4 @@ db-stop: env
 	$(VENV)/bin/continuity db-stop
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) $(VALIDATORS) .pytest_cache .mypy_cache .ruff_cache
