@@ -1,0 +1,235 @@
+"""The fortnightly return's downloads (CSV and XLSX) and their audit. The return writes no records: the
+only write is the audit event saying who downloaded which fortnight, in which form."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+
+from casework.audit.services import audit_record
+from casework.core import access
+from casework.core.models import LocalAuthority
+from casework.fortnightly import selectors
+from casework.fortnightly.selectors import CHILDREN, HOMES, MEASURES, NONE, REFERRALS, STAFF, Measure
+from domain.returns.fortnightly import Fortnight
+
+if TYPE_CHECKING:
+    from casework.accounts.models import User
+
+CHUNK = 2000
+SUMMARY_COLUMNS = ["Measure ID", "Section", "Measure", "Value", "Out of", "Percentage", "Definition"]
+DETAIL_COLUMNS = ["Measure ID", "Measure", "Record type", "Record ID", "LA child IDs"]
+CHILD_COLUMNS = [
+    "LA child ID",
+    "Looked after on last day",
+    "Child protection plan on last day",
+    "Child in need status on last day",
+    "Last seen in the 4 weeks",
+    "How last seen",
+    "Last seen face to face in the 4 weeks",
+    "Started to be looked after on",
+    "Education setting URN",
+    "Education setting closed",
+    "Missed school records in the fortnight",
+    "In a children's home on last day",
+]
+RECORD_TYPES = {CHILDREN: "child", STAFF: "social worker", REFERRALS: "referral", HOMES: "children's home"}
+
+
+def _yes(value: Any) -> str:
+    return "Yes" if value else "No"
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _header(*, user: User, result: selectors.FortnightlyReturn) -> list[list[str]]:
+    period = result.period
+    la = LocalAuthority.objects.get(pk=access.la_id_of(user))
+    return [
+        ["DfE fortnightly return: vulnerable children and young people survey"],
+        ["Local authority", la.name, la.lea_code],
+        ["Fortnight", period.starts_on.isoformat(), period.ends_on.isoformat()],
+        ["Last 4 weeks (contact)", period.contact_window_starts_on.isoformat(), period.ends_on.isoformat()],
+        [
+            f"More than {result.threshold_percent}% of social workers unavailable",
+            _yes(result.social_workers_over_threshold),
+        ],
+        ["Produced", timezone.localtime().isoformat(timespec="seconds"), str(user)],
+        [],
+    ]
+
+
+def summary_rows(result: selectors.FortnightlyReturn) -> Iterator[list[Any]]:
+    for f in result.figures:
+        m = f.measure
+        value: Any = f.value if f.computable else "Not computable"
+        yield [m.key, m.section, m.label, value, "" if f.of is None else f.of, f.percent or "", m.definition]
+
+
+def child_row(child: dict[str, Any]) -> list[Any]:
+    has_setting = child["has_setting"]
+    return [
+        child["la_child_id"],
+        _yes(child["lac"]),
+        _yes(child["cp"]),
+        _yes(child["cin"]),
+        _day(child["last_seen_on"]),
+        child["last_seen_mode"],
+        _day(child["last_face_to_face_on"]),
+        _day(child["looked_after_from"]),
+        child["education_setting__urn"] or "",
+        _yes(child["setting_closed"]) if has_setting else "",
+        child["missed_days"],
+        _yes(child["in_childrens_home"]),
+    ]
+
+
+def detail_table(
+    measure: Measure, *, user: User, period: Fortnight, children: list[dict[str, Any]]
+) -> tuple[list[str], Iterator[list[Any]]]:
+    """The records behind one figure, as rows for a download (LA child IDs, never names). `children`:
+    `selectors.child_rows` for the period, read once for every measure."""
+    if measure.record == CHILDREN:
+        return CHILD_COLUMNS, (child_row(c) for c in selectors.matching(children, measure))
+    records = selectors.list_behind(measure, user=user, period=period).iterator(chunk_size=CHUNK)
+    if measure.record == STAFF:
+        return ["Username", "Team", "Absences in the fortnight"], (
+            [
+                u.username,
+                str(u.team or ""),
+                "; ".join(
+                    f"{a.get_status_display()} {_day(a.starts_on)} to {_day(a.ends_on) or 'not known'}"
+                    f"{' (working from home)' if a.can_work_from_home else ''}"
+                    for a in u.period_absences
+                ),
+            ]
+            for u in records
+        )
+    if measure.record == REFERRALS:
+        return ["Referral number", "Received", "Source", "LA child IDs"], (
+            [
+                r.pk,
+                timezone.localtime(r.received_at).isoformat(timespec="minutes"),
+                r.source,
+                " ".join(c.la_child_id for c in r.listed_children),
+            ]
+            for r in records
+        )
+    return ["Household number", "Postcode", "COVID-19 statuses in the fortnight", "Children placed"], (
+        [
+            h.pk,
+            h.postcode,
+            "; ".join(
+                f"{s.get_status_display()} {_day(s.starts_on)} to {_day(s.ends_on) or 'not known'}"
+                for s in h.period_statuses
+            ),
+            h.placed,
+        ]
+        for h in records
+    )
+
+
+def _detail_ids(
+    measure: Measure, *, user: User, period: Fortnight, children: list[dict[str, Any]]
+) -> Iterator[list[Any]]:
+    """One row per record behind `measure`: its ID, and for a referral the children it names."""
+    kind = RECORD_TYPES[measure.record]
+    if measure.record == CHILDREN:
+        for child in selectors.matching(children, measure):
+            yield [measure.key, measure.label, kind, child["la_child_id"], child["la_child_id"]]
+        return
+    records = selectors.list_behind(measure, user=user, period=period)
+    if measure.record == STAFF:
+        for username in records.values_list("username", flat=True):
+            yield [measure.key, measure.label, kind, username, ""]
+    elif measure.record == REFERRALS:
+        for r in records.iterator(chunk_size=CHUNK):
+            yield [measure.key, measure.label, kind, r.pk, " ".join(c.la_child_id for c in r.listed_children)]
+    else:
+        for pk in records.values_list("pk", flat=True):
+            yield [measure.key, measure.label, kind, pk, ""]
+
+
+def _audit(*, user: User, period: Fortnight, form: str) -> None:
+    la = LocalAuthority.objects.get(pk=access.la_id_of(user))
+    audit_record(
+        actor=user,
+        la_id=la.pk,
+        action="fortnightly.download",
+        target=la,
+        summary=(
+            f"Downloaded the DfE fortnightly return ({form}) for {period.starts_on:%d/%m/%Y} to "
+            f"{period.ends_on:%d/%m/%Y}"
+        ),
+        changes={
+            "form": form,
+            "starts_on": period.starts_on.isoformat(),
+            "ends_on": period.ends_on.isoformat(),
+        },
+    )
+
+
+@transaction.atomic
+def return_csv(*, user: User, period: Fortnight, detail: bool = False) -> str:
+    """The return as CSV: one row per measure with its definition, or (`detail`) one row per record
+    behind each measure. The download is audited."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if detail:
+        writer.writerow(DETAIL_COLUMNS)
+        children = selectors.child_rows(user=user, period=period)
+        for measure in MEASURES:
+            if measure.record != NONE:
+                writer.writerows(_detail_ids(measure, user=user, period=period, children=children))
+    else:
+        result = selectors.fortnightly_return(user=user, period=period)
+        writer.writerows(_header(user=user, result=result))
+        writer.writerow(SUMMARY_COLUMNS)
+        writer.writerows(summary_rows(result))
+    _audit(user=user, period=period, form="CSV, records behind each figure" if detail else "CSV")
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def return_xlsx(*, user: User, period: Fortnight) -> bytes:
+    """The return as a workbook: the figures on the first sheet, then a sheet per measure listing the
+    records behind it (LA child IDs and the fields that decided inclusion). The download is audited."""
+    result = selectors.fortnightly_return(user=user, period=period)
+    children = selectors.child_rows(user=user, period=period)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Return")
+    for row in _header(user=user, result=result):
+        sheet.append(row)
+    sheet.append(SUMMARY_COLUMNS)
+    for row in summary_rows(result):
+        sheet.append(row)
+    for figure in result.figures:
+        measure = figure.measure
+        if measure.record == NONE:
+            continue
+        sheet = book.create_sheet(sheet_title(measure.key))
+        sheet.append([measure.label])
+        sheet.append([measure.definition])
+        sheet.append([])
+        columns, rows = detail_table(measure, user=user, period=period, children=children)
+        sheet.append(columns)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _audit(user=user, period=period, form="XLSX")
+    return buffer.getvalue()
+
+
+def sheet_title(key: str) -> str:
+    """Excel sheet names are at most 31 characters."""
+    return key.replace("social_workers", "sw").replace("childrens_homes", "homes")[:31]
