@@ -10,6 +10,9 @@ as a list of {"name", "scale", "unit", "median", "p95", "n"} (times in milliseco
                  (GET /children/?q=...) signed in as the head of service, who sees the whole LA.
   worklist       GET /worklist/ as social workers with a normal caseload (16 or so children), in turn.
   cohort_page    GET /oversight/ as the head of service: the LA's cohort by rating x legal status.
+  import_cin / import_903
+                 the DfE returns: import, COPY floor, export and the DfE validators' own time on a
+                 synthetic return of 20,000 children (see bench/returns.py).
   recompute_due_dates
                  every child's next due date for the whole authority (refresh_due_states), as after
                  a regime change; each run rolled back, the table vacuumed between runs.
@@ -38,6 +41,7 @@ BENCH_DB = "continuity_bench"
 BENCH_TODAY = date(2026, 11, 22)
 SEED = 2020
 DEFAULT_SCALE = 100_000
+RETURNS_SCALE = 20_000  # the DfE returns' benchmarks (issue 5): a census of 20,000 children
 SEARCH_QUERIES = 200
 SEARCH_WARM_UP = 10
 PAGE_RUNS = 100
@@ -399,7 +403,19 @@ def bench_recompute_deadlines(scale: int) -> Result:
     return _result("recompute_deadlines", scale, times, note)
 
 
-BENCHMARKS: dict[str, Callable[[int], Result]] = {
+def bench_returns_cin(scale: int) -> list[Result]:
+    from bench.returns import bench_import_cin
+
+    return bench_import_cin(RETURNS_SCALE if scale == DEFAULT_SCALE else scale)
+
+
+def bench_returns_903(scale: int) -> list[Result]:
+    from bench.returns import bench_import_903
+
+    return bench_import_903(RETURNS_SCALE if scale == DEFAULT_SCALE else scale)
+
+
+BENCHMARKS: dict[str, Callable[[int], Result | list[Result]]] = {
     "demo_generate": bench_demo_generate,
     "child_search": bench_child_search,
     "worklist": bench_worklist,
@@ -407,7 +423,21 @@ BENCHMARKS: dict[str, Callable[[int], Result]] = {
     "recompute_due_dates": bench_recompute_due_dates,
     "deadlines_page": bench_deadlines_page,
     "recompute_deadlines": bench_recompute_deadlines,
+    # Each of these writes several results: import_cin, import_cin_copy_floor, export_cin, validate_cin;
+    # import_903, export_903, validate_903 (scale 20,000 children unless --scale is given).
+    "import_cin": bench_returns_cin,
+    "import_903": bench_returns_903,
 }
+RESULT_ORDER = [
+    *list(BENCHMARKS)[:-2],
+    "import_cin",
+    "import_cin_copy_floor",
+    "export_cin",
+    "validate_cin",
+    "import_903",
+    "export_903",
+    "validate_903",
+]
 
 
 def write_results(results: list[Result]) -> None:
@@ -416,7 +446,7 @@ def write_results(results: list[Result]) -> None:
     measured = {r.name for r in results}
     merged = [entry for entry in existing if entry.get("name") not in measured]
     merged += [r.as_json() for r in results]
-    order = list(BENCHMARKS)
+    order = RESULT_ORDER
     merged.sort(key=lambda e: order.index(e["name"]) if e["name"] in order else len(order))
     RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
 
@@ -435,9 +465,13 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     for name in args.only or list(BENCHMARKS):
         print(f"{name} (scale {args.scale:,})...", flush=True)
-        result = BENCHMARKS[name](args.scale)
-        print(f"  median {result.median:,} ms, p95 {result.p95:,} ms, n={result.n}", flush=True)
-        results.append(result)
+        outcome = BENCHMARKS[name](args.scale)
+        for result in outcome if isinstance(outcome, list) else [outcome]:
+            print(
+                f"  {result.name}: median {result.median:,} ms, p95 {result.p95:,} ms, n={result.n}",
+                flush=True,
+            )
+            results.append(result)
     write_results(results)
     print(f"Wrote {RESULTS.relative_to(REPO)}")
 

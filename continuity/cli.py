@@ -3,6 +3,7 @@
 continuity run                    start the embedded database, migrate, load the demo LA if empty, serve
 continuity demo --children N      generate a demo local authority (deterministic for a --seed)
 continuity db-stop                stop the embedded PostgreSQL server
+continuity import-cin FILE.xml    import a CIN census (and import-903 FOLDER, export-cin, export-903)
 continuity <django command> ...   any Django management command (migrate, createsuperuser, shell, ...)
 """
 
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
+
+# Commands spelt with a dash on the command line; Django's own names use an underscore.
+DASHED = {"import-cin", "export-cin", "import-903", "export-903", "fortnightly-return"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -30,6 +34,8 @@ def main(argv: list[str] | None = None) -> None:
 
         run()
         return
+    if args and args[0] in DASHED:
+        args[0] = args[0].replace("-", "_")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["continuity", *args])

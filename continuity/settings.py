@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "govuk_frontend_django",
+    "django_tasks",
+    "django_tasks_db",
     "casework.core",
     "casework.accounts",
     "casework.children",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
     "casework.decisions",
     "casework.safeguarding",
     "casework.oversight",
+    "casework.fortnightly",
+    "casework.returns",
 ]
 
 MIDDLEWARE = [
@@ -184,4 +188,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "INFO"},
 }
+# Background work (imports of DfE returns) on a PostgreSQL-backed queue; `continuity run` starts a
+# worker beside the web server (`continuity db_worker` runs one on its own).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Uploaded return files wait here for their import (and are kept for a re-run: see casework.returns).
+UPLOAD_ROOT = Path(os.environ.get("CONTINUITY_UPLOADS", str(BASE_DIR / ".data" / "uploads")))
+# A DfE return can be large (a county's CIN census is tens of MB; 2 GB is the most accepted).
+MAX_RETURN_UPLOAD_BYTES = int(os.environ.get("MAX_RETURN_UPLOAD_BYTES", str(2 * 1024**3)))
 PGHISTORY_APPEND_ONLY = True  # history rows can be added, never edited or deleted

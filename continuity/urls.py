@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("casework.risk.urls")),
     path("alerts/", include("casework.core.alert_urls")),
     path("oversight/", include("casework.oversight.urls")),
+    path("fortnightly/", include("casework.fortnightly.urls")),
+    path("returns/", include("casework.returns.urls")),
     path("decisions/", include("casework.decisions.urls")),
     path("policy/", include("casework.policy.urls")),
     path("", include("casework.safeguarding.urls")),

@@ -114,8 +114,9 @@ class Child(TenantModel):
     la_child_id = models.CharField("LA child ID", max_length=36)
     upn = models.CharField("UPN", max_length=13, blank=True)
     former_upn = models.CharField("former UPN", max_length=13, blank=True)
-    first_name = models.CharField(max_length=80)
-    last_name = models.CharField(max_length=80)
+    # Blank only for children imported from a DfE return, which carries no names.
+    first_name = models.CharField(max_length=80, blank=True)
+    last_name = models.CharField(max_length=80, blank=True)
     known_as = models.CharField(max_length=80, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     expected_date_of_birth = models.DateField(null=True, blank=True)
@@ -192,7 +193,8 @@ class Child(TenantModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or f"Child {self.la_child_id} (name not recorded)"
 
 
 @tracked()
@@ -258,7 +260,7 @@ class Placement(TenantModel):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
-    placement_type = models.CharField(max_length=2, choices=codes.PLACEMENT_TYPE)
+    placement_type = models.CharField(max_length=3, choices=codes.PLACEMENT_TYPE)
     provider = models.CharField(max_length=3, choices=codes.PLACEMENT_PROVIDER)
     carer_or_setting = models.CharField(max_length=160, blank=True)
     postcode = models.CharField(max_length=10, blank=True)

@@ -24,6 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Front door", reverse("safeguarding:referrals")))
     if user.role in {"head_of_service", "performance_analyst"}:
         items.append(("The service today", reverse("oversight:cohort")))
+    if user.role in {"head_of_service", "performance_analyst"}:
+        items.append(("DfE returns", reverse("returns:home")))
     if user.role in {"team_manager", "head_of_service", "performance_analyst"}:
         items.append(("Decision log", reverse("decisions:log")))
     if user.role in {"head_of_service", "system_administrator"}:
