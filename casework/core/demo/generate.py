@@ -20,16 +20,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from faker import Faker
 from faker.providers.person.en_GB import Provider as EnglishNames
 
 from casework.contacts import context as contact_context
-from casework.core.demo import pools
+from casework.core.demo import pools, postcodes
 from casework.core.demo.operations import Operations, OperationsBuilder
 from casework.core.demo.safeguarding import Safeguarding, SafeguardingBuilder
-from casework.core.demo.upn import CHECK_LETTERS, make_upn
+from casework.core.demo.upn import CHECK_LETTERS, DEMO_UPN_LA, DEMO_UPN_OTHER_LAS, make_upn
+
+if TYPE_CHECKING:
+    from casework.core.demo.returns import DemoReturns
 
 T = TypeVar("T")
 
@@ -273,6 +276,7 @@ class DemoPlan:
     logins: dict[str, StaffPlan]
     operations: Operations | None = None
     safeguarding: Safeguarding | None = None
+    returns: DemoReturns | None = None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -326,9 +330,11 @@ PROVIDERS: dict[str, Weighted[str]] = {
     "U4": Weighted([("PR1", 55), ("PR4", 40), ("PR5", 5)]),
     "U5": Weighted([("PR1", 70), ("PR4", 30)]),
     "U6": Weighted([("PR1", 55), ("PR4", 40), ("PR5", 5)]),
-    "K1": Weighted([("PR1", 50), ("PR2", 50)]),
-    "K2": Weighted([("PR4", 72), ("PR1", 22), ("PR5", 6)]),
-    "H5": Weighted([("PR4", 70), ("PR5", 20), ("PR1", 10)]),
+    # The demo authority runs no children's homes of its own (as about a third of English authorities):
+    # own provision (PR1) in a home outside foster care must be in the authority's own ONS area (SSDA903
+    # rule 1015), which a fictional authority does not have.
+    "K1": Weighted([("PR2", 60), ("PR4", 40)]),
+    "K2": Weighted([("PR4", 78), ("PR5", 22)]),
     "K3": Weighted([("PR4", 70), ("PR5", 20), ("PR1", 10)]),
     "P1": Weighted([("PR0", 1)]),
     "A5": Weighted([("PR1", 70), ("PR2", 30)]),
@@ -336,18 +342,18 @@ PROVIDERS: dict[str, Weighted[str]] = {
     "S1": Weighted([("PR4", 80), ("PR3", 20)]),
 }
 # Placement types by group (SSDA903 PLACE): mostly foster care, children's homes (K2) about 12% of all,
-# semi-independent or supported accommodation (H5, K3) only at 16 and over.
+# registered supported accommodation (K3; H5, semi-independent living, went in October 2023) only at 16+.
 PLACEMENT_MIX: dict[str, list[tuple[str, float]]] = {
     "uasc": [("U6", 65), ("U4", 10), ("K2", 25)],
-    "uasc_16_plus": [("H5", 35), ("K3", 20), ("U6", 30), ("U4", 5), ("K2", 10)],
+    "uasc_16_plus": [("K3", 55), ("U6", 30), ("U4", 5), ("K2", 10)],
     "placement_order": [("A6", 35), ("A5", 15), ("U5", 10), ("U6", 40)],
     "siblings": [("U4", 31), ("U6", 35), ("U1", 10), ("U3", 15), ("P1", 9)],
     "under_11": [("U4", 30), ("U6", 34), ("U1", 10), ("U3", 14), ("P1", 7), ("K2", 5)],
     "11_to_15": [("U4", 30), ("U6", 24), ("U1", 8), ("U3", 8), ("K2", 50), ("P1", 5), ("K1", 1), ("S1", 1)],
-    "16_plus": [("U4", 20), ("U6", 16), ("U1", 5), ("U3", 4), ("K2", 40), ("H5", 16), ("K3", 10), ("P1", 4)],
+    "16_plus": [("U4", 20), ("U6", 16), ("U1", 5), ("U3", 4), ("K2", 40), ("K3", 26), ("P1", 4)],
 }
 PLACEMENTS_PER_EPISODE = Weighted([(1, 50), (2, 32), (3, 18)])
-LAST_PLACEMENT_BEFORE_18 = Weighted([("H5", 35), ("K3", 20), ("U4", 30), ("U6", 10), ("K2", 5)])
+LAST_PLACEMENT_BEFORE_18 = Weighted([("K3", 55), ("U4", 30), ("U6", 10), ("K2", 5)])
 FIRST_PLACEMENT = Weighted([("U6", 60), ("U3", 20), ("K2", 12), ("U4", 8)])
 STAFF_OFF_STATUS = Weighted(
     [("sick", 30), ("self_isolating", 25), ("shielding", 10), ("caring", 15), ("leave", 20)]
@@ -397,6 +403,7 @@ class DemoBuilder:
         taken_usernames: set[str] | None = None,
     ) -> None:
         self.n = children
+        self.seed = seed
         self.rng = random.Random(seed)
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
@@ -458,11 +465,9 @@ class DemoBuilder:
         self.streets = sorted(streets)
 
     def _postcode(self, districts: Sequence[int]) -> str:
-        letters = pools.POSTCODE_UNIT_LETTERS
-        return (
-            f"ZZ{self.rng.choice(districts)} {self.rng.randint(1, 9)}"
-            f"{self.rng.choice(letters)}{self.rng.choice(letters)}"
-        )
+        """A real postcode in one of the town's districts (casework.core.demo.postcodes: the SSDA903
+        validator looks every home and placement postcode up in the ONS postcode directory)."""
+        return self.rng.choice(postcodes.DISTRICTS[self.rng.choice(districts) - 1])
 
     def _household(self, *, members: str = "", flat: bool = False, video: str | None = None) -> HouseholdPlan:
         town, districts = TOWN.pick(self.rng)
@@ -609,7 +614,9 @@ class DemoBuilder:
         heritage = pools.HERITAGE[heritage_key]
         gender = "1" if self._chance(0.52) else "2"
         first = self._name(gender, heritage)
-        if born < add_years(self.today, -12) and self._chance(0.003):
+        # Sex not known or not stated: only among children the SSDA903 never reports (it queries U, 232).
+        reported = cohort not in {"early_help", "cin", "cp"}
+        if not reported and born < add_years(self.today, -12) and self._chance(0.003):
             gender = "9"
         child = ChildPlan(
             cohort=cohort,
@@ -917,7 +924,7 @@ class DemoBuilder:
             return f"{self.rng.choice(pools.CHILDRENS_HOMES)} House"
         if placement_type == "K1":
             return "Secure children's home (out of area)"
-        if placement_type in {"H5", "K3"}:
+        if placement_type == "K3":
             return self.rng.choice(pools.SUPPORTED_PROVIDERS)
         if placement_type == "P1":
             return self.rng.choice(("Mother", "Father", "Parents"))
@@ -939,17 +946,55 @@ class DemoBuilder:
             is_last = index == len(boundaries) - 1
             kind = final_type if is_last else FIRST_PLACEMENT.pick(self.rng)
             town, districts = TOWN.pick(self.rng)
+            provider = PROVIDERS[kind].pick(self.rng)
+            # Private and voluntary homes and agency carers are often outside the authority's area.
+            # Not supported accommodation (K3): SSDA903 rule 241 wants it in the authority's own area.
+            away = kind != "K3" and provider in {"PR2", "PR4", "PR5"} and self._chance(0.3)
             placements.append(
                 PlacementPlan(
                     starts_on=first_day,
                     ends_on=ends if is_last else boundaries[index + 1] - timedelta(days=1),
                     placement_type=kind,
-                    provider=PROVIDERS[kind].pick(self.rng),
+                    provider=provider,
                     carer_or_setting=self._carer(kind, surname),
-                    postcode=self._postcode(districts),
+                    postcode=self.rng.choice(postcodes.NEARBY) if away else self._postcode(districts),
                 )
             )
         return placements
+
+    def _placements_by_law(self, child: ChildPlan) -> None:
+        """Supported accommodation (K3) only from 16 (SSDA903 rule 371) and a placement for adoption (A3-A6)
+        only once the placement order (legal status E1) is made (rule 408): the time before either is in
+        foster care: with the same carers for A3/A5 (placed with their current foster carers)."""
+        born = child.date_of_birth
+        orders = [s.starts_on for s in child.statuses if s.kind == "lac" and s.lac_legal_status == "E1"]
+        for placement in list(child.placements):
+            kind = placement.placement_type
+            if kind == "K3" and born is not None:
+                from_day = _birthday(born, 16)
+            elif kind in {"A3", "A4", "A5", "A6"}:
+                last = placement.ends_on or date.max
+                from_day = max((day for day in orders if day <= last), default=date.max)
+            else:
+                continue
+            if from_day <= placement.starts_on:
+                continue
+            same_carer = kind in {"A3", "A5"}
+            town, districts = TOWN.pick(self.rng)
+            before = PlacementPlan(
+                placement.starts_on,
+                placement.ends_on if placement.ends_on is not None and placement.ends_on < from_day else None,
+                "U6",
+                PROVIDERS["U6"].pick(self.rng),
+                placement.carer_or_setting if same_carer else self._carer("U6", child.last_name),
+                placement.postcode if same_carer else self._postcode(districts),
+            )
+            if before.ends_on is not None:  # the whole placement was before: foster care throughout
+                child.placements[child.placements.index(placement)] = before
+                continue
+            before.ends_on = from_day - timedelta(days=1)
+            placement.starts_on = from_day
+            child.placements.insert(child.placements.index(placement), before)
 
     def _home_for(self, placement: PlacementPlan, family: Family) -> HouseholdPlan:
         """The household a looked-after child lives in today: carers' home, children's home or flat."""
@@ -960,7 +1005,7 @@ class DemoBuilder:
             placement.carer_or_setting = home.members_note.split(":", 1)[0]
             placement.postcode = home.postcode
             return home
-        if kind in {"H5", "K3"}:
+        if kind == "K3":
             household = self._household(
                 members=f"Supported accommodation: {placement.carer_or_setting}", flat=True
             )
@@ -1049,11 +1094,14 @@ class DemoBuilder:
         lead = family.children[0]
         born = lead.date_of_birth
         assert born is not None
-        turned_18 = add_years(born, 18)
+        turned_18 = _birthday(born, 18)
         statuses = [StatusPlan("care_leaver", turned_18)]
         placements: list[PlacementPlan] = []
-        left_care = turned_18 - timedelta(days=1)
+        # Care ends on the 18th birthday (the SSDA903's DEC, the register's last day looked after): a care
+        # leaver from the day after. Before the history kept, only the care leaver status is known.
+        left_care = min(turned_18, self.today - timedelta(days=1))
         if left_care >= self.history_start:
+            statuses = [StatusPlan("care_leaver", left_care + timedelta(days=1))]
             floor = add_years(born, 14 if lead.uasc else 0)
             lac_start = max(floor, left_care - self._days(100, 2500, 900))
             legal = "V2" if lead.uasc and self._chance(0.85) else ("C2" if self._chance(0.7) else "V2")
@@ -1184,7 +1232,7 @@ class DemoBuilder:
             kinds = {s.kind for s in child.statuses}
             if child.setting is None:
                 child.setting = self._setting_for(child, age, "ehc_plan" in kinds)
-            if 4 <= age <= 17:
+            if age >= 4:  # a UPN is allocated on starting school and kept: care leavers have theirs
                 child.upn = self._upn(child, serials, upns)
                 if self._chance(0.01):
                     child.former_upn = self._upn(child, serials, upns)
@@ -1219,7 +1267,7 @@ class DemoBuilder:
         year = min(self.today.year, born.year + 4 + (born.month >= 9))  # allocated on starting reception
         key = (establishment, year)
         serials[key] = serials.get(key, 0) + 1
-        la_number = self.la_number if self._chance(0.85) else self._moved_in_from()
+        la_number = DEMO_UPN_LA if self._chance(0.85) else self._moved_in_from()
         serial = serials[key]
         if serial > 999 or self._chance(0.005):  # temporary UPN: last character a letter
             tail = f"{self.rng.randint(0, 99):02d}{self.rng.choice(CHECK_LETTERS)}"
@@ -1232,9 +1280,8 @@ class DemoBuilder:
         return upn
 
     def _moved_in_from(self) -> str:
-        """The LA number in the UPN of a child who started school elsewhere. Real LA numbers run from
-        201 to 938; 940-998 are used by no authority, so no demo UPN can be a real child's."""
-        return f"{self.rng.randint(940, 998):03d}"
+        """The LA number in the UPN of a child who started school elsewhere (see upn.DEMO_UPN_LA)."""
+        return self.rng.choice(DEMO_UPN_OTHER_LAS)
 
     # --- teams, staff and caseloads ---------------------------------------------------------------------
 
@@ -1594,6 +1641,10 @@ class DemoBuilder:
         self._build_streets()
         self._build_settings()
         self._build_families()
+        for child in self.children:
+            _conferences_on_weekdays(child, self.today)
+            _care_leaver_by_law(child, self.today)
+            self._placements_by_law(child)
         self._education()
         self._build_teams()
         for family in self.families:
@@ -1637,6 +1688,9 @@ class DemoBuilder:
             calendar=contact_context.calendar(),
             departures=operations.departures,
         ).build()
+        from casework.core.demo.returns import ReturnsBuilder  # returns.py imports this module
+
+        returns = ReturnsBuilder(seed=self.seed, today=today, children=self.children).build()
         return DemoPlan(
             today=self.today,
             teams=self.teams,
@@ -1649,6 +1703,7 @@ class DemoBuilder:
             logins=self.logins,
             operations=operations,
             safeguarding=safeguarding,
+            returns=returns,
         )
 
 
@@ -1671,6 +1726,58 @@ TEAM_NAMES = {
     "early_help": "Early Help",
     "uasc": "Unaccompanied Children",
 }
+
+
+def _birthday(born: date, years: int) -> date:
+    """As the domain rules count birthdays (domain.census.register): 29 February's is 1 March."""
+    if (born.month, born.day) == (2, 29):
+        return date(born.year + years, 3, 1)
+    return born.replace(year=born.year + years)
+
+
+def _conferences_on_weekdays(child: ChildPlan, today: date) -> None:
+    """A child protection plan starts at an initial conference, held on a weekday (CIN census rules 2885,
+    8875): move a plan drawn to start at a weekend to the Monday after (or the Friday before, with the
+    episode of need it is part of), and drop a plan that would last less than a day (rule 8840)."""
+    plans = sorted((s for s in child.statuses if s.kind == "cp"), key=lambda s: s.starts_on)
+    for index, plan in enumerate(plans):
+        weekday = plan.starts_on.weekday()
+        if weekday >= 5:
+            monday = plan.starts_on + timedelta(days=7 - weekday)
+            friday = plan.starts_on - timedelta(days=weekday - 4)
+            earlier = plans[index - 1] if index else None
+            if monday <= today and (plan.ends_on is None or monday < plan.ends_on):
+                plan.starts_on = monday
+            elif (child.date_of_birth is None or friday >= child.date_of_birth) and (
+                earlier is None or (earlier.ends_on is not None and earlier.ends_on < friday)
+            ):
+                for status in child.statuses:
+                    if status.kind == "cin" and friday < status.starts_on <= plan.starts_on:
+                        status.starts_on = friday
+                plan.starts_on = friday
+        if plan.ends_on is not None and plan.ends_on <= plan.starts_on:
+            child.statuses.remove(plan)
+
+
+def _care_leaver_by_law(child: ChildPlan, today: date) -> None:
+    """Looked after for 13 weeks since 14 and still on the 16th birthday makes a care leaver from the day
+    care ended (domain.census.register: the rule the returns' import applies, so the demo agrees)."""
+    born = child.date_of_birth
+    care = sorted((s for s in child.statuses if s.kind == "lac"), key=lambda s: s.starts_on)
+    if born is None or not care or any(s.kind == "care_leaver" for s in child.statuses):
+        return
+    last_end = care[-1].ends_on
+    if last_end is None or last_end >= today:
+        return
+    # As the domain rules count birthdays: 29 February's in a common year is 1 March.
+    fourteen, sixteen = _birthday(born, 14), _birthday(born, 16)
+    days = sum(
+        (s.ends_on - max(s.starts_on, fourteen)).days + 1
+        for s in care
+        if s.ends_on is not None and s.ends_on >= max(s.starts_on, fourteen)
+    )
+    if days >= 13 * 7 and last_end >= sixteen:
+        child.statuses.append(StatusPlan("care_leaver", max(last_end + timedelta(days=1), sixteen)))
 
 
 def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:

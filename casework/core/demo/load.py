@@ -30,10 +30,27 @@ from casework.children.models import (
 from casework.contacts.models import Contact, ContactPlan, DueState
 from casework.core.demo.generate import DemoPlan
 from casework.core.demo.operations import CONTACT_COLUMNS, CONTACT_TEMPLATES, N, _esc
+from casework.core.demo.returns import DemoReturns
 from casework.core.demo.safeguarding import DECISION_REASON
 from casework.core.models import Alert
 from casework.decisions.models import Departure
 from casework.policy.models import EmergencyDeclaration
+from casework.returns.models import (
+    ChildReturnDetails,
+    CinAssessment,
+    CinEpisode,
+    CinPlan,
+    CpPlan,
+    LacAdoption,
+    LacCareLeaver,
+    LacEpisode,
+    LacMissing,
+    LacOutcomes,
+    LacPlacedForAdoption,
+    LacPreviousPermanence,
+    LacReview,
+    Section47,
+)
 from casework.risk.models import RerateTrigger, RiskRating
 from casework.safeguarding.models import Deadline, InformationShare, Meeting, Referral, SeriousIncident
 from domain.regimes import national_regime_on
@@ -302,6 +319,221 @@ def load_plan(plan: DemoPlan, *, la_id: int, password_hash: str) -> dict[str, in
             counts.update(_load_operations(cursor, plan, la_id, stamp))
         if plan.safeguarding is not None:
             counts.update(_load_safeguarding(cursor, plan, la_id, stamp))
+        if plan.returns is not None:
+            counts.update(_load_returns(cursor, plan.returns, stamp))
+    return counts
+
+
+def _text(value: Any) -> str:
+    """One value in COPY text format (the return records hold codes, dates, flags and lists of them)."""
+    if value is None:
+        return N
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, list):
+        return "{" + ",".join(_text(item) for item in value) + "}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return _esc(str(value))
+
+
+def _lines(prefix: str, rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    for row in rows:
+        yield prefix + "\t".join(map(_text, row)) + "\n"
+
+
+def _load_returns(cursor: CursorWrapper, returns: DemoReturns, stamp: tuple[Any, ...]) -> dict[str, int]:
+    """The CIN census and SSDA903 records (casework.core.demo.returns), as COPY text: about 140,000 rows
+    for 20,000 children."""
+    counts: dict[str, int] = {}
+    tenant = "\t".join(map(_text, (stamp[0], stamp[1].isoformat(), None, stamp[3].isoformat(), None))) + "\t"
+    counts["return_details"] = _copy_lines(
+        cursor,
+        ChildReturnDetails,
+        (*TENANT, "child", "upn_unknown", "mother", "mother_child_dob", "uasc", "uasc_ceased"),
+        _lines(
+            tenant,
+            (
+                (d.child.id, d.upn_unknown, d.mother, d.mother_child_dob, d.uasc, d.uasc_ceased)
+                for d in returns.details
+            ),
+        ),
+    )
+    for episode, pk in zip(returns.cin, _reserve_ids(cursor, CinEpisode, len(returns.cin)), strict=True):
+        episode.id = pk
+    counts["cin_episodes"] = _copy_lines(
+        cursor,
+        CinEpisode,
+        (
+            *TENANT,
+            "id",
+            "child",
+            "referral_date",
+            "referral_source",
+            "primary_need",
+            "closure_date",
+            "closure_reason",
+            "referral_nfa",
+            "initial_cpc_date",
+        ),
+        _lines(
+            tenant,
+            (
+                (e.id, e.child.id, e.referral, e.source, e.need, e.closure, e.reason, e.nfa, None)
+                for e in returns.cin
+            ),
+        ),
+    )
+    part = (*TENANT, "episode", "position")
+    counts["cin_assessments"] = _copy_lines(
+        cursor,
+        CinAssessment,
+        (*part, "start_date", "internal_review_date", "authorisation_date", "factors"),
+        _lines(
+            tenant,
+            (
+                (e.id, index, starts, None, authorised, factors)
+                for e in returns.cin
+                for index, (starts, authorised, factors) in enumerate(e.assessments)
+            ),
+        ),
+    )
+    counts["cin_plans"] = _copy_lines(
+        cursor,
+        CinPlan,
+        (*part, "start_date", "end_date"),
+        _lines(tenant, ((e.id, index, *dates) for e in returns.cin for index, dates in enumerate(e.plans))),
+    )
+    counts["section47s"] = _copy_lines(
+        cursor,
+        Section47,
+        (*part, "start_date", "icpc_target", "icpc_date", "icpc_not_required"),
+        _lines(
+            tenant,
+            (
+                (e.id, index, starts, target, conference, False)
+                for e in returns.cin
+                for index, (starts, target, conference) in enumerate(e.section47s)
+            ),
+        ),
+    )
+    counts["cp_plans"] = _copy_lines(
+        cursor,
+        CpPlan,
+        (
+            *part,
+            "start_date",
+            "end_date",
+            "initial_category",
+            "latest_category",
+            "previous_plans",
+            "review_dates",
+        ),
+        _lines(
+            tenant,
+            (
+                (e.id, index, starts, ends, category, category, previous, reviews)
+                for e in returns.cin
+                for index, (starts, ends, category, previous, reviews) in enumerate(e.cp_plans)
+            ),
+        ),
+    )
+    counts["lac_episodes"] = _copy_lines(
+        cursor,
+        LacEpisode,
+        (
+            *TENANT,
+            "child",
+            "decom",
+            "rne",
+            "legal_status",
+            "cin",
+            "place",
+            "place_provider",
+            "dec",
+            "rec",
+            "reason_place_change",
+            "home_post",
+            "pl_post",
+            "urn",
+        ),
+        _lines(
+            tenant,
+            (
+                (
+                    r.child.id,
+                    r.decom,
+                    r.rne,
+                    r.legal_status,
+                    r.cin,
+                    r.place,
+                    r.provider,
+                    r.dec,
+                    r.rec,
+                    r.reason_place_change,
+                    r.home_post,
+                    r.pl_post,
+                    r.urn,
+                )
+                for r in returns.lac
+            ),
+        ),
+    )
+    per_child: tuple[tuple[str, type[models.Model], tuple[str, ...], list[Any]], ...] = (
+        ("lac_reviews", LacReview, ("review", "review_code"), returns.reviews),
+        ("lac_missing", LacMissing, ("missing", "start_date", "end_date"), returns.missing),
+        (
+            "lac_placed_for_adoption",
+            LacPlacedForAdoption,
+            ("date_placed", "date_placed_ceased", "reason_placed_ceased"),
+            returns.placed_for_adoption,
+        ),
+        (
+            "lac_adoptions",
+            LacAdoption,
+            ("date_int", "date_match", "foster_care", "nb_adoptr", "sex_adoptr", "ls_adoptr"),
+            returns.adoptions,
+        ),
+        (
+            "lac_previous_permanence",
+            LacPreviousPermanence,
+            ("collection_year", "prev_perm", "la_perm", "date_perm"),
+            returns.previous_permanence,
+        ),
+        (
+            "lac_outcomes",
+            LacOutcomes,
+            (
+                "collection_year",
+                "sdq_score",
+                "sdq_reason",
+                "convicted",
+                "health_check",
+                "immunisations",
+                "teeth_check",
+                "health_assessment",
+                "substance_misuse",
+                "intervention_received",
+                "intervention_offered",
+            ),
+            returns.outcomes,
+        ),
+        (
+            "lac_care_leavers",
+            LacCareLeaver,
+            ("collection_year", "in_touch", "activ", "accom"),
+            returns.care_leavers,
+        ),
+    )
+    for name, model, fields, rows in per_child:
+        counts[name] = _copy_lines(
+            cursor,
+            model,
+            (*TENANT, "child", *fields),
+            _lines(tenant, ((child.id, *rest) for child, *rest in rows)),
+        )
     return counts
 
 
@@ -820,6 +1052,20 @@ LOADED_MODELS: tuple[type[models.Model], ...] = (
     SeriousIncident,
     InformationShare,
     Deadline,
+    ChildReturnDetails,
+    CinEpisode,
+    CinAssessment,
+    CinPlan,
+    Section47,
+    CpPlan,
+    LacEpisode,
+    LacReview,
+    LacMissing,
+    LacPlacedForAdoption,
+    LacAdoption,
+    LacPreviousPermanence,
+    LacOutcomes,
+    LacCareLeaver,
 )
 
 

@@ -234,7 +234,6 @@ TOWNS: tuple[tuple[str, float, tuple[int, ...]], ...] = (
     ("Brindle Cross", 0.06, (17,)),
     ("Upper Wyke", 0.05, (18,)),
 )
-POSTCODE_UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 STREET_SUFFIXES = (
     "Road",
     "Street",

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from casework.accounts.models import User
 from casework.contacts.due import refresh_due_states
+from casework.core.demo import postcodes
 from casework.core.demo.generate import NAMED_LOGINS, DemoBuilder
 from casework.core.demo.load import analyze, load_plan
 from casework.core.models import LocalAuthority
@@ -25,9 +26,10 @@ DEFAULT_SEED = 2020
 MIN_CHILDREN = 100
 # Every demo account shares this password; the people and the authority are fictional.
 DEMO_PASSWORD = "continuity-demo-2020"  # noqa: S105
-# LA numbers 940-999 belong to no authority (real ones run from 201 to 938); ONS codes E09000940-999
-# likewise (London boroughs end at E09000033). A demo authority takes the highest pair free.
-DEMO_LEA_CODES = range(999, 939, -1)
+# LA numbers 944-999 belong to no authority (real ones run from 201 to 943: 940/941 are North and West
+# Northamptonshire since 2021, 942/943 Cumberland and Westmorland and Furness since 2023); ONS codes
+# E09000944-999 likewise (London boroughs end at E09000033). A demo authority takes the highest pair free.
+DEMO_LEA_CODES = range(999, 943, -1)
 
 
 class DemoError(Exception):
@@ -58,17 +60,29 @@ class DemoSummary:
             f"{c.get('due_states', 0):,} due states computed in {self.due_seconds:.1f} s\n"
             f"  {c.get('referrals', 0):,} referrals, {c.get('meetings', 0):,} meetings, "
             f"{c.get('incidents', 0):,} serious incidents, {c.get('information_shares', 0):,} information "
-            f"shares, {c.get('deadlines', 0):,} statutory deadlines"
+            f"shares, {c.get('deadlines', 0):,} statutory deadlines\n"
+            f"  DfE returns: {c.get('cin_episodes', 0):,} CIN census episodes, "
+            f"{c.get('lac_episodes', 0):,} SSDA903 episodes, {c.get('lac_reviews', 0):,} reviews"
         )
 
 
 def _free_codes() -> tuple[str, str]:
-    """An LA number and ONS code no authority has: 999 / E09000999, or the next free pair below."""
+    """An LA number no authority has (999, or the next free below), and an ONS code.
+
+    The ONS code is that of the real area the demo's postcodes are in (postcodes.HOME_AREA) while no
+    authority has it: the SSDA903 validator places each placement by its postcode and compares that with
+    the returning authority's code (rules 241, 411, 1015), so only then can the demo's return pass it.
+    Otherwise a code no authority has (E09000999, or the next free below): such a demo still works, but
+    its SSDA903 return fails rule 241 on every placement in supported accommodation.
+    """
+    home_free = not LocalAuthority.objects.filter(ons_code=postcodes.HOME_AREA).exists()
     for number in DEMO_LEA_CODES:
         lea, ons = f"{number:03d}", f"E09000{number:03d}"
+        if home_free and not LocalAuthority.objects.filter(lea_code=lea).exists():
+            return lea, postcodes.HOME_AREA
         if not LocalAuthority.objects.filter(Q(lea_code=lea) | Q(ons_code=ons)).exists():
             return lea, ons
-    raise DemoError("Every demo LA number from 940 to 999 is in use: remove an old demo authority first.")
+    raise DemoError("Every demo LA number from 944 to 999 is in use: remove an old demo authority first.")
 
 
 def _email_domain(la_name: str) -> str:

@@ -12,6 +12,13 @@ from __future__ import annotations
 
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
 
+# The LA number inside a demo UPN. The CIN census accepts only recognised LA numbers there (rule 1530:
+# the authorities' numbers and the DfE pseudo-LA numbers 001-005), so the demo authority's own fictional
+# number (999) would fail every UPN. The pseudo-LA numbers are no authority's: a demo UPN is never a real
+# child's. "001" stands for the demo authority's schools, 002-005 for schools elsewhere.
+DEMO_UPN_LA = "001"
+DEMO_UPN_OTHER_LAS = ("002", "003", "004", "005")
+
 
 def _value(char: str) -> int:
     return int(char) if char.isdigit() else CHECK_LETTERS.index(char)
