@@ -60,6 +60,25 @@ def _within(value: date | None, period: CollectionYear) -> date | None:
     return value if value is not None and value <= period.ends else None
 
 
+def in_year(kind: str, part: Any, period: CollectionYear) -> bool:
+    """Whether a part of an episode belongs in the census of `period` (the import uses the same test, so
+    that a census never removes what it could not contain: parts finished before or begun after it)."""
+    start = part.start_date
+    if start is not None and start > period.ends:
+        return False
+    if kind == "assessments":
+        authorised = part.authorisation_date
+        return authorised is None or authorised >= period.starts  # 8696
+    if kind in {"plans", "cp_plans"}:
+        return part.end_date is None or part.end_date >= period.starts  # 4013 / 8930
+    if part.icpc_date is not None and part.icpc_date < period.starts:  # 8715
+        return False
+    # A section 47 that ended with no conference needed before the period is not returned.
+    return not (
+        part.icpc_date is None and part.icpc_not_required and start is not None and start < period.starts
+    )
+
+
 class _Writer:
     def __init__(self, out: IO[Any]) -> None:
         self.out = out
@@ -234,12 +253,9 @@ def _episode(
     writer.value("ReasonForClosure", episode.closure_reason if closure else None, 4)
     writer.value("DateOfInitialCPC", _d(_within(episode.initial_cpc_date, period)), 4)
     for assessment in parts["assessments"]:
-        if assessment.start_date is not None and assessment.start_date > period.ends:
+        if not in_year("assessments", assessment, period):
             continue
-        authorised = assessment.authorisation_date
-        if authorised is not None and authorised < period.starts:  # 8696
-            continue
-        authorised = _within(authorised, period)
+        authorised = _within(assessment.authorisation_date, period)
         counts["assessments"] += 1
         writer.open("Assessments", 4)
         writer.value("AssessmentActualStartDate", _d(assessment.start_date), 5)
@@ -252,9 +268,7 @@ def _episode(
             writer.close("FactorsIdentifiedAtAssessment", 5)
         writer.close("Assessments", 4)
     for plan in parts["plans"]:
-        if (plan.start_date is not None and plan.start_date > period.ends) or (
-            plan.end_date is not None and plan.end_date < period.starts  # 4013
-        ):
+        if not in_year("plans", plan, period):
             continue
         counts["plans"] += 1
         writer.open("CINPlanDates", 4)
@@ -262,17 +276,8 @@ def _episode(
         writer.value("CINPlanEndDate", _d(_within(plan.end_date, period)), 5)
         writer.close("CINPlanDates", 4)
     for enquiry in parts["section47s"]:
-        if enquiry.start_date is not None and enquiry.start_date > period.ends:
+        if not in_year("section47s", enquiry, period):
             continue
-        if enquiry.icpc_date is not None and enquiry.icpc_date < period.starts:  # 8715
-            continue
-        if (
-            enquiry.icpc_date is None
-            and enquiry.icpc_not_required
-            and enquiry.start_date is not None
-            and enquiry.start_date < period.starts
-        ):
-            continue  # ended (no conference needed) before the period
         counts["section47s"] += 1
         writer.open("Section47", 4)
         writer.value("S47ActualStartDate", _d(enquiry.start_date), 5)
@@ -283,9 +288,7 @@ def _episode(
         writer.close("Section47", 4)
     writer.value("ReferralNFA", "1" if episode.referral_nfa else "0", 4)
     for plan in parts["cp_plans"]:
-        if (plan.start_date is not None and plan.start_date > period.ends) or (
-            plan.end_date is not None and plan.end_date < period.starts  # 8930
-        ):
+        if not in_year("cp_plans", plan, period):
             continue
         counts["cp_plans"] += 1
         writer.open("ChildProtectionPlans", 4)

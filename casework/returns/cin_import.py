@@ -41,6 +41,7 @@ from casework.returns.children import (
     gender_for,
     upsert_children,
 )
+from casework.returns.cin_export import in_year
 from casework.returns.importing import FileRefused, ImportLog, Progress, execute
 from casework.returns.models import (
     CinAssessment,
@@ -446,6 +447,45 @@ def _cpp_key(row: CpPlan | cin.ProtectionPlan) -> tuple[Any, ...]:
     return (row.start, row.end, row.initial_category, row.latest_category, row.previous_plans, row.reviews)
 
 
+def _as_at(name: str, row: Any, period: CollectionYear) -> tuple[Any, ...]:
+    """A stored part as the census of `period` shows it (what happened after 31 March unknown)."""
+
+    def known(value: date | None) -> date | None:
+        return value if value is not None and value <= period.ends else None
+
+    if name == "assessments":
+        authorised = known(row.authorisation_date)
+        factors = tuple(row.factors) if authorised is not None else ()
+        return (row.start_date, known(row.internal_review_date), authorised, factors)
+    if name == "plans":
+        return (row.start_date, known(row.end_date))
+    if name == "section47s":
+        return (row.start_date, row.icpc_target, known(row.icpc_date), row.icpc_not_required)
+    return (
+        row.start_date,
+        known(row.end_date),
+        row.initial_category,
+        row.latest_category,
+        row.previous_plans,
+        tuple(review for review in row.review_dates if review <= period.ends),
+    )
+
+
+def _later_facts(name: str, new: Any, held: Any, period: CollectionYear) -> Any:
+    """Put back on a new part what its stored counterpart (same start) knows of the time after the census."""
+    if held is None:
+        return new
+    for name_of_date in ("end_date", "authorisation_date", "internal_review_date", "icpc_date"):
+        later = getattr(held, name_of_date, None)
+        if later is not None and later > period.ends and getattr(new, name_of_date, None) is None:
+            setattr(new, name_of_date, later)
+            if name_of_date == "authorisation_date" and not new.factors:
+                new.factors = list(held.factors)
+    if name == "cp_plans":
+        new.review_dates = sorted(set(new.review_dates) | {r for r in held.review_dates if r > period.ends})
+    return new
+
+
 def _episode_values(episode: cin.Episode) -> dict[str, Any]:
     return {
         "referral_source": episode.source,
@@ -500,6 +540,10 @@ def _new_part(name: str, la_id: int, episode_id: int, position: int, item: Any, 
         previous_plans=item.previous_plans,
         review_dates=list(item.reviews),
     )
+
+
+def _after(value: date | None, period: CollectionYear) -> bool:
+    return value is not None and value > period.ends
 
 
 class _Importer:
@@ -725,23 +769,35 @@ class _Importer:
                     if not result.created:
                         notes.append(f"episode referred {episode.referral.isoformat()} added")
                     continue
-                differs = [
-                    name for name, value in _episode_values(episode).items() if getattr(row, name) != value
-                ]
+                values = _episode_values(episode)
+                if values["closure_date"] is None and _after(row.closure_date, self.year):
+                    # The census is as at 31 March: it cannot know of a closure after it.
+                    values["closure_date"], values["closure_reason"] = row.closure_date, row.closure_reason
+                if values["initial_cpc_date"] is None and _after(row.initial_cpc_date, self.year):
+                    values["initial_cpc_date"] = row.initial_cpc_date
+                differs = [name for name, value in values.items() if getattr(row, name) != value]
                 if differs:
                     for name in differs:
-                        setattr(row, name, _episode_values(episode)[name])
+                        setattr(row, name, values[name])
                     row.updated_by_id = self.actor_id
                     changed_episodes.append(row)
                     changed_fields.update(differs)
                     notes.append(f"episode referred {episode.referral.isoformat()} changed")
                 for name, _model, key in PART_TABLES:
-                    held = parts[name].get(row.pk, [])
+                    # The census speaks for the parts that belong in its year; the others (finished
+                    # before it, begun after it) are kept as they are.
+                    held = [item for item in parts[name].get(row.pk, []) if in_year(name, item, self.year)]
                     new = getattr(episode, name)
-                    if [key(item) for item in held] != [key(item) for item in new]:
+                    if [_as_at(name, item, self.year) for item in held] != [key(item) for item in new]:
                         remove_parts[name].extend(item.pk for item in held)
+                        by_start = {item.start_date: item for item in held}
                         new_parts[name].extend(
-                            _new_part(name, self.la.pk, row.pk, position, item, self.actor_id)
+                            _later_facts(
+                                name,
+                                _new_part(name, self.la.pk, row.pk, position, item, self.actor_id),
+                                by_start.get(item.start),
+                                self.year,
+                            )
                             for position, item in enumerate(new)
                         )
                         counts[f"{PART_LABELS[name]} replaced"] += len(new)

@@ -9,7 +9,7 @@ from django.db.models import Model
 from casework.children.models import Child, LegalStatus
 from casework.returns.models import CinAssessment, CinEpisode, CinPlan, CpPlan, Section47
 
-SAMPLES = Path("/work/shared/oracle/samples/repo_cin")
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "dfe_samples" / "repo_cin"
 TABLES: tuple[type[Model], ...] = (Child, CinEpisode, CinAssessment, CinPlan, Section47, CpPlan, LegalStatus)
 
 
