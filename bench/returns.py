@@ -94,8 +94,9 @@ def _copy_floor(la_id: int, do_import: Callable[[], None], runs: int) -> tuple[l
                 if not data:
                     continue
                 columns = _insertable_columns(cursor, table)
+                rows_text = _project(data, table, columns, cursor)  # before the COPY: it queries
                 with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    copy.write(_project(data, table, columns, cursor))
+                    copy.write(rows_text)
             transaction.set_rollback(True)
 
     return _timings(load, runs), rows

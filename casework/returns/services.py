@@ -241,6 +241,12 @@ def export_return(*, actor: User, kind: str, year: int) -> ExportFile:
             with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
                 for csv_file in sorted(folder.glob("*.csv")):
                     bundle.write(csv_file, csv_file.name)
+                if not run.children:  # a table with no rows has no file: say why the zip holds none
+                    bundle.writestr(
+                        "README.txt",
+                        f"No child is in {la.name}'s SSDA903 return for {label}: no episode of care in the "
+                        "year and no care leaver (OC3) record, so there is no table to return.\n",
+                    )
             download = ExportFile(path, path.name, "application/zip", workdir)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
