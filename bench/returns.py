@@ -13,6 +13,7 @@ import_903, export_903, validate_903
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -35,10 +36,22 @@ def _timings(call: Callable[[], object], runs: int) -> list[float]:
 
 
 def _empty_la(name: str, lea: str, ons: str) -> Any:
+    """A new, empty authority for this run (an earlier run's is left as it was, under its own name)."""
+    from django.db.models import Q
+
     from casework.core.models import LocalAuthority
 
-    LocalAuthority.objects.filter(name=name).delete()
-    return LocalAuthority.objects.create(name=name, lea_code=lea, ons_code=ons)
+    number = int(lea)
+    while LocalAuthority.objects.filter(
+        Q(lea_code=f"{number:03d}") | Q(ons_code=f"E09000{number:03d}")
+    ).exists():
+        number -= 1
+    runs = LocalAuthority.objects.filter(name__startswith=name).count()
+    return LocalAuthority.objects.create(
+        name=f"{name} {runs + 1}",
+        lea_code=f"{number:03d}",
+        ons_code=ons if number == int(lea) else f"E09000{number:03d}",
+    )
 
 
 def _tables_written(la_id: int) -> list[tuple[str, str]]:
@@ -89,7 +102,13 @@ def _copy_floor(la_id: int, do_import: Callable[[], None], runs: int) -> tuple[l
 
     def load() -> None:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+            # The session settings the history triggers read, as an import has them (unset, every
+            # trigger raises and catches an error on each row).
+            cursor.execute(
+                "SELECT set_config('pgtrigger.ignore', '{}', true), "
+                "set_config('pghistory.context_id', gen_random_uuid()::text, true), "
+                "set_config('pghistory.context_metadata', '{\"reason\": \"COPY floor\"}', true)"
+            )
             for table, data in captured:
                 if not data:
                     continue
@@ -185,7 +204,8 @@ def bench_import_cin(scale: int) -> list[Any]:
         results.append(
             _result("export_cin", scale, export_times, f"the census of {scale:,} children written as XML")
         )
-        results.append(_validator("validate_cin", scale, lambda: _run_cin(source)))
+        if not os.environ.get("BENCH_SKIP_VALIDATORS"):
+            results.append(_validator("validate_cin", scale, lambda: _run_cin(source)))
     return results
 
 
@@ -251,7 +271,8 @@ def bench_import_903(scale: int) -> list[Any]:
         out = Path(folder) / "out"
         export_times = _timings(lambda: export_903(la=la, year=YEAR, folder=out), EXPORT_RUNS)
         results.append(_result("export_903", scale, export_times, f"the return of {scale:,} children as CSV"))
-        results.append(_validator("validate_903", scale, lambda: _run_903(source, la.ons_code)))
+        if not os.environ.get("BENCH_SKIP_VALIDATORS"):
+            results.append(_validator("validate_903", scale, lambda: _run_903(source, la.ons_code)))
     return results
 
 
