@@ -133,7 +133,14 @@ class BrokenAssets:
 
         page.on("response", on_response)
         page.on("console", on_console)
-        page.on("requestfailed", lambda request: self.problems.append(f"failed {request.url}"))
+
+        def on_failed(request: Any) -> None:
+            # A form posted for a file download ends its navigation there (ERR_ABORTED): not a failure.
+            if request.is_navigation_request() and request.failure == "net::ERR_ABORTED":
+                return
+            self.problems.append(f"failed {request.url}")
+
+        page.on("requestfailed", on_failed)
         page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
 
 
