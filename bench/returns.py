@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import io
 import os
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -149,15 +149,38 @@ def _project(data: bytes, table: str, columns: list[str], cursor: Any) -> bytes:
     return b"".join(b"\t".join(line.split(b"\t")[i] for i in keep) + b"\n" for line in lines)
 
 
+def _importing(call: Callable[[], Any], outcomes: list[str]) -> Callable[[], None]:
+    """An import that must end done; its message is kept for the benchmark's note."""
+
+    def do_import() -> None:
+        from casework.returns.models import ImportRun
+
+        run = call()
+        if run.status != ImportRun.Status.DONE:
+            raise RuntimeError(run.message)
+        outcomes.append(run.message)
+
+    return do_import
+
+
+def _rolled_back(call: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        from django.db import transaction
+
+        with transaction.atomic():
+            call()
+            transaction.set_rollback(True)
+
+    return run
+
+
 def bench_import_cin(scale: int) -> list[Any]:
     """import_cin, import_cin_copy_floor, export_cin and validate_cin on one synthetic census."""
-    from django.db import transaction
 
     from bench.cin_fixture import write_cin_census
     from bench.run import BENCH_TODAY, _result
     from casework.returns.cin_export import export_cin
     from casework.returns.cin_import import import_cin
-    from casework.returns.models import ImportRun
 
     la = _empty_la("Bench returns (CIN)", "901", "E09000901")
     results = []
@@ -165,19 +188,8 @@ def bench_import_cin(scale: int) -> list[Any]:
         source = write_cin_census(Path(folder) / "census.xml", scale, year=YEAR, lea=la.lea_code)
         size_mb = source.stat().st_size / 1024**2
         outcomes: list[str] = []
-
-        def do_import() -> None:
-            run = import_cin(la=la, path=source, today=BENCH_TODAY)
-            if run.status != ImportRun.Status.DONE:
-                raise RuntimeError(run.message)
-            outcomes.append(run.message)
-
-        def rolled_back_import() -> None:
-            with transaction.atomic():
-                do_import()
-                transaction.set_rollback(True)
-
-        times = _timings(rolled_back_import, RUNS)
+        do_import = _importing(lambda: import_cin(la=la, path=source, today=BENCH_TODAY), outcomes)
+        times = _timings(_rolled_back(do_import), RUNS)
         results.append(
             _result(
                 "import_cin",
@@ -188,7 +200,7 @@ def bench_import_cin(scale: int) -> list[Any]:
             )
         )
         floor, rows = _copy_floor(la.pk, do_import, RUNS)
-        ratio = statistics_median(times) / statistics_median(floor)
+        ratio = statistics.median(times) / statistics.median(floor)
         results.append(
             _result(
                 "import_cin_copy_floor",
@@ -231,13 +243,11 @@ def _validator(name: str, scale: int, call: Callable[[], Any]) -> Any:
 
 def bench_import_903(scale: int) -> list[Any]:
     """import_903, export_903 and validate_903 on one synthetic SSDA903 return."""
-    from django.db import transaction
 
     from bench.lac_fixture import write_903_return
     from bench.run import BENCH_TODAY, _result
     from casework.returns.lac_export import export_903
     from casework.returns.lac_import import import_903
-    from casework.returns.models import ImportRun
 
     la = _empty_la("Bench returns (903)", "902", "E09000902")
     results = []
@@ -245,19 +255,10 @@ def bench_import_903(scale: int) -> list[Any]:
         source = write_903_return(Path(folder) / "in", scale, year=YEAR)
         size_mb = sum(p.stat().st_size for p in source.glob("*.csv")) / 1024**2
         outcomes: list[str] = []
-
-        def do_import() -> None:
-            run = import_903(la=la, paths=source, today=BENCH_TODAY, year=YEAR)
-            if run.status != ImportRun.Status.DONE:
-                raise RuntimeError(run.message)
-            outcomes.append(run.message)
-
-        def rolled_back_import() -> None:
-            with transaction.atomic():
-                do_import()
-                transaction.set_rollback(True)
-
-        times = _timings(rolled_back_import, RUNS)
+        do_import = _importing(
+            lambda: import_903(la=la, paths=source, today=BENCH_TODAY, year=YEAR), outcomes
+        )
+        times = _timings(_rolled_back(do_import), RUNS)
         results.append(
             _result(
                 "import_903",
@@ -280,15 +281,3 @@ def _run_903(source: Path, ons_code: str) -> Any:
     from continuity.validators import run_903
 
     return run_903(source, YEAR, ons_code, timeout=3600)
-
-
-def statistics_median(values: list[float]) -> float:
-    import statistics
-
-    return statistics.median(values)
-
-
-def today() -> date:
-    from bench.run import BENCH_TODAY
-
-    return BENCH_TODAY

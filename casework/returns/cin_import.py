@@ -21,7 +21,7 @@ Re-importing the same file writes nothing.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -903,19 +903,3 @@ def import_cin(
     execute(run, body, actor_id=actor_id, today=today)
     run.refresh_from_db()
     return run
-
-
-def issues_as_rows(run: ImportRun) -> Iterator[list[str]]:
-    """Every stored issue of a run, for a CSV report (header row first)."""
-    yield ["severity", "file", "location", "la_child_id", "field", "value", "message", "fix"]
-    for issue in run.issues.order_by("id").iterator(chunk_size=2000):
-        yield [
-            issue.severity,
-            issue.file_name,
-            issue.location,
-            issue.la_child_id,
-            issue.field,
-            issue.value,
-            issue.message,
-            issue.fix,
-        ]

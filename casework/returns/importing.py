@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -302,6 +302,25 @@ def _record(run: ImportRun, import_log: ImportLog) -> None:
         ),
         batch_size=5000,
     )
+
+
+REPORT_HEADER = ["severity", "file", "location", "la_child_id", "field", "value", "message", "fix"]
+
+
+def issues_as_rows(run: ImportRun) -> Iterator[list[str]]:
+    """Every kept issue of a run, for a CSV report (header row first)."""
+    yield REPORT_HEADER
+    for issue in run.issues.order_by("id").iterator(chunk_size=2000):
+        yield [
+            issue.severity,
+            issue.file_name,
+            issue.location,
+            issue.la_child_id,
+            issue.field,
+            issue.value,
+            issue.message,
+            issue.fix,
+        ]
 
 
 def chunked(items: Iterable[Any], size: int) -> Iterable[list[Any]]:

@@ -16,6 +16,7 @@ from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from casework.returns import services
 from casework.returns.forms import ExportForm, ImportForm
+from casework.returns.importing import issues_as_rows
 from casework.returns.models import ImportIssue, ImportRun
 
 ISSUES_PER_PAGE = 50
@@ -111,25 +112,8 @@ class _Echo:
 def run_issues_csv(request: AuthenticatedRequest, run_id: int) -> StreamingHttpResponse:
     run = _run_for(request, run_id)
     writer = csv.writer(_Echo())
-    header = ["severity", "file", "location", "la_child_id", "field", "value", "message", "fix"]
-
-    def rows() -> Any:
-        yield writer.writerow(header)
-        for issue in run.issues.all().iterator(chunk_size=5000):
-            yield writer.writerow(
-                [
-                    issue.severity,
-                    issue.file_name,
-                    issue.location,
-                    issue.la_child_id,
-                    issue.field,
-                    issue.value,
-                    issue.message,
-                    issue.fix,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    rows = (writer.writerow(row) for row in issues_as_rows(run))
+    response = StreamingHttpResponse(rows, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
     return response
 

@@ -155,7 +155,7 @@ LAC_KINDS = frozenset({"lac", "uasc", "care_leaver", "adopted", "sgo"})
 Range = tuple[date, date | None]
 
 
-def _merge(ranges: Iterable[Range]) -> list[Range]:
+def merge_ranges(ranges: Iterable[Range]) -> list[Range]:
     """Union of inclusive day ranges (None = open), adjacent ranges joined."""
     out: list[Range] = []
     for starts, ends in sorted(ranges, key=lambda r: r[0]):
@@ -169,13 +169,13 @@ def _merge(ranges: Iterable[Range]) -> list[Range]:
     return out
 
 
-def _subtract(ranges: list[Range], holes: list[Range]) -> list[tuple[date, date | None, bool]]:
-    """Ranges minus holes; the flag says whether the piece was cut short by a hole."""
+def subtract_ranges(ranges: list[Range], holes: Iterable[Range]) -> list[tuple[date, date | None, bool]]:
+    """Ranges minus holes (which may overlap); the flag says whether the piece was cut short by a hole."""
+    ordered_holes = sorted(holes, key=lambda hole: hole[0])
     pieces: list[tuple[date, date | None, bool]] = []
     for starts, ends in ranges:
         current: date | None = starts
-        cut = False
-        for hole_start, hole_end in holes:
+        for hole_start, hole_end in ordered_holes:
             if current is None:
                 break
             if ends is not None and hole_start > ends:
@@ -185,11 +185,8 @@ def _subtract(ranges: list[Range], holes: list[Range]) -> list[tuple[date, date 
             if hole_start > current:
                 pieces.append((current, hole_start - timedelta(days=1), True))
             current = None if hole_end is None else hole_end + timedelta(days=1)
-            cut = True
         if current is not None and (ends is None or current <= ends):
             pieces.append((current, ends, False))
-        elif current is None and not cut:
-            pieces.append((starts, ends, False))
     return pieces
 
 
@@ -257,7 +254,8 @@ def _lac(period: list[LacEpisodeFacts], warnings: list[str]) -> tuple[list[Statu
     return statuses, placements
 
 
-def _add_years(day: date, years: int) -> date:
+def birthday(day: date, years: int) -> date:
+    """The day someone born on `day` is `years` old (29 February: 1 March in a common year)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a common year: the birthday is taken as 1 March
@@ -270,21 +268,21 @@ def _care_leaver(facts: ChildReturnFacts, periods: list[list[LacEpisodeFacts]]) 
         return None
     if not periods:
         if facts.has_care_leaver_outcomes:
-            return Status("care_leaver", _add_years(born, 18), None)
+            return Status("care_leaver", birthday(born, 18), None)
         return None
     last_end = periods[-1][-1].dec
     if last_end is None:
         return None  # still looked after
-    fourteen, sixteen = _add_years(born, 14), _add_years(born, 16)
+    fourteen, sixteen = birthday(born, 14), birthday(born, 16)
     days = 0
     for period in periods:
         starts, ends = max(period[0].decom, fourteen), period[-1].dec
         if ends is not None and ends >= starts:
             days += (ends - starts).days + 1
     if days >= CARE_LEAVER_MIN_DAYS and last_end >= sixteen:
-        return Status("care_leaver", max(last_end + timedelta(days=1), _add_years(born, 16)), None)
+        return Status("care_leaver", max(last_end + timedelta(days=1), birthday(born, 16)), None)
     if facts.has_care_leaver_outcomes:
-        return Status("care_leaver", max(last_end + timedelta(days=1), _add_years(born, 18)), None)
+        return Status("care_leaver", max(last_end + timedelta(days=1), birthday(born, 18)), None)
     return None
 
 
@@ -325,7 +323,7 @@ def derive(facts: ChildReturnFacts) -> Derived:
             if episode.nfa is not True and (episode.closure is None or episode.closure >= episode.referral)
         ]
         reasons = {episode.closure: episode.closure_reason for episode in facts.cin_episodes}
-        for starts, ends, cut in _subtract(_merge(open_ranges), _merge(lac_ranges)):
+        for starts, ends, cut in subtract_ranges(merge_ranges(open_ranges), merge_ranges(lac_ranges)):
             reason = BECAME_LOOKED_AFTER if cut else REASON_CLOSED.get(reasons.get(ends, ""), "")
             statuses.append(Status("cin", starts, ends, end_reason=reason if ends else ""))
         by_category: list[tuple[Range, str]] = []
@@ -343,7 +341,7 @@ def derive(facts: ChildReturnFacts) -> Derived:
                 )
                 category = "MUL"
             by_category.append(((plan.starts, plan.ends), category))
-        merged = _merge(r for r, _ in by_category)
+        merged = merge_ranges(r for r, _ in by_category)
         for starts, ends in merged:
             inside = [c for (s, _), c in by_category if s >= starts and (ends is None or s <= ends)]
             statuses.append(Status("cp", starts, ends, cp_category=inside[-1] if inside else "MUL"))

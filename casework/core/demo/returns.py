@@ -28,6 +28,7 @@ from datetime import date, timedelta
 
 from casework.core.demo import postcodes
 from casework.core.demo.generate import ChildPlan, PlacementPlan, StatusPlan, Weighted
+from domain.census.register import birthday, merge_ranges, subtract_ranges
 
 FIRST_YEAR = 2020  # the first SSDA903 collection year with year records (history starts 1 January 2019)
 URN_EXEMPT = frozenset(
@@ -143,48 +144,6 @@ class DemoReturns:
     care_leavers: list[tuple[ChildPlan, int, str, str, str]] = field(default_factory=list)
 
 
-Range = tuple[date, date | None]
-
-
-def _merge(ranges: list[Range]) -> list[Range]:
-    """Union of inclusive day ranges (None = open), adjacent ones joined (as domain.census.register)."""
-    out: list[Range] = []
-    for starts, ends in sorted(ranges, key=lambda r: r[0]):
-        if out:
-            last_start, last_end = out[-1]
-            if last_end is None or starts <= last_end + timedelta(days=1):
-                if last_end is not None and (ends is None or ends > last_end):
-                    out[-1] = (last_start, ends)
-                continue
-        out.append((starts, ends))
-    return out
-
-
-def _minus(piece: Range, holes: list[Range]) -> list[Range]:
-    """An inclusive range minus some others."""
-    out: list[Range] = []
-    current: date | None = piece[0]
-    for hole_start, hole_end in sorted(holes, key=lambda h: h[0]):
-        if current is None:
-            break
-        if piece[1] is not None and hole_start > piece[1]:
-            break
-        if hole_end is not None and hole_end < current:
-            continue
-        if hole_start > current:
-            out.append((current, hole_start - timedelta(days=1)))
-        current = None if hole_end is None else hole_end + timedelta(days=1)
-    if current is not None and (piece[1] is None or current <= piece[1]):
-        out.append((current, piece[1]))
-    return out
-
-
-def _birthday(born: date, years: int) -> date:
-    if (born.month, born.day) == (2, 29):
-        return date(born.year + years, 3, 1)
-    return born.replace(year=born.year + years)
-
-
 def _age(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
@@ -234,7 +193,7 @@ class ReturnsBuilder:
         """The child's CIN episodes; returns the primary need of each looked-after period, by its start."""
         today = self.today
         statuses = child.statuses
-        periods = _merge([(s.starts_on, s.ends_on) for s in statuses if s.kind in {"cin", "cp", "lac"}])
+        periods = merge_ranges([(s.starts_on, s.ends_on) for s in statuses if s.kind in {"cin", "cp", "lac"}])
         born = child.date_of_birth
         floor = max(born or today, date(2019, 1, 1))
         if born is not None and self._chance(0.15):
@@ -247,7 +206,7 @@ class ReturnsBuilder:
                 )
         cps = sorted((s for s in statuses if s.kind == "cp"), key=lambda s: s.starts_on)
         lacs = sorted((s for s in statuses if s.kind == "lac"), key=lambda s: s.starts_on)
-        lac_ranges = _merge([(s.starts_on, s.ends_on) for s in lacs])
+        lac_ranges = merge_ranges([(s.starts_on, s.ends_on) for s in lacs])
         kinds_from = {s.starts_on: s.kind for s in statuses if s.kind in {"adopted", "sgo", "care_leaver"}}
         needs: dict[date, str] = {}
         for starts, ends in periods:
@@ -313,7 +272,7 @@ class ReturnsBuilder:
                 previous += 1
             if authorised is not None and reason not in {"RC8", "RC9"}:
                 holes = [(p.starts_on, p.ends_on) for p in inside_cp] + inside_lac
-                for piece_start, piece_end in _minus((starts, ends), holes):
+                for piece_start, piece_end, _ in subtract_ranges([(starts, ends)], holes):
                     plan_start = max(piece_start, authorised + timedelta(days=self.rng.randint(0, 10)))
                     if plan_start <= min(piece_end or today, today):
                         episode.plans.append((plan_start, piece_end))
@@ -435,7 +394,7 @@ class ReturnsBuilder:
                 return "E46"
             return "E47" if self._chance(0.7) else "E48"
         born = child.date_of_birth
-        if then == "care_leaver" and born is not None and end + timedelta(days=1) >= _birthday(born, 18):
+        if then == "care_leaver" and born is not None and end + timedelta(days=1) >= birthday(born, 18):
             if last.place in FOSTER:
                 return "E17" if self._chance(0.6) else "E8"
             if last.place == "K3":
@@ -511,7 +470,7 @@ class ReturnsBuilder:
                     continue
                 age = _age(born, march)
                 score = reason = ""
-                if _birthday(born, 4) <= march and _birthday(born, 17) >= date(year - 1, 4, 1):
+                if birthday(born, 4) <= march and birthday(born, 17) >= date(year - 1, 4, 1):
                     if self._chance(0.8):
                         score = str(min(40, max(0, int(self.rng.gauss(14, 7)))))
                     else:
@@ -546,10 +505,10 @@ class ReturnsBuilder:
         if born is None or leaver is None:
             return
         for years in range(17, 22):
-            birthday = _birthday(born, years)
-            year = _year_of(birthday)
+            turns = birthday(born, years)
+            year = _year_of(turns)
             # Not the birthday care ended on (the 18th, mostly): rule 1016.
-            if birthday < leaver.starts_on or birthday > self.today or year < FIRST_YEAR:
+            if turns < leaver.starts_on or turns > self.today or year < FIRST_YEAR:
                 continue
             if self._chance(0.92):
                 touch, activity, accommodation = "YES", ACTIVITY.pick(self.rng), ACCOMMODATION.pick(self.rng)
@@ -569,7 +528,7 @@ class ReturnsBuilder:
         if in_903 and child.gender == "2" and born is not None:
             mother = False
             # The flag is the child's, sent every year: a first child born before care began (rule 625).
-            fifteen = _birthday(born, 15)
+            fifteen = birthday(born, 15)
             care = [s.starts_on for s in child.statuses if s.kind == "lac"]
             if care and fifteen < min(care) - timedelta(days=30) and self._chance(0.2):
                 mother = True

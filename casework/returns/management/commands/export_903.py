@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.returns.lac_export import export_903
-from casework.returns.management.commands._cin_common import find_la, find_user
+from casework.returns.management.commands._returns_common import find_la, find_user
 from domain.census.years import FIRST_SUPPORTED_EXPORT_YEAR
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.returns.cin_export import export_cin
-from casework.returns.management.commands._cin_common import find_la, find_user
+from casework.returns.management.commands._returns_common import find_la, find_user
 
 
 class Command(BaseCommand):
