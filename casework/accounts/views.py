@@ -42,8 +42,6 @@ def team_detail(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
     # Who is off comes first: it is what the page is opened for.
     staff = sorted(selectors.staff_today_for_team(team=team, today=today), key=lambda s: s.available)
     off_ids = [s.user.pk for s in staff if not s.available]
-    from casework.children.models import Child
-
     uncovered = list(
         access.children_visible_to(request.user)
         .filter(allocated_worker_id__in=off_ids)
@@ -57,7 +55,8 @@ def team_detail(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
         "off": [s for s in staff if not s.available],
         "uncovered": uncovered,
         "can_manage": access.can_manage_staff(request.user, team),
-        "team_children": Child.objects.filter(la_id=team.la_id, team=team).count(),
+        # Of the team's children, those the user may see: a restricted record is not counted.
+        "team_children": access.children_visible_to(request.user).filter(team=team).count(),
     }
     return render(request, "accounts/team_detail.html", context)
 

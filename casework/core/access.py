@@ -51,6 +51,40 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     return children.filter(Q(is_restricted=False) | Q(allocated_worker_id=user.pk) | Exists(named))
 
 
+def restricted_hidden_from(user: User) -> QuerySet[Child]:
+    """The restricted records of the user's LA that the user is neither allocated to nor named on.
+
+    For an LA-wide reader these are the only children of the LA they may not see: testing rows against
+    this short list is far cheaper than against every child the reader may see."""
+    from casework.children.models import Child, ChildAccessGrant
+
+    named = ChildAccessGrant.objects.filter(child_id=OuterRef("pk"), user_id=user.pk)
+    return (
+        Child.objects.filter(la_id=user.la_id, is_restricted=True)
+        .exclude(allocated_worker_id=user.pk)
+        .exclude(Exists(named))
+    )
+
+
+def child_visible_q(user: User, field: str = "child") -> Q:
+    """A condition on a row's `field` (a foreign key to a child) that holds when `user` may see that
+    child: the rules of `children_visible_to`, for lists of records linked to children (deadlines,
+    alerts, referral links). A row with no child does not match. The rows must already be limited to
+    the user's local authority (every list filters on `la_id` first)."""
+    if not user.is_authenticated or user.la_id is None or user.role == Role.SYSTEM_ADMINISTRATOR:
+        return Q(pk__in=[])
+    if sees_whole_la(user):
+        return Q(**{f"{field}__isnull": False}) & ~Q(
+            **{f"{field}_id__in": restricted_hidden_from(user).values("pk")}
+        )
+    return Q(**{f"{field}_id__in": children_visible_to(user).values("pk")})
+
+
+def may_see_child(user: User, child: Child) -> bool:
+    """Whether `user` may open `child`'s record (one query): for choosing who an alert may name."""
+    return children_visible_to(user).filter(pk=child.pk).exists()
+
+
 def due_states_visible_to(user: User) -> QuerySet[DueState]:
     """The due states of the children `user` may see: the same rules as `children_visible_to`, applied to
     the copies of allocation and restriction kept on the due state, so LA-wide figures need no join."""

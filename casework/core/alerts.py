@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count, Window
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from casework.audit.services import audit_record
+from casework.core import access
 from casework.core.models import Alert
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
+    from casework.children.models import Child
 
 IMMEDIATE_PROTECTION = "immediate_protection"
 BANNER_LIMIT = 3
@@ -30,10 +32,19 @@ class UnreadAlerts:
         return [a for a in self.latest if a.kind == IMMEDIATE_PROTECTION]
 
 
+def alerts_visible_to(user: User) -> QuerySet[Alert]:
+    """The user's own alerts, but not those about a child they may no longer open (moved to another team,
+    or restricted since): an alert names its child, and must not outlive the right to see them."""
+    return Alert.objects.filter(recipient_id=user.pk).filter(
+        Q(child__isnull=True) | access.child_visible_q(user)
+    )
+
+
 def unread_alerts_for_user(*, user: User, limit: int = BANNER_LIMIT) -> UnreadAlerts:
     """How many unread alerts the user has and the most recent few: one query."""
     rows = list(
-        Alert.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+        alerts_visible_to(user)
+        .filter(read_at__isnull=True)
         .annotate(total=Window(Count("pk")))
         .only("pk", "kind", "message", "link", "created_at", "child_id")
         .order_by("-created_at", "-pk")[:limit]
@@ -42,17 +53,35 @@ def unread_alerts_for_user(*, user: User, limit: int = BANNER_LIMIT) -> UnreadAl
 
 
 def alert_list_for_user(*, user: User, limit: int = 200) -> list[Alert]:
-    return list(
-        Alert.objects.filter(recipient_id=user.pk)
-        .select_related("child")
-        .order_by("-created_at", "-pk")[:limit]
+    return list(alerts_visible_to(user).select_related("child").order_by("-created_at", "-pk")[:limit])
+
+
+def recipients_who_may_see(child: Child | None, candidates: Iterable[User]) -> list[User]:
+    """Of the people an alert about `child` would go to, those who may open the child's record.
+
+    An alert and its e-mail name the child, so they go only to people who may see them. When none of
+    the usual recipients may (a restricted record whose managers are not named on it), the alert goes
+    to the people who can act on it instead: those named on the record and the allocated worker."""
+    people = list(candidates)
+    if child is None:
+        return people
+    allowed = [p for p in people if access.may_see_child(p, child)]
+    if allowed:
+        return allowed
+    from casework.accounts.models import User
+    from casework.children.models import ChildAccessGrant
+
+    named = ChildAccessGrant.objects.filter(child_id=child.pk).values("user_id")
+    fallback = User.objects.filter(la_id=child.la_id, is_active=True).filter(
+        Q(pk__in=named) | Q(pk=child.allocated_worker_id or 0)
     )
+    return [p for p in fallback.order_by("pk") if access.may_see_child(p, child)]
 
 
 @transaction.atomic
 def alert_mark_read(*, actor: User, alert_id: int) -> Alert | None:
     """Mark one of the actor's own alerts as read (someone else's is treated as not found)."""
-    alert = Alert.objects.select_for_update().filter(pk=alert_id, recipient_id=actor.pk).first()
+    alert = alerts_visible_to(actor).select_for_update().filter(pk=alert_id).first()
     if alert is None or alert.read_at is not None:
         return alert
     alert.read_at = timezone.now()
@@ -63,6 +92,7 @@ def alert_mark_read(*, actor: User, alert_id: int) -> Alert | None:
         action="alert.read",
         target=alert,
         child=alert.child,
-        summary=f"Alert read: {alert.message[:200]}",
+        # The kind, not the message: the audit log is read by people who may not see the child.
+        summary=f"Alert read: {alert.kind.replace('_', ' ')}",
     )
     return alert

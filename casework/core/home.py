@@ -38,9 +38,12 @@ def home_context(*, user: User) -> dict[str, Any]:
         context["worklist"] = worklist_for_user(user=user, today=today)
     if user.role == Role.TEAM_MANAGER or user.team_id:
         teams = access.teams_visible_to(user) if user.role != Role.HEAD_OF_SERVICE else Team.objects.none()
+        # The children the user may see, not the team's whole list (a restricted record is not counted).
+        visible = access.children_visible_to(user).values("pk")
         context["teams"] = list(
             teams.annotate(
-                children_count=Count("children", distinct=True), staff_count=Count("members", distinct=True)
+                children_count=Count("children", filter=Q(children__in=visible), distinct=True),
+                staff_count=Count("members", distinct=True),
             )
         )
     if user.role in {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from casework.accounts.models import Role, User
 from casework.contacts import context
+from casework.core.alerts import recipients_who_may_see
 from casework.core.models import Alert
 from casework.safeguarding.models import Deadline
 from domain.timescales import rule_by_id
@@ -21,10 +22,13 @@ WARN_WORKING_DAYS = 2
 
 
 def _recipients(deadline: Deadline) -> list[User]:
+    """The child's team manager (else the heads of service), of those only people who may see the child."""
     child = deadline.child
     if child is not None and child.team_id and child.team and child.team.manager_id:
-        return [child.team.manager]  # type: ignore[list-item]
-    return list(User.objects.filter(la_id=deadline.la_id, role=Role.HEAD_OF_SERVICE, is_active=True))
+        managers = [child.team.manager]
+    else:
+        managers = list(User.objects.filter(la_id=deadline.la_id, role=Role.HEAD_OF_SERVICE, is_active=True))
+    return recipients_who_may_see(child, managers)  # type: ignore[arg-type]
 
 
 def _send(deadline: Deadline, kind: str, message: str) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from casework.core import access
@@ -48,24 +48,10 @@ class DeadlineRow:
 def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
     """Deadlines of children the user may see; LA-wide ones (no single child) for LA-wide roles."""
     rows = Deadline.objects.filter(la_id=user.la_id)
-    if access.sees_whole_la(user) and user.is_authenticated and user.la_id is not None:
-        # The same rule as `children_visible_to`, put the other way round: an LA-wide reader sees every
-        # child of the authority but the few restricted records not allocated or granted to them. Testing
-        # each row against that short list is far cheaper than against every child the reader may see.
-        from casework.children.models import Child as ChildModel
-        from casework.children.models import ChildAccessGrant
-
-        hidden = (
-            ChildModel.objects.filter(la_id=user.la_id, is_restricted=True)
-            .exclude(allocated_worker_id=user.pk)
-            .exclude(Exists(ChildAccessGrant.objects.filter(child_id=OuterRef("pk"), user_id=user.pk)))
-            .values("pk")
-        )
-        return rows.filter(Q(child__isnull=True) | ~Q(child__in=hidden))
-    visible = access.children_visible_to(user).values("pk")
+    scope = access.child_visible_q(user)
     if access.sees_whole_la(user):
-        return rows.filter(Q(child__isnull=True) | Q(child__in=visible))
-    return rows.filter(child__in=visible)
+        scope |= Q(child__isnull=True)
+    return rows.filter(scope)
 
 
 GROUP_LIMIT = 100
@@ -86,15 +72,9 @@ def deadlines_for_user(*, user: User, today: date, rule: str = "") -> dict[str, 
     """Each group's true count and its first rows (most urgent first): a fixed number of queries, and a page
     of bounded size however many deadlines an LA has (a filter by timescale narrows a long group)."""
     week_end = today + timedelta(days=6 - today.weekday())
-    # Of the child, only what the page shows (a name and a link).
-    rows = (
-        deadlines_visible_to(user)
-        .select_related("child")
-        .only(*DEADLINE_SHOWN, *(f"child__{name}" for name in CHILD_SHOWN))
-    )
+    rows = deadlines_visible_to(user)
     if rule:
         rows = rows.filter(rule_id=rule)
-    open_rows = rows.filter(met_on__isnull=True)
     conditions = {
         "overdue": Q(met_on__isnull=True, due_on__lt=today),
         "today": Q(met_on__isnull=True, due_on=today),
@@ -104,19 +84,43 @@ def deadlines_for_user(*, user: User, today: date, rule: str = "") -> dict[str, 
         "met_late": Q(met_on__isnull=False, due_on__isnull=False, met_on__gt=F("due_on")),
     }
     totals = rows.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
-    groups: dict[str, DeadlineGroup] = {}
-    for key in GROUPS:
-        chosen = (open_rows if key != "met_late" else rows).filter(conditions[key])
-        order = ("-met_on", "pk") if key == "met_late" else ("due_on", "normal_due_on", "pk")
-        items = []
-        for row in chosen.order_by(*order)[:GROUP_LIMIT]:
-            spec = rule_by_id(row.rule_id)
-            days = (
-                (today - row.due_on).days if row.met_on is None and row.due_on and row.due_on < today else 0
-            )
-            items.append(DeadlineRow(row, spec.title, spec.source, spec.confirmed, days))
-        groups[key] = DeadlineGroup(key, items, int(totals[key]))
-    return groups
+    chosen = _first_of_each_group(rows, conditions)
+    return {
+        key: DeadlineGroup(key, deadline_rows(chosen[key], today=today), int(totals[key])) for key in GROUPS
+    }
+
+
+GROUP_ORDER = {"met_late": ("-met_on", "pk")}
+OPEN_ORDER = ("due_on", "normal_due_on", "pk")
+
+
+def _first_of_each_group(rows: QuerySet[Deadline], conditions: dict[str, Q]) -> dict[str, list[Deadline]]:
+    """The first GROUP_LIMIT rows of every group, most urgent first: one query for the keys of all the
+    groups together (a UNION ALL of each group's ordered, limited query) and one to load those rows."""
+    parts = [
+        rows.filter(conditions[key])
+        .order_by(*GROUP_ORDER.get(key, OPEN_ORDER))
+        .annotate(group=Value(key))
+        .values_list("pk", "group")[:GROUP_LIMIT]
+        for key in GROUPS
+    ]
+    picked = list(parts[0].union(*parts[1:], all=True))
+    # Of the child, only what the page shows (a name and a link).
+    loaded = (
+        Deadline.objects.select_related("child")
+        .only(*DEADLINE_SHOWN, *(f"child__{name}" for name in CHILD_SHOWN))
+        .in_bulk([pk for pk, _ in picked])
+    )
+    chosen: dict[str, list[Deadline]] = {key: [] for key in GROUPS}
+    for pk, key in picked:
+        if pk in loaded:
+            chosen[key].append(loaded[pk])
+    for key, items in chosen.items():
+        if key == "met_late":
+            items.sort(key=lambda d: (-(d.met_on or date.min).toordinal(), d.pk))
+        else:
+            items.sort(key=lambda d: (d.due_on or date.max, d.normal_due_on, d.pk))
+    return chosen
 
 
 def deadline_rows(deadlines: Iterable[Deadline], *, today: date) -> list[DeadlineRow]:
@@ -134,15 +138,20 @@ def deadline_rows(deadlines: Iterable[Deadline], *, today: date) -> list[Deadlin
 FRONT_DOOR_LIMIT = 200
 
 
+def referral_links_visible_to(user: User) -> QuerySet[Any]:
+    """The links between referrals and children that `user` may see: those to children they may open."""
+    links = Referral.children.through.objects.filter(referral__la_id=user.la_id)
+    return links.filter(access.child_visible_q(user))
+
+
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
-    """Referrals about at least one child the user may see (LA-wide roles see every referral of the LA)."""
+    """Referrals about at least one child the user may see. A referral about no one else but a restricted
+    child is part of that child's record, so LA-wide roles not named on it do not see it either."""
     referrals = Referral.objects.filter(la_id=user.la_id)
-    if access.sees_whole_la(user):
-        return referrals
-    visible = access.children_visible_to(user).values("pk")
-    return referrals.filter(
-        Exists(Referral.children.through.objects.filter(referral_id=OuterRef("pk"), child_id__in=visible))
+    visible_links = Referral.children.through.objects.filter(referral_id=OuterRef("pk")).filter(
+        access.child_visible_q(user)
     )
+    return referrals.filter(Exists(visible_links))
 
 
 def referral_get_for_user(*, user: User, referral_id: int) -> Referral:
@@ -151,6 +160,27 @@ def referral_get_for_user(*, user: User, referral_id: int) -> Referral:
         return referrals_visible_to(user).select_related("decided_by").get(pk=referral_id)
     except Referral.DoesNotExist:
         raise Http404("No such referral") from None
+
+
+@dataclass(frozen=True)
+class ReferralChildren:
+    shown: list[Child]
+    other_teams: int  # children of other teams the user may not open, counted but never named
+
+
+def referral_children_for_user(*, user: User, referral: Referral) -> ReferralChildren:
+    """The referral's children the user may open, and how many others it is about. A restricted record
+    hidden from the user is not counted: its own page answers as if it did not exist, and so does this."""
+    links = Referral.children.through.objects.filter(referral_id=referral.pk)
+    shown = [
+        link.child
+        for link in referral_links_visible_to(user)
+        .filter(referral_id=referral.pk)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "child_id")
+    ]
+    others = links.filter(child__is_restricted=False).exclude(child_id__in=[c.pk for c in shown]).count()
+    return ReferralChildren(shown, others)
 
 
 @dataclass(frozen=True)
@@ -173,7 +203,9 @@ def front_door(*, user: User) -> tuple[list[FrontDoorRow], list[FrontDoorRow]]:
     )
     ids = [r.pk for r in awaiting + decided]
     children: dict[int, list[Child]] = {}
-    links = Referral.children.through.objects.filter(referral_id__in=ids).select_related("child")
+    # Only the children the user may open: a sibling on a restricted record or in another team is not
+    # named, counted or linked here (their own page would refuse the user).
+    links = referral_links_visible_to(user).filter(referral_id__in=ids).select_related("child")
     for link in links.order_by("child__last_name", "child__first_name"):
         children.setdefault(link.referral_id, []).append(link.child)
     deadlines = {
@@ -189,8 +221,14 @@ def front_door(*, user: User) -> tuple[list[FrontDoorRow], list[FrontDoorRow]]:
     return rows(awaiting), rows(decided)
 
 
-def referral_deadlines(*, referral: Referral, today: date) -> list[DeadlineRow]:
-    rows = Deadline.objects.filter(subject_type="referral", subject_id=referral.pk).order_by("event_on", "pk")
+def referral_deadlines(*, user: User, referral: Referral, today: date) -> list[DeadlineRow]:
+    """The referral's deadlines: its decision, and each child's own (an assessment) for the children
+    the user may see, so the rows do not reveal a sibling hidden from them."""
+    rows = (
+        Deadline.objects.filter(la_id=referral.la_id, subject_type="referral", subject_id=referral.pk)
+        .filter(Q(child__isnull=True) | access.child_visible_q(user))
+        .order_by("event_on", "pk")
+    )
     return deadline_rows(rows, today=today)
 
 
