@@ -21,8 +21,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from casework.children.models import Child, LegalStatus, Placement
-from casework.contacts import context
 from casework.contacts.models import ContactPlan, DueState
+from casework.policy import context
 from casework.risk.models import RiskRating
 from domain.contact import (
     FACE_TO_FACE,

@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 
 from casework.audit.services import audit_record
 from casework.children.models import Child
-from casework.contacts import context
 from casework.contacts.due import refresh_due_states
 from casework.contacts.models import ContactPlan
-from casework.core import access, signoff
+from casework.core import permissions, signoff
 from casework.decisions.models import Departure
+from casework.policy import context
 from casework.risk.models import RerateTrigger, RiskRating
 from domain.contact import ContactPlan as PlanRule
 from domain.contact import PlanAssessment, PlanProposal, Rating, assess_plan, propose_plan
@@ -224,7 +224,7 @@ def rating_decide(*, actor: User, rating_id: int, approve: bool, comment: str, t
     record = (
         RiskRating.objects.select_for_update(of=("self",))
         .select_related("child", "rated_by", "decided_by")
-        .filter(pk=rating_id, la_id=access.la_id_of(actor))
+        .filter(pk=rating_id, la_id=permissions.la_id_of(actor))
         .first()
     )
     if record is None:

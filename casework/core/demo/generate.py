@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from faker import Faker
 from faker.providers.person.en_GB import Provider as EnglishNames
 
-from casework.contacts import context as contact_context
 from casework.core.demo import pools, postcodes
 from casework.core.demo.operations import Operations, OperationsBuilder
 from casework.core.demo.safeguarding import Safeguarding, SafeguardingBuilder
 from casework.core.demo.upn import CHECK_LETTERS, DEMO_UPN_LA, DEMO_UPN_OTHER_LAS, make_upn
+from casework.policy import context as contact_context
 
 if TYPE_CHECKING:
     from casework.core.demo.returns import DemoReturns

@@ -8,10 +8,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from casework.accounts import reallocation
 from casework.accounts import services as staff_services
-from casework.contacts import context
-from casework.policy import services
+from casework.oversight import reallocation
+from casework.policy import context, services
 from casework.risk.models import RerateTrigger
 from domain.contact import DEFAULT_RAG_SETTINGS, Cadence, Mode, Rating
 from domain.intervals import Interval
