@@ -242,7 +242,7 @@ def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | No
         plans=latest_plan,
         contact_rows=_latest_contacts(la_id, ids),
         rules=context.rules_for(la_id, today),
-        settings=context.settings_for(la_id, today),
+        settings=context.rag_settings_for(la_id, today),
         now=timezone.now(),
     )
     context.calendar()  # built before any fork

@@ -50,7 +50,7 @@ from casework.core import permissions
 from casework.risk.models import RerateReason, RerateTrigger
 from casework.safeguarding.models import REFERRAL_SOURCES, Referral
 from casework.safeguarding.selectors import referrals_visible_to
-from domain.returns.fortnightly import (
+from domain.fortnightly import (
     UNAVAILABLE_THRESHOLD_PERCENT,
     Fortnight,
     exceeds_unavailability_threshold,

@@ -18,7 +18,7 @@ from casework.core import permissions
 from casework.core.models import LocalAuthority
 from casework.fortnightly import selectors
 from casework.fortnightly.selectors import CHILDREN, HOMES, MEASURES, NONE, REFERRALS, STAFF, Measure
-from domain.returns.fortnightly import Fortnight
+from domain.fortnightly import Fortnight
 
 if TYPE_CHECKING:
     from casework.accounts.models import User

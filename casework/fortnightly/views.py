@@ -15,7 +15,7 @@ from casework.core import clock, permissions
 from casework.core.types import AuthenticatedRequest
 from casework.fortnightly import selectors, services
 from casework.fortnightly.forms import FortnightForm
-from domain.returns.fortnightly import Fortnight, fortnight_ending, latest_completed_fortnight
+from domain.fortnightly import Fortnight, fortnight_ending, latest_completed_fortnight
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 from casework.audit.services import audit_record
 from casework.core import permissions
 from casework.policy.models import EmergencyDeclaration, RagSettingsVersion
-from casework.policy.settings_codec import settings_from_json, settings_to_json
-from domain.contact import RagSettings, validate_settings
+from casework.policy.rag_codec import rag_settings_from_json, rag_settings_to_json
+from domain.contact import RagSettings, validate_rag_settings
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
@@ -108,7 +108,7 @@ def rag_settings_change(
     """A new version of the LA's RAG settings from a date. Past ratings keep the version they used."""
     if not permissions.can_change_rag_settings(actor):
         raise PermissionDenied("Only a head of service or an administrator can change the RAG settings.")
-    problems = validate_settings(settings)
+    problems = validate_rag_settings(settings)
     errors: dict[str, list[str]] = {}
     if problems:
         errors["settings"] = problems
@@ -121,8 +121,8 @@ def rag_settings_change(
     if errors:
         raise ValidationError(errors)
     la_id = permissions.la_id_of(actor)
-    data = settings_to_json(settings)
-    settings_from_json(data, effective_from=effective_from, label=label)  # the stored form must read back
+    data = rag_settings_to_json(settings)
+    rag_settings_from_json(data, effective_from=effective_from, label=label)  # the stored form must read back
     version, _ = RagSettingsVersion.objects.update_or_create(
         la_id=la_id,
         effective_from=effective_from,

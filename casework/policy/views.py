@@ -129,7 +129,7 @@ def _settings_from_form(current: RagSettings, form: RagSettingsForm) -> RagSetti
 def rag_settings(request: AuthenticatedRequest) -> HttpResponse:
     la_id = _require_reader(request.user)
     today = clock.today()
-    current = rules_context.settings_for(la_id, today)
+    current = rules_context.rag_settings_for(la_id, today)
     can_change = permissions.can_change_rag_settings(request.user)
     form = RagSettingsForm(
         request.POST or None, current=current, initial={"effective_from": today, "label": ""}

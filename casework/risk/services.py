@@ -54,7 +54,7 @@ def can_rate(user: User, child: Child) -> bool:
 def rating_advice(*, child: Child, rating: str, factors: list[str], today: date) -> RatingAdvice:
     situation = context.situation_for(child, today)
     rules = context.rules_for(child.la_id, today)
-    settings = context.settings_for(child.la_id, today)
+    settings = context.rag_settings_for(child.la_id, today)
     suggestion = suggest_rating(
         factors=factors,
         statuses=situation.statuses,
@@ -78,7 +78,7 @@ def assess(*, child: Child, rating: str, plan: PlanRule, today: date) -> PlanAss
         statuses=situation.statuses,
         facts=situation.facts,
         rules=context.rules_for(child.la_id, today),
-        settings=context.settings_for(child.la_id, today),
+        settings=context.rag_settings_for(child.la_id, today),
     )
 
 
@@ -124,7 +124,7 @@ def rating_submit(
             raise ValidationError(errors)
     Child.objects.select_for_update().filter(pk=child.pk).first()
     rules = context.rules_for(child.la_id, today)
-    settings = context.settings_for(child.la_id, today)
+    settings = context.rag_settings_for(child.la_id, today)
     suggestion = suggest_rating(
         factors=factors,
         statuses=context.situation_for(child, today).statuses,
