@@ -25,7 +25,9 @@ def _documented_rows(heading: str) -> list[tuple[str, str]]:
 def test_every_event_and_subscriber_is_documented_in_the_architecture_notes():
     """docs/architecture.md lists exactly the subscriptions the apps make, in the order they run."""
     documented = _documented_rows("## Side effects across apps")
-    registered = [(event, handler) for event, handlers in effects.subscribers().items() for handler in handlers]
+    registered = [
+        (event, handler) for event, handlers in effects.subscribers().items() for handler in handlers
+    ]
     assert sorted(documented) == sorted(registered)
     assert registered, "the apps subscribe to at least the register's events"
 
@@ -52,10 +54,15 @@ def test_a_failing_handler_rolls_back_the_write_that_announced_it():
 
     effects.subscribe(_Happened, first)
     effects.subscribe(_Happened, second)
+
+    @transaction.atomic
+    def service() -> None:
+        LocalAuthority.objects.create(name="Written by the service", ons_code="E09999999", lea_code="999")
+        effects.announce(_Happened(la_code="E09999999"))
+
     try:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            LocalAuthority.objects.create(name="Written by the service", ons_code="E09999999", lea_code="999")
-            effects.announce(_Happened(la_code="E09999999"))
+        with pytest.raises(RuntimeError):
+            service()
     finally:
         effects._subscribers.pop(_Happened, None)
     assert not LocalAuthority.objects.filter(ons_code__in=["E09999998", "E09999999"]).exists()
