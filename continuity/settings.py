@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "casework.oversight",
     "casework.fortnightly",
     "casework.returns",
+    # The demo generator writes to the apps above and nothing imports it; production may leave it out.
+    "demo",
 ]
 
 MIDDLEWARE = [

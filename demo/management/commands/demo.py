@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.core import clock
-from casework.core.demo.service import (
+from demo.service import (
     DEFAULT_CHILDREN,
     DEFAULT_LA_NAME,
     DEFAULT_SEED,

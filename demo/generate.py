@@ -1,6 +1,6 @@
 """The demo authority, built in memory from a seed: teams, staff, families, children and their histories.
 
-Nothing here touches the database; `casework.core.demo.load` writes the plan. Every random choice comes
+Nothing here touches the database; `demo.load` writes the plan. Every random choice comes
 from one `random.Random(seed)` (and a Faker seeded from the same number), in a fixed order, so a seed
 and a date give the same authority every time.
 
@@ -26,13 +26,13 @@ from faker import Faker
 from faker.providers.person.en_GB import Provider as EnglishNames
 
 from casework.contacts import context as contact_context
-from casework.core.demo import pools, postcodes
-from casework.core.demo.operations import Operations, OperationsBuilder
-from casework.core.demo.safeguarding import Safeguarding, SafeguardingBuilder
-from casework.core.demo.upn import CHECK_LETTERS, DEMO_UPN_LA, DEMO_UPN_OTHER_LAS, make_upn
+from demo import pools, postcodes
+from demo.operations import Operations, OperationsBuilder
+from demo.safeguarding import Safeguarding, SafeguardingBuilder
+from demo.upn import CHECK_LETTERS, DEMO_UPN_LA, DEMO_UPN_OTHER_LAS, make_upn
 
 if TYPE_CHECKING:
-    from casework.core.demo.returns import DemoReturns
+    from demo.returns import DemoReturns
 
 T = TypeVar("T")
 
@@ -465,7 +465,7 @@ class DemoBuilder:
         self.streets = sorted(streets)
 
     def _postcode(self, districts: Sequence[int]) -> str:
-        """A real postcode in one of the town's districts (casework.core.demo.postcodes: the SSDA903
+        """A real postcode in one of the town's districts (demo.postcodes: the SSDA903
         validator looks every home and placement postcode up in the ONS postcode directory)."""
         return self.rng.choice(postcodes.DISTRICTS[self.rng.choice(districts) - 1])
 
@@ -1688,7 +1688,7 @@ class DemoBuilder:
             calendar=contact_context.calendar(),
             departures=operations.departures,
         ).build()
-        from casework.core.demo.returns import ReturnsBuilder  # returns.py imports this module
+        from demo.returns import ReturnsBuilder  # returns.py imports this module
 
         returns = ReturnsBuilder(seed=self.seed, today=today, children=self.children).build()
         return DemoPlan(

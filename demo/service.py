@@ -15,10 +15,10 @@ from django.db.models import Q
 
 from casework.accounts.models import User
 from casework.contacts.due import refresh_due_states
-from casework.core.demo import postcodes
-from casework.core.demo.generate import NAMED_LOGINS, DemoBuilder
-from casework.core.demo.load import analyze, load_plan
 from casework.core.models import LocalAuthority
+from demo import postcodes
+from demo.generate import NAMED_LOGINS, DemoBuilder
+from demo.load import analyze, load_plan
 
 DEFAULT_LA_NAME = "Eastbrook Borough Council (demo)"
 DEFAULT_CHILDREN = 3000
