@@ -401,6 +401,7 @@ class DemoBuilder:
         la_number: str,
         email_domain: str,
         taken_usernames: set[str] | None = None,
+        username_prefix: str = "",
     ) -> None:
         self.n = children
         self.seed = seed
@@ -412,6 +413,9 @@ class DemoBuilder:
         self.la_number = la_number
         self.email_domain = email_domain
         self.taken = set(taken_usernames or ())
+        # In a national deployment every authority but the first puts its LA number before each username
+        # ("945.sw.demo", "945.j.smith"), so a sign-in says which authority it belongs to.
+        self.username_prefix = f"{username_prefix}." if username_prefix else ""
         self.households: list[HouseholdPlan] = []
         self.children: list[ChildPlan] = []
         self.families: list[Family] = []
@@ -1443,15 +1447,17 @@ class DemoBuilder:
             "analyst.demo": next(s for s in self.staff if s.role == "performance_analyst"),
             "admin.demo": next(s for s in self.staff if s.role == "system_administrator"),
         }
-        suffix = f".{self.la_number}" if any(name in self.taken for name in picks) else ""
+        prefix = self.username_prefix
+        taken = any(prefix + name in self.taken for name in picks)
+        suffix = f".{self.la_number}" if taken else ""
         for name, member in picks.items():
             assert member is not None
-            member.username = self._unique(name + suffix)
+            member.username = self._unique(prefix + name + suffix)
             self.logins[name] = member
         for member in self.staff:
             if not member.username:
                 stem = re.sub(r"[^a-z]", "", member.last_name.lower()) or "staff"
-                member.username = self._unique(f"{member.first_name[0].lower()}.{stem}")
+                member.username = self._unique(f"{prefix}{member.first_name[0].lower()}.{stem}")
             member.email = f"{member.username}@{self.email_domain}"
 
     def _unique(self, username: str) -> str:
