@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "casework.fortnightly",
     "casework.returns",
     "casework.web",
+    # The demo generator writes to the apps above and nothing imports it; production may leave it out.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Reads of children's records. All of them go through casework.core.access."""
+"""Reads of children's records. All of them start from casework.children.access."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from casework.core.demo.service import DEMO_PASSWORD, demo_logins
+from demo.service import DEMO_PASSWORD, demo_logins
 
 
 class Command(BaseCommand):

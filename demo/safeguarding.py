@@ -23,8 +23,8 @@ from domain.calendar import WorkingCalendar
 from domain.timescales import Deadline, deadline
 
 if TYPE_CHECKING:
-    from casework.core.demo.generate import ChildPlan, StaffPlan
-    from casework.core.demo.operations import DeparturePlan
+    from demo.generate import ChildPlan, StaffPlan
+    from demo.operations import DeparturePlan
 
 EXTRA_REFERRALS_PER_CHILD_YEAR = 0.02
 EPISODE_REFERRAL_SHARE = 0.2  # of early help, in-need and care episodes (every protection episode has one)
@@ -376,7 +376,7 @@ class SafeguardingBuilder:
         return manager
 
     def late(self, meeting: MeetingPlan, result: Deadline) -> None:
-        from casework.core.demo.operations import DeparturePlan
+        from demo.operations import DeparturePlan
 
         meeting.late_reason = self.rng.choice(LATE_REASONS)
         settled = meeting.held_on < self.today - timedelta(days=30)

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from casework.children.models import Child, LegalStatus, Placement
-from casework.core.demo.service import DemoSummary, generate_demo
 from casework.returns.models import (
     ChildReturnDetails,
     CinEpisode,
@@ -18,6 +17,7 @@ from casework.returns.models import (
     Section47,
 )
 from casework.returns.register import sync_register
+from demo.service import DemoSummary, generate_demo
 
 pytestmark = pytest.mark.django_db
 

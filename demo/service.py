@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -15,10 +16,10 @@ from django.db.models import Q
 
 from casework.accounts.models import User
 from casework.contacts.due import refresh_due_states
-from casework.core.demo import postcodes
-from casework.core.demo.generate import NAMED_LOGINS, DemoBuilder
-from casework.core.demo.load import analyze, load_plan
 from casework.core.models import LocalAuthority
+from demo import postcodes
+from demo.generate import NAMED_LOGINS, DemoBuilder
+from demo.load import analyze, load_plan
 
 DEFAULT_LA_NAME = "Eastbrook Borough Council (demo)"
 DEFAULT_CHILDREN = 3000
@@ -29,7 +30,9 @@ DEMO_PASSWORD = "continuity-demo-2020"  # noqa: S105
 # LA numbers 944-999 belong to no authority (real ones run from 201 to 943: 940/941 are North and West
 # Northamptonshire since 2021, 942/943 Cumberland and Westmorland and Furness since 2023); ONS codes
 # E09000944-999 likewise (London boroughs end at E09000033). A demo authority takes the highest pair free.
-DEMO_LEA_CODES = range(999, 943, -1)
+# A national demo of 153 authorities needs more than those 56: it goes on to 199-100 (below 201, so no
+# English authority's number either; E09000100-199 no London borough's code).
+DEMO_LEA_CODES = (*range(999, 943, -1), *range(199, 99, -1))
 
 
 class DemoError(Exception):
@@ -82,7 +85,15 @@ def _free_codes() -> tuple[str, str]:
             return lea, postcodes.HOME_AREA
         if not LocalAuthority.objects.filter(Q(lea_code=lea) | Q(ons_code=ons)).exists():
             return lea, ons
-    raise DemoError("Every demo LA number from 944 to 999 is in use: remove an old demo authority first.")
+    raise DemoError(
+        "Every demo LA number (944 to 999, 100 to 199) is in use: remove an old demo authority first."
+    )
+
+
+@functools.cache
+def _password_hash() -> str:
+    """Hashed once per process: every demo account shares the password (a national load has 153 LAs)."""
+    return make_password(DEMO_PASSWORD)
 
 
 def _email_domain(la_name: str) -> str:
@@ -97,10 +108,14 @@ def generate_demo(
     seed: int = DEFAULT_SEED,
     today: date,
     la_name: str = DEFAULT_LA_NAME,
+    prefix_usernames: bool = False,
+    analyse: bool = True,
 ) -> DemoSummary:
     """Create a demo authority with `children` children; the same seed and date give the same people.
 
-    Everything happens in one transaction: if anything fails, the database is as it was.
+    Everything happens in one transaction: if anything fails, the database is as it was. A national
+    load (demo.national) puts each authority's LA number before its usernames, all but the first's, and
+    refreshes the planner statistics once at the end rather than after each authority (`analyse=False`).
     """
     if children < MIN_CHILDREN:
         raise DemoError(f"A demo authority needs at least {MIN_CHILDREN} children.")
@@ -110,7 +125,7 @@ def generate_demo(
         raise DemoError(f"Give the demo authority a name of 1 to {longest} characters.")
     validate_password(DEMO_PASSWORD)
     started = time.perf_counter()
-    password_hash = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
+    password_hash = _password_hash()
     with transaction.atomic():
         if LocalAuthority.objects.filter(name__iexact=la_name).exists():
             raise DemoError(
@@ -118,7 +133,9 @@ def generate_demo(
                 "Choose another name with --la-name, or sign in to the existing one (continuity demo_logins)."
             )
         lea_code, ons_code = _free_codes()
-        taken = set(User.objects.values_list("username", flat=True))
+        username_prefix = lea_code if prefix_usernames else ""
+        mine = f"{username_prefix}." if username_prefix else ""
+        taken = set(User.objects.filter(username__startswith=mine).values_list("username", flat=True))
         plan = DemoBuilder(
             children=children,
             seed=seed,
@@ -126,6 +143,7 @@ def generate_demo(
             la_number=lea_code,
             email_domain=_email_domain(la_name),
             taken_usernames=taken,
+            username_prefix=username_prefix,
         ).build()
         # The history triggers stay on (pgtrigger.ignore would skip them): each loaded row gets its
         # "snapshot" event, so a record's history starts with how the demo created it and the first
@@ -142,7 +160,8 @@ def generate_demo(
             due_started = time.perf_counter()
             counts["due_states"] = refresh_due_states(la_id=la.pk, today=today)
             due_seconds = time.perf_counter() - due_started
-        transaction.on_commit(analyze)
+        if analyse:
+            transaction.on_commit(analyze)
     logins = {name: member.username for name, member in plan.logins.items()}
     return DemoSummary(
         la=la, counts=counts, seconds=time.perf_counter() - started, logins=logins, due_seconds=due_seconds
@@ -159,17 +178,23 @@ class DemoLogin:
 
 
 def demo_logins() -> list[DemoLogin]:
-    """The fixed demo sign-ins of every demo authority, in the order of NAMED_LOGINS."""
-    pattern = r"^(" + "|".join(re.escape(name) for name in NAMED_LOGINS) + r")(\.\d{3})?$"
+    """The fixed demo sign-ins of every demo authority, in the order of NAMED_LOGINS.
+
+    A national demo's authorities after the first put their LA number first ("945.sw.demo"); a second
+    stand-alone demo authority puts it last ("sw.demo.998")."""
+    names = "|".join(re.escape(name) for name in NAMED_LOGINS)
+    pattern = r"^(\d{3}\.)?(" + names + r")(\.\d{3})?$"
     users = (
         User.objects.filter(la__is_demo=True, username__regex=pattern)
         .select_related("la", "team")
         .order_by("la__name", "username")
     )
     order = {name: index for index, name in enumerate(NAMED_LOGINS)}
+    named = re.compile(pattern)
 
     def key(user: User) -> tuple[str, int]:
-        return (user.la.name if user.la else "", order.get(user.username.split(".")[0] + ".demo", 99))
+        found = named.match(user.username)
+        return (user.la.name if user.la else "", order.get(found.group(2), 99) if found else 99)
 
     return [
         DemoLogin(

@@ -19,10 +19,10 @@ from casework.children.models import (
     LegalStatus,
     Placement,
 )
-from casework.core.demo.generate import COHORT_SHARES, UASC_SHARE_OF_LAC
-from casework.core.demo.service import DEMO_PASSWORD, DemoError, DemoSummary, generate_demo
-from casework.core.demo.upn import check_letter, is_valid_upn, make_upn
 from casework.core.models import LocalAuthority
+from demo.generate import COHORT_SHARES, UASC_SHARE_OF_LAC
+from demo.service import DEMO_PASSWORD, DemoError, DemoSummary, generate_demo
+from demo.upn import check_letter, is_valid_upn, make_upn
 from domain.contact import COVID_REASONS
 from domain.regimes import national_regime_on
 from domain.risk import FACTORS

@@ -26,8 +26,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from casework.core.demo import postcodes
-from casework.core.demo.generate import ChildPlan, PlacementPlan, StatusPlan, Weighted
+from demo import postcodes
+from demo.generate import ChildPlan, PlacementPlan, StatusPlan, Weighted
 from domain.census.register import birthday, merge_ranges, subtract_ranges
 
 FIRST_YEAR = 2020  # the first SSDA903 collection year with year records (history starts 1 January 2019)

@@ -28,10 +28,6 @@ from casework.children.models import (
     Placement,
 )
 from casework.contacts.models import Contact, ContactPlan, DueState
-from casework.core.demo.generate import DemoPlan
-from casework.core.demo.operations import CONTACT_COLUMNS, CONTACT_TEMPLATES, N, _esc
-from casework.core.demo.returns import DemoReturns
-from casework.core.demo.safeguarding import DECISION_REASON
 from casework.core.models import Alert
 from casework.decisions.models import Departure
 from casework.policy.models import EmergencyDeclaration
@@ -53,6 +49,10 @@ from casework.returns.models import (
 )
 from casework.risk.models import RerateTrigger, RiskRating
 from casework.safeguarding.models import Deadline, InformationShare, Meeting, Referral, SeriousIncident
+from demo.generate import DemoPlan
+from demo.operations import CONTACT_COLUMNS, CONTACT_TEMPLATES, N, _esc
+from demo.returns import DemoReturns
+from demo.safeguarding import DECISION_REASON
 from domain.regimes import national_regime_on
 
 
@@ -345,7 +345,7 @@ def _lines(prefix: str, rows: Iterable[Sequence[Any]]) -> Iterator[str]:
 
 
 def _load_returns(cursor: CursorWrapper, returns: DemoReturns, stamp: tuple[Any, ...]) -> dict[str, int]:
-    """The CIN census and SSDA903 records (casework.core.demo.returns), as COPY text: about 140,000 rows
+    """The CIN census and SSDA903 records (demo.returns), as COPY text: about 140,000 rows
     for 20,000 children.
 
     Written without their insert history events (about 20 s at 100,000 children): a demo return record's

@@ -22,7 +22,7 @@ from domain.regimes import national_regime_on
 from domain.risk import FACTORS
 
 if TYPE_CHECKING:
-    from casework.core.demo.generate import ChildPlan, StaffPlan
+    from demo.generate import ChildPlan, StaffPlan
 
 OPEN_KINDS = ("early_help", "cin", "cp", "lac", "care_leaver")
 SPRING_2020 = (date(2020, 4, 24), date(2020, 5, 29))  # under SI 2020/445 throughout

@@ -1,6 +1,6 @@
 """The demo authority, built in memory from a seed: teams, staff, families, children and their histories.
 
-Nothing here touches the database; `casework.core.demo.load` writes the plan. Every random choice comes
+Nothing here touches the database; `demo.load` writes the plan. Every random choice comes
 from one `random.Random(seed)` (and a Faker seeded from the same number), in a fixed order, so a seed
 and a date give the same authority every time.
 
@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from faker import Faker
 from faker.providers.person.en_GB import Provider as EnglishNames
 
-from casework.core.demo import pools, postcodes
-from casework.core.demo.operations import Operations, OperationsBuilder
-from casework.core.demo.safeguarding import Safeguarding, SafeguardingBuilder
-from casework.core.demo.upn import CHECK_LETTERS, DEMO_UPN_LA, DEMO_UPN_OTHER_LAS, make_upn
 from casework.policy import context as contact_context
+from demo import pools, postcodes
+from demo.operations import Operations, OperationsBuilder
+from demo.safeguarding import Safeguarding, SafeguardingBuilder
+from demo.upn import CHECK_LETTERS, DEMO_UPN_LA, DEMO_UPN_OTHER_LAS, make_upn
 
 if TYPE_CHECKING:
-    from casework.core.demo.returns import DemoReturns
+    from demo.returns import DemoReturns
 
 T = TypeVar("T")
 
@@ -401,6 +401,7 @@ class DemoBuilder:
         la_number: str,
         email_domain: str,
         taken_usernames: set[str] | None = None,
+        username_prefix: str = "",
     ) -> None:
         self.n = children
         self.seed = seed
@@ -412,6 +413,9 @@ class DemoBuilder:
         self.la_number = la_number
         self.email_domain = email_domain
         self.taken = set(taken_usernames or ())
+        # In a national deployment every authority but the first puts its LA number before each username
+        # ("945.sw.demo", "945.j.smith"), so a sign-in says which authority it belongs to.
+        self.username_prefix = f"{username_prefix}." if username_prefix else ""
         self.households: list[HouseholdPlan] = []
         self.children: list[ChildPlan] = []
         self.families: list[Family] = []
@@ -465,7 +469,7 @@ class DemoBuilder:
         self.streets = sorted(streets)
 
     def _postcode(self, districts: Sequence[int]) -> str:
-        """A real postcode in one of the town's districts (casework.core.demo.postcodes: the SSDA903
+        """A real postcode in one of the town's districts (demo.postcodes: the SSDA903
         validator looks every home and placement postcode up in the ONS postcode directory)."""
         return self.rng.choice(postcodes.DISTRICTS[self.rng.choice(districts) - 1])
 
@@ -1443,15 +1447,17 @@ class DemoBuilder:
             "analyst.demo": next(s for s in self.staff if s.role == "performance_analyst"),
             "admin.demo": next(s for s in self.staff if s.role == "system_administrator"),
         }
-        suffix = f".{self.la_number}" if any(name in self.taken for name in picks) else ""
+        prefix = self.username_prefix
+        taken = any(prefix + name in self.taken for name in picks)
+        suffix = f".{self.la_number}" if taken else ""
         for name, member in picks.items():
             assert member is not None
-            member.username = self._unique(name + suffix)
+            member.username = self._unique(prefix + name + suffix)
             self.logins[name] = member
         for member in self.staff:
             if not member.username:
                 stem = re.sub(r"[^a-z]", "", member.last_name.lower()) or "staff"
-                member.username = self._unique(f"{member.first_name[0].lower()}.{stem}")
+                member.username = self._unique(f"{prefix}{member.first_name[0].lower()}.{stem}")
             member.email = f"{member.username}@{self.email_domain}"
 
     def _unique(self, username: str) -> str:
@@ -1688,7 +1694,7 @@ class DemoBuilder:
             calendar=contact_context.calendar(),
             departures=operations.departures,
         ).build()
-        from casework.core.demo.returns import ReturnsBuilder  # returns.py imports this module
+        from demo.returns import ReturnsBuilder  # returns.py imports this module
 
         returns = ReturnsBuilder(seed=self.seed, today=today, children=self.children).build()
         return DemoPlan(
