@@ -15,14 +15,15 @@ from django.utils import timezone
 
 from casework.accounts.models import Role, User
 from casework.audit.services import audit_record
+from casework.children.access import children_visible_to
 from casework.children.models import Child, HouseholdCovidStatus, VideoCalls
-from casework.contacts import context
 from casework.contacts.due import refresh_due_states
 from casework.contacts.models import FACE_TO_FACE_MODES, Contact, DueState
-from casework.core import access
-from casework.core.alerts import recipients_who_may_see
+from casework.children.access import who_may_see
+from casework.core import permissions
 from casework.core.models import Alert
 from casework.decisions.models import Departure
+from casework.policy import context
 from casework.risk.services import trigger_rerating
 from domain.contact import Mode, remote_contact_requirements
 
@@ -44,9 +45,9 @@ REFUSAL_FIELDS = {
 
 
 def can_record_contact(user: User, child: Child) -> bool:
-    if user.la_id != child.la_id or user.role == Role.SYSTEM_ADMINISTRATOR:
+    if user.la_id != child.la_id or not permissions.can_see_children(user):
         return False
-    return access.children_visible_to(user).filter(pk=child.pk).exists()
+    return children_visible_to(user).filter(pk=child.pk).exists()
 
 
 def remote_requirement_for(child: Child, mode: str, day: date) -> Any:
@@ -76,7 +77,7 @@ def managers_to_alert(child: Child, worker: User) -> list[User]:
     managers = [p for p in people.values() if p.pk != worker.pk or len(people) == 1]
     # The alert names the child: only to those who may open the record (for a restricted record whose
     # managers are not named on it, to the people who are).
-    return recipients_who_may_see(child, managers)
+    return who_may_see(child, managers)
 
 
 def alert_managers(*, child: Child, worker: User, kind: str, message: str, link: str) -> list[Alert]:

@@ -17,10 +17,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 
-from casework.accounts.models import Role
 from casework.audit.services import audit_record
+from casework.children import access as children_access
 from casework.children.models import Child
-from casework.core import access, clock
+from casework.core import clock, permissions
 from casework.returns.models import ImportIssue, ImportRun, ReturnKind
 
 if TYPE_CHECKING:
@@ -28,13 +28,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RETURN_ROLES = {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST}
 ZIP_MEMBERS_MAX = 50
 
 
 def can_use_returns(user: User) -> bool:
     """Imports write the whole cohort and exports hold every child's data: leaders and analysts only."""
-    return user.la_id is not None and user.role in RETURN_ROLES
+    return permissions.can_read_returns(user)
 
 
 def issues_visible_to(*, user: User, run: ImportRun) -> QuerySet[ImportIssue]:
@@ -42,10 +41,10 @@ def issues_visible_to(*, user: User, run: ImportRun) -> QuerySet[ImportIssue]:
     whom the user may not open (a restricted record they are not named on), since the LA child ID
     identifies the child. Issues about records not on the register (rejected, or new) are all shown."""
     hidden = Child.objects.filter(la_id=run.la_id).exclude(
-        pk__in=access.children_visible_to(user).values("pk")
+        pk__in=children_access.children_visible_to(user).values("pk")
     )
-    if access.sees_whole_la(user):
-        hidden = access.restricted_hidden_from(user)
+    if permissions.sees_whole_la(user):
+        hidden = children_access.restricted_hidden_from(user)
     return run.issues.exclude(la_child_id__in=hidden.values("la_child_id"))
 
 

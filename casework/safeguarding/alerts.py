@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from casework.accounts.models import Role, User
-from casework.contacts import context
-from casework.core.alerts import recipients_who_may_see
+from casework.children.access import who_may_see
 from casework.core.models import Alert
+from casework.policy import context
 from casework.safeguarding.models import Deadline
 from domain.timescales import rule_by_id
 
@@ -28,7 +28,7 @@ def _recipients(deadline: Deadline) -> list[User]:
         managers = [child.team.manager]
     else:
         managers = list(User.objects.filter(la_id=deadline.la_id, role=Role.HEAD_OF_SERVICE, is_active=True))
-    return recipients_who_may_see(child, managers)  # type: ignore[arg-type]
+    return who_may_see(child, managers)  # type: ignore[arg-type]
 
 
 def _send(deadline: Deadline, kind: str, message: str) -> int:

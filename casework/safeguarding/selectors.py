@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
-from casework.core import access
+from casework.children.access import child_visible_q, children_visible_to
+from casework.core import permissions
 from casework.safeguarding.models import AGENCIES, Deadline, InformationShare, Meeting, Referral
 from domain.timescales import rule_by_id
 
@@ -48,8 +49,8 @@ class DeadlineRow:
 def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
     """Deadlines of children the user may see; LA-wide ones (no single child) for LA-wide roles."""
     rows = Deadline.objects.filter(la_id=user.la_id)
-    scope = access.child_visible_q(user)
-    if access.sees_whole_la(user):
+    scope = child_visible_q(user)
+    if permissions.sees_whole_la(user):
         scope |= Q(child__isnull=True)
     return rows.filter(scope)
 
@@ -141,7 +142,7 @@ FRONT_DOOR_LIMIT = 200
 def referral_links_visible_to(user: User) -> QuerySet[Any]:
     """The links between referrals and children that `user` may see: those to children they may open."""
     links = Referral.children.through.objects.filter(referral__la_id=user.la_id)
-    return links.filter(access.child_visible_q(user))
+    return links.filter(child_visible_q(user))
 
 
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
@@ -149,7 +150,7 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     child is part of that child's record, so LA-wide roles not named on it do not see it either."""
     referrals = Referral.objects.filter(la_id=user.la_id)
     visible_links = Referral.children.through.objects.filter(referral_id=OuterRef("pk")).filter(
-        access.child_visible_q(user)
+        child_visible_q(user)
     )
     return referrals.filter(Exists(visible_links))
 
@@ -226,7 +227,7 @@ def referral_deadlines(*, user: User, referral: Referral, today: date) -> list[D
     the user may see, so the rows do not reveal a sibling hidden from them."""
     rows = (
         Deadline.objects.filter(la_id=referral.la_id, subject_type="referral", subject_id=referral.pk)
-        .filter(Q(child__isnull=True) | access.child_visible_q(user))
+        .filter(Q(child__isnull=True) | child_visible_q(user))
         .order_by("event_on", "pk")
     )
     return deadline_rows(rows, today=today)
@@ -239,7 +240,7 @@ SHARES_LIMIT = 500
 
 def information_shares_visible_to(user: User) -> QuerySet[InformationShare]:
     return InformationShare.objects.filter(
-        la_id=user.la_id, child__in=access.children_visible_to(user).values("pk")
+        la_id=user.la_id, child__in=children_visible_to(user).values("pk")
     ).select_related("child", "decided_by")
 
 
@@ -271,7 +272,7 @@ class ChildSafeguarding:
 def child_safeguarding(*, child: Child, today: date) -> ChildSafeguarding:
     """Meetings and deadlines for the child's page: two queries whatever the history's length.
 
-    The child was loaded through access.children_visible_to; open deadlines first, then the latest met."""
+    The child was loaded through children_visible_to; open deadlines first, then the latest met."""
     meetings = [
         MeetingRow(m, _agencies(m.agencies_invited), _agencies(m.agencies_present))
         for m in Meeting.objects.filter(child=child).order_by("-held_on", "-pk")[:CHILD_PAGE_LIMIT]

@@ -466,16 +466,17 @@ def test_a_sibling_in_another_team_is_counted_on_the_referral_but_a_restricted_o
 
 
 def test_an_alert_about_a_child_no_longer_visible_leaves_the_list_and_banner(client, world):
-    from casework.core.alerts import alert_list_for_user, unread_alerts_for_user
+    from casework.accounts.alerts import alert_list_for_user, unread_alerts_for_user
+    from casework.children.access import child_visible_q
 
     child = world.children["jon"]
     tm = world.users["tm"]
     Alert.objects.create(la=world.la, recipient=tm, child=child, kind="deadline_missed", message="Jonathan")
-    assert unread_alerts_for_user(user=tm).count == 1
+    assert unread_alerts_for_user(user=tm, visible=child_visible_q(tm)).count == 1
     child.is_restricted = True
     child.save()
-    assert unread_alerts_for_user(user=tm).count == 0
-    assert alert_list_for_user(user=tm) == []
+    assert unread_alerts_for_user(user=tm, visible=child_visible_q(tm)).count == 0
+    assert alert_list_for_user(user=tm, visible=child_visible_q(tm)) == []
     client.force_login(tm)
     assert "Jonathan" not in client.get("/alerts/").content.decode()
 
