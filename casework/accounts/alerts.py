@@ -51,7 +51,9 @@ def unread_alerts_for_user(*, user: User, visible: Q, limit: int = BANNER_LIMIT)
 
 
 def alert_list_for_user(*, user: User, visible: Q, limit: int = 200) -> list[Alert]:
-    return list(alerts_visible_to(user, visible).select_related("child").order_by("-created_at", "-pk")[:limit])
+    return list(
+        alerts_visible_to(user, visible).select_related("child").order_by("-created_at", "-pk")[:limit]
+    )
 
 
 @transaction.atomic

@@ -15,11 +15,10 @@ from django.utils import timezone
 
 from casework.accounts.models import Role, User
 from casework.audit.services import audit_record
-from casework.children.access import children_visible_to
+from casework.children.access import children_visible_to, who_may_see
 from casework.children.models import Child, HouseholdCovidStatus, VideoCalls
 from casework.contacts.due import refresh_due_states
 from casework.contacts.models import FACE_TO_FACE_MODES, Contact, DueState
-from casework.children.access import who_may_see
 from casework.core import permissions
 from casework.core.models import Alert
 from casework.decisions.models import Departure
