@@ -35,7 +35,9 @@ def alerts_visible_to(user: User, visible: Q) -> QuerySet[Alert]:
     or restricted since): an alert names its child, and must not outlive the right to see them.
     `visible` is the condition on the alert's `child` that the user may see it
     (`children.access.child_visible_q(user)`: the children app sits above this one)."""
-    return Alert.objects.filter(recipient_id=user.pk).filter(Q(child__isnull=True) | visible)
+    return Alert.objects.filter(recipient_id=user.pk, la_id=user.la_id).filter(
+        Q(child__isnull=True) | visible
+    )
 
 
 def unread_alerts_for_user(*, user: User, visible: Q, limit: int = BANNER_LIMIT) -> UnreadAlerts:
