@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from casework.children.models import Child, LegalStatus, Placement
 from casework.contacts.due import refresh_due_states
 from casework.returns.bulk import chunked, copy_insert
-from casework.returns.importing import ImportLog
 from casework.returns.models import ChildReturnDetails, CinEpisode, CpPlan, LacCareLeaver, LacEpisode
 from domain.census.register import (
     ChildReturnFacts,
@@ -27,6 +27,9 @@ from domain.census.register import (
     Status,
     derive,
 )
+
+if TYPE_CHECKING:  # only in annotations: importing calls this module (no cycle at run time)
+    from casework.returns.importing import ImportLog
 
 CHUNK = 2000
 
