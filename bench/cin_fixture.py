@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -45,15 +46,179 @@ def _el(tag: str, value: str | None, depth: int) -> str:
     return "" if value is None else f"{'  ' * depth}<{tag}>{escape(value)}</{tag}>\n"
 
 
-def child_xml(index: int, rng: random.Random, year: int) -> str:  # noqa: PLR0915
-    starts, ends = date(year - 1, 4, 1), date(year, 3, 31)
-    shape = index % 6
-    unborn = index % 97 == 5
-    referral = starts + timedelta(days=rng.randrange(0, 250))
-    birth = date(year - 1 - rng.randrange(0, 16), rng.randrange(1, 13), rng.randrange(1, 29))
-    if birth >= referral:
-        birth = referral - timedelta(days=200)
-    out = ["    <Child>\n", "      <ChildIdentifiers>\n", _el("LAchildID", f"C{index:07d}", 4)]
+@dataclass
+class _Child:
+    """One child being written: its number, the census year, its referral and the codes it was given."""
+
+    index: int
+    rng: random.Random
+    starts: date
+    ends: date
+    referral: date
+    source: str
+    need: str
+
+    def factors(self, depth: int) -> str:
+        chosen = self.rng.sample(FACTORS, 2)
+        inner = "".join(_el("AssessmentFactors", code, depth + 1) for code in chosen)
+        pad = "  " * depth
+        return f"{pad}<FactorsIdentifiedAtAssessment>\n{inner}{pad}</FactorsIdentifiedAtAssessment>\n"
+
+    def assessment(self, start: date, authorised: date) -> str:
+        return (
+            "        <Assessments>\n"
+            + _el("AssessmentActualStartDate", start.isoformat(), 5)
+            + _el("AssessmentAuthorisationDate", authorised.isoformat(), 5)
+            + self.factors(5)
+            + "        </Assessments>\n"
+        )
+
+    def opening(
+        self, referral: date | None = None, source: str | None = None, need: str | None = None
+    ) -> list[str]:
+        return [
+            _el("CINreferralDate", (referral or self.referral).isoformat(), 4),
+            _el("ReferralSource", source or self.source, 4),
+            _el("PrimaryNeedCode", need or self.need, 4),
+        ]
+
+
+def _episode(body: list[str]) -> str:
+    return "      <CINdetails>\n" + "".join(body) + "      </CINdetails>\n"
+
+
+def _assessed_and_closed(c: _Child) -> str:
+    """Assessment, then closed after assessment (RC8)."""
+    closure = c.referral + timedelta(days=30)
+    return _episode(
+        [
+            *c.opening(),
+            _el("CINclosureDate", closure.isoformat(), 4),
+            _el("ReasonForClosure", "RC8", 4),
+            c.assessment(c.referral + timedelta(days=1), c.referral + timedelta(days=20)),
+            _el("ReferralNFA", "0", 4),
+        ]
+    )
+
+
+def _no_further_action(c: _Child) -> str:
+    """Referral, no further action."""
+    d = c.referral.isoformat()
+    return _episode(
+        [
+            *c.opening(need="N9"),
+            _el("CINclosureDate", d, 4),
+            _el("ReasonForClosure", "RC7", 4),
+            _el("ReferralNFA", "1", 4),
+        ]
+    )
+
+
+def _open_plan(c: _Child) -> str:
+    """Assessment and an open CIN plan."""
+    plan_start = c.referral + timedelta(days=26)
+    return _episode(
+        [
+            *c.opening(),
+            c.assessment(c.referral + timedelta(days=1), c.referral + timedelta(days=25)),
+            "        <CINPlanDates>\n",
+            _el("CINPlanStartDate", plan_start.isoformat(), 5),
+            "        </CINPlanDates>\n",
+            _el("ReferralNFA", "0", 4),
+        ]
+    )
+
+
+def _protection_plan(c: _Child) -> str:
+    """S47, initial conference, open CP plan with reviews."""
+    referral = c.referral
+    icpc = weekday(referral + timedelta(days=14))
+    reviews = [r for r in (icpc + timedelta(days=91), icpc + timedelta(days=273)) if r <= c.ends]
+    review_xml = (
+        "          <Reviews>\n"
+        + "".join(_el("CPPreviewDate", r.isoformat(), 6) for r in reviews)
+        + "          </Reviews>\n"
+        if reviews
+        else ""
+    )
+    category = CATEGORIES[c.index % len(CATEGORIES)]
+    return _episode(
+        [
+            *c.opening(need="N1"),
+            c.assessment(referral + timedelta(days=1), referral + timedelta(days=10)),
+            "        <Section47>\n",
+            _el("S47ActualStartDate", (referral + timedelta(days=2)).isoformat(), 5),
+            _el("InitialCPCtarget", (referral + timedelta(days=17)).isoformat(), 5),
+            _el("DateOfInitialCPC", icpc.isoformat(), 5),
+            _el("ICPCnotRequired", "0", 5),
+            "        </Section47>\n",
+            _el("ReferralNFA", "0", 4),
+            "        <ChildProtectionPlans>\n",
+            _el("CPPstartDate", icpc.isoformat(), 5),
+            _el("InitialCategoryOfAbuse", category, 5),
+            _el("LatestCategoryOfAbuse", category, 5),
+            _el("NumberOfPreviousCPP", str(c.index % 3), 5),
+            review_xml,
+            "        </ChildProtectionPlans>\n",
+        ]
+    )
+
+
+def _enquiry_closed(c: _Child) -> str:
+    """S47, no conference needed, closed."""
+    closure = c.referral + timedelta(days=40)
+    return _episode(
+        [
+            *c.opening(),
+            _el("CINclosureDate", closure.isoformat(), 4),
+            _el("ReasonForClosure", "RC7", 4),
+            c.assessment(c.referral + timedelta(days=1), c.referral + timedelta(days=15)),
+            "        <Section47>\n",
+            _el("S47ActualStartDate", (c.referral + timedelta(days=2)).isoformat(), 5),
+            _el("ICPCnotRequired", "1", 5),
+            "        </Section47>\n",
+            _el("ReferralNFA", "0", 4),
+        ]
+    )
+
+
+def _closed_then_again(c: _Child) -> str:
+    """An episode from last year closed early this year, then a new one with a CIN plan."""
+    earlier = c.starts - timedelta(days=60 + c.rng.randrange(0, 100))
+    closed = c.starts + timedelta(days=c.rng.randrange(5, 40))
+    again = closed + timedelta(days=20 + c.rng.randrange(0, 60))
+    first = _episode(
+        [
+            *c.opening(referral=earlier),
+            _el("CINclosureDate", closed.isoformat(), 4),
+            _el("ReasonForClosure", "RC7", 4),
+            _el("ReferralNFA", "0", 4),
+        ]
+    )
+    return first + _episode(
+        [
+            *c.opening(referral=again, source="5A"),
+            c.assessment(again + timedelta(days=1), again + timedelta(days=30)),
+            "        <CINPlanDates>\n",
+            _el("CINPlanStartDate", (again + timedelta(days=31)).isoformat(), 5),
+            "        </CINPlanDates>\n",
+            _el("ReferralNFA", "0", 4),
+        ]
+    )
+
+
+SHAPES = (
+    _no_further_action,
+    _assessed_and_closed,
+    _open_plan,
+    _protection_plan,
+    _enquiry_closed,
+    _closed_then_again,
+)
+
+
+def _identifiers(index: int, unborn: bool, referral: date, birth: date) -> list[str]:
+    out = ["      <ChildIdentifiers>\n", _el("LAchildID", f"C{index:07d}", 4)]
     if unborn:
         out.append(_el("UPNunknown", "UN1", 4))
         out.append(_el("ExpectedPersonBirthDate", (referral + timedelta(days=150)).isoformat(), 4))
@@ -70,145 +235,26 @@ def child_xml(index: int, rng: random.Random, year: int) -> str:  # noqa: PLR091
         out.extend(_el("Disability", code, 5) for code in codes)
         out.append("        </Disabilities>\n")
     out.append("      </ChildCharacteristics>\n")
-    source, need = SOURCES[index % len(SOURCES)], NEEDS[index % len(NEEDS)]
+    return out
 
-    def factors(depth: int) -> str:
-        chosen = rng.sample(FACTORS, 2)
-        inner = "".join(_el("AssessmentFactors", code, depth + 1) for code in chosen)
-        pad = "  " * depth
-        return f"{pad}<FactorsIdentifiedAtAssessment>\n{inner}{pad}</FactorsIdentifiedAtAssessment>\n"
 
-    def assessment(start: date, authorised: date) -> str:
-        return (
-            "        <Assessments>\n"
-            + _el("AssessmentActualStartDate", start.isoformat(), 5)
-            + _el("AssessmentAuthorisationDate", authorised.isoformat(), 5)
-            + factors(5)
-            + "        </Assessments>\n"
-        )
-
-    def episode(body: list[str]) -> None:
-        out.append("      <CINdetails>\n")
-        out.extend(body)
-        out.append("      </CINdetails>\n")
-
-    d = referral.isoformat
-    if unborn or shape == 1:  # assessment, then closed after assessment (RC8)
-        closure = referral + timedelta(days=30)
-        episode(
-            [
-                _el("CINreferralDate", d(), 4),
-                _el("ReferralSource", source, 4),
-                _el("PrimaryNeedCode", need, 4),
-                _el("CINclosureDate", closure.isoformat(), 4),
-                _el("ReasonForClosure", "RC8", 4),
-                assessment(referral + timedelta(days=1), referral + timedelta(days=20)),
-                _el("ReferralNFA", "0", 4),
-            ]
-        )
-    elif shape == 0:  # referral, no further action
-        episode(
-            [
-                _el("CINreferralDate", d(), 4),
-                _el("ReferralSource", source, 4),
-                _el("PrimaryNeedCode", "N9", 4),
-                _el("CINclosureDate", d(), 4),
-                _el("ReasonForClosure", "RC7", 4),
-                _el("ReferralNFA", "1", 4),
-            ]
-        )
-    elif shape == 2:  # assessment and an open CIN plan
-        plan_start = referral + timedelta(days=26)
-        episode(
-            [
-                _el("CINreferralDate", d(), 4),
-                _el("ReferralSource", source, 4),
-                _el("PrimaryNeedCode", need, 4),
-                assessment(referral + timedelta(days=1), referral + timedelta(days=25)),
-                "        <CINPlanDates>\n",
-                _el("CINPlanStartDate", plan_start.isoformat(), 5),
-                "        </CINPlanDates>\n",
-                _el("ReferralNFA", "0", 4),
-            ]
-        )
-    elif shape == 3:  # S47, initial conference, open CP plan with reviews
-        icpc = weekday(referral + timedelta(days=14))
-        reviews = [r for r in (icpc + timedelta(days=91), icpc + timedelta(days=273)) if r <= ends]
-        review_xml = (
-            "          <Reviews>\n"
-            + "".join(_el("CPPreviewDate", r.isoformat(), 6) for r in reviews)
-            + "          </Reviews>\n"
-            if reviews
-            else ""
-        )
-        category = CATEGORIES[index % len(CATEGORIES)]
-        episode(
-            [
-                _el("CINreferralDate", d(), 4),
-                _el("ReferralSource", source, 4),
-                _el("PrimaryNeedCode", "N1", 4),
-                assessment(referral + timedelta(days=1), referral + timedelta(days=10)),
-                "        <Section47>\n",
-                _el("S47ActualStartDate", (referral + timedelta(days=2)).isoformat(), 5),
-                _el("InitialCPCtarget", (referral + timedelta(days=17)).isoformat(), 5),
-                _el("DateOfInitialCPC", icpc.isoformat(), 5),
-                _el("ICPCnotRequired", "0", 5),
-                "        </Section47>\n",
-                _el("ReferralNFA", "0", 4),
-                "        <ChildProtectionPlans>\n",
-                _el("CPPstartDate", icpc.isoformat(), 5),
-                _el("InitialCategoryOfAbuse", category, 5),
-                _el("LatestCategoryOfAbuse", category, 5),
-                _el("NumberOfPreviousCPP", str(index % 3), 5),
-                review_xml,
-                "        </ChildProtectionPlans>\n",
-            ]
-        )
-    elif shape == 4:  # S47, no conference needed, closed
-        closure = referral + timedelta(days=40)
-        episode(
-            [
-                _el("CINreferralDate", d(), 4),
-                _el("ReferralSource", source, 4),
-                _el("PrimaryNeedCode", need, 4),
-                _el("CINclosureDate", closure.isoformat(), 4),
-                _el("ReasonForClosure", "RC7", 4),
-                assessment(referral + timedelta(days=1), referral + timedelta(days=15)),
-                "        <Section47>\n",
-                _el("S47ActualStartDate", (referral + timedelta(days=2)).isoformat(), 5),
-                _el("ICPCnotRequired", "1", 5),
-                "        </Section47>\n",
-                _el("ReferralNFA", "0", 4),
-            ]
-        )
-    else:  # an episode from last year closed early this year, then a new one with a CIN plan
-        earlier = starts - timedelta(days=60 + rng.randrange(0, 100))
-        closed = starts + timedelta(days=rng.randrange(5, 40))
-        again = closed + timedelta(days=20 + rng.randrange(0, 60))
-        episode(
-            [
-                _el("CINreferralDate", earlier.isoformat(), 4),
-                _el("ReferralSource", source, 4),
-                _el("PrimaryNeedCode", need, 4),
-                _el("CINclosureDate", closed.isoformat(), 4),
-                _el("ReasonForClosure", "RC7", 4),
-                _el("ReferralNFA", "0", 4),
-            ]
-        )
-        episode(
-            [
-                _el("CINreferralDate", again.isoformat(), 4),
-                _el("ReferralSource", "5A", 4),
-                _el("PrimaryNeedCode", need, 4),
-                assessment(again + timedelta(days=1), again + timedelta(days=30)),
-                "        <CINPlanDates>\n",
-                _el("CINPlanStartDate", (again + timedelta(days=31)).isoformat(), 5),
-                "        </CINPlanDates>\n",
-                _el("ReferralNFA", "0", 4),
-            ]
-        )
-    out.append("    </Child>\n")
-    return "".join(out)
+def child_xml(index: int, rng: random.Random, year: int) -> str:
+    starts, ends = date(year - 1, 4, 1), date(year, 3, 31)
+    unborn = index % 97 == 5
+    referral = starts + timedelta(days=rng.randrange(0, 250))
+    birth = date(year - 1 - rng.randrange(0, 16), rng.randrange(1, 13), rng.randrange(1, 29))
+    if birth >= referral:
+        birth = referral - timedelta(days=200)
+    child = _Child(
+        index, rng, starts, ends, referral, SOURCES[index % len(SOURCES)], NEEDS[index % len(NEEDS)]
+    )
+    shape = _assessed_and_closed if unborn else SHAPES[index % 6]
+    return (
+        "    <Child>\n"
+        + "".join(_identifiers(index, unborn, referral, birth))
+        + shape(child)
+        + "    </Child>\n"
+    )
 
 
 def census_lines(n: int, *, year: int = 2026, lea: str = "901", seed: int = 2020) -> Iterator[str]:

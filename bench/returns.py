@@ -6,7 +6,7 @@ import_cin_copy_floor  the same rows (children, return records, statuses, due st
                        PostgreSQL COPY into the same tables, triggers on: the floor an import could reach.
 export_cin             the LA's census for the year written as XML, after the import committed.
 validate_cin           the DfE's own validator (csc-validator-be-cin, in .validators) on the same file.
-import_903, export_903, validate_903
+import_903, import_903_copy_floor, export_903, validate_903
                        the same for a synthetic SSDA903 return (bench.lac_fixture).
 """
 
@@ -76,6 +76,7 @@ def _tables_written(la_id: int) -> list[tuple[str, str]]:
         r.LacPreviousPermanence,
         r.LacOutcomes,
         r.LacCareLeaver,
+        r.LacDeprivationOfLiberty,
     ):
         tables.append((model._meta.db_table, child))
     tables += [(LegalStatus._meta.db_table, child), (Placement._meta.db_table, child)]
@@ -242,7 +243,7 @@ def _validator(name: str, scale: int, call: Callable[[], Any]) -> Any:
 
 
 def bench_import_903(scale: int) -> list[Any]:
-    """import_903, export_903 and validate_903 on one synthetic SSDA903 return."""
+    """import_903, import_903_copy_floor, export_903 and validate_903 on one synthetic SSDA903 return."""
 
     from bench.lac_fixture import write_903_return
     from bench.run import BENCH_TODAY, _result
@@ -266,6 +267,17 @@ def bench_import_903(scale: int) -> list[Any]:
                 times,
                 f"{size_mb:.1f} MB of CSV ({YEAR}) into an empty LA, register derived; each run rolled back. "
                 f"{outcomes[-1]}",
+            )
+        )
+        floor, rows = _copy_floor(la.pk, do_import, RUNS)
+        ratio = statistics.median(times) / statistics.median(floor)
+        results.append(
+            _result(
+                "import_903_copy_floor",
+                scale,
+                floor,
+                f"the {rows:,} rows import_903 writes, COPYed into the same tables (history triggers on); "
+                f"import_903 takes {ratio:.1f}x this",
             )
         )
         do_import()

@@ -424,7 +424,7 @@ BENCHMARKS: dict[str, Callable[[int], Result | list[Result]]] = {
     "deadlines_page": bench_deadlines_page,
     "recompute_deadlines": bench_recompute_deadlines,
     # Each of these writes several results: import_cin, import_cin_copy_floor, export_cin, validate_cin;
-    # import_903, export_903, validate_903 (scale 20,000 children unless --scale is given).
+    # import_903, import_903_copy_floor, export_903, validate_903 (20,000 children unless --scale is given).
     "import_cin": bench_returns_cin,
     "import_903": bench_returns_903,
 }
@@ -435,6 +435,7 @@ RESULT_ORDER = [
     "export_cin",
     "validate_cin",
     "import_903",
+    "import_903_copy_floor",
     "export_903",
     "validate_903",
 ]

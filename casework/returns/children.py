@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 
 from casework.children.models import Child
+from casework.returns.bulk import copy_insert
+from casework.returns.columns import DETAIL_FIELDS, RETURN_CHILD_FIELDS
 from casework.returns.importing import ImportLog
 from casework.returns.models import ChildReturnDetails
 
@@ -18,17 +20,8 @@ from casework.returns.models import ChildReturnDetails
 SEX_TO_GENDER = {"M": "1", "F": "2", "U": "9", "1": "1", "2": "2", "9": "9", "0": "0"}
 GENDER_TO_SEX = {"1": "M", "2": "F", "9": "U", "0": "U"}
 
-CHILD_FIELDS = (
-    "upn",
-    "former_upn",
-    "date_of_birth",
-    "expected_date_of_birth",
-    "gender",
-    "ethnicity",
-    "disabilities",
-    "date_of_death",
-)
-DETAIL_FIELDS = ("upn_unknown", "mother", "mother_child_dob", "uasc", "uasc_ceased")
+CHILD_FIELDS = RETURN_CHILD_FIELDS  # the single source is casework.returns.columns
+__all__ = ["CHILD_FIELDS", "DETAIL_FIELDS"]
 LABELS = {
     "upn": "UPN",
     "former_upn": "former UPN",
@@ -129,7 +122,7 @@ def upsert_children(
             changed_fields.update(changes)
         result[identity.la_child_id] = Upserted(child.pk, False, changes)
     if new_children:
-        created = Child.objects.bulk_create([child for _, child in new_children], batch_size=2000)
+        created = copy_insert([child for _, child in new_children])
         for (identity, _), child in zip(new_children, created, strict=True):
             result[identity.la_child_id] = Upserted(child.pk, True, [])
     if changed_children:
@@ -169,7 +162,7 @@ def _upsert_details(
                 if row not in changed_rows:
                     changed_rows.append(row)
     if new_rows:
-        ChildReturnDetails.objects.bulk_create(new_rows, batch_size=2000)
+        copy_insert(new_rows)
     if changed_rows:
         for row in changed_rows:
             row.updated_by_id = actor_id

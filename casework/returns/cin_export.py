@@ -252,61 +252,69 @@ def _episode(
     writer.value("CINclosureDate", _d(closure), 4)
     writer.value("ReasonForClosure", episode.closure_reason if closure else None, 4)
     writer.value("DateOfInitialCPC", _d(_within(episode.initial_cpc_date, period)), 4)
-    for assessment in parts["assessments"]:
-        if not in_year("assessments", assessment, period):
-            continue
-        authorised = _within(assessment.authorisation_date, period)
-        counts["assessments"] += 1
-        writer.open("Assessments", 4)
-        writer.value("AssessmentActualStartDate", _d(assessment.start_date), 5)
-        writer.value("AssessmentInternalReviewDate", _d(_within(assessment.internal_review_date, period)), 5)
-        writer.value("AssessmentAuthorisationDate", _d(authorised), 5)
-        if authorised is not None and assessment.factors:  # factors only on completed assessments (8614)
-            writer.open("FactorsIdentifiedAtAssessment", 5)
-            for factor in assessment.factors:
-                writer.value("AssessmentFactors", factor, 6)
-            writer.close("FactorsIdentifiedAtAssessment", 5)
-        writer.close("Assessments", 4)
-    for plan in parts["plans"]:
-        if not in_year("plans", plan, period):
-            continue
-        counts["plans"] += 1
-        writer.open("CINPlanDates", 4)
-        writer.value("CINPlanStartDate", _d(plan.start_date), 5)
-        writer.value("CINPlanEndDate", _d(_within(plan.end_date, period)), 5)
-        writer.close("CINPlanDates", 4)
-    for enquiry in parts["section47s"]:
-        if not in_year("section47s", enquiry, period):
-            continue
-        counts["section47s"] += 1
-        writer.open("Section47", 4)
-        writer.value("S47ActualStartDate", _d(enquiry.start_date), 5)
-        writer.value("InitialCPCtarget", _d(enquiry.icpc_target), 5)
-        writer.value("DateOfInitialCPC", _d(_within(enquiry.icpc_date, period)), 5)
-        if enquiry.icpc_not_required is not None:
-            writer.value("ICPCnotRequired", "1" if enquiry.icpc_not_required else "0", 5)
-        writer.close("Section47", 4)
+    for name, write in (("assessments", _assessment), ("plans", _plan), ("section47s", _section47)):
+        for part in _in_year(name, parts, period, counts):
+            write(writer, part, period)
     writer.value("ReferralNFA", "1" if episode.referral_nfa else "0", 4)
-    for plan in parts["cp_plans"]:
-        if not in_year("cp_plans", plan, period):
-            continue
-        counts["cp_plans"] += 1
-        writer.open("ChildProtectionPlans", 4)
-        writer.value("CPPstartDate", _d(plan.start_date), 5)
-        writer.value("CPPendDate", _d(_within(plan.end_date, period)), 5)
-        writer.value("InitialCategoryOfAbuse", plan.initial_category, 5)
-        writer.value("LatestCategoryOfAbuse", plan.latest_category, 5)
-        writer.value(
-            "NumberOfPreviousCPP", None if plan.previous_plans is None else str(plan.previous_plans), 5
-        )
-        reviews = [review for review in plan.review_dates if review <= period.ends]
-        if reviews:
-            writer.open("Reviews", 5)
-            for review in reviews:
-                writer.value("CPPreviewDate", review.isoformat(), 6)
-            writer.close("Reviews", 5)
-        writer.close("ChildProtectionPlans", 4)
+    for plan in _in_year("cp_plans", parts, period, counts):
+        _cp_plan(writer, plan, period)
     writer.close("CINdetails", 3)
+
+
+def _in_year(
+    name: str, parts: dict[str, list[Any]], period: CollectionYear, counts: Counter[str]
+) -> list[Any]:
+    """The episode's parts of one kind that belong in the census year (counted)."""
+    found = [part for part in parts[name] if in_year(name, part, period)]
+    counts[name] += len(found)
+    return found
+
+
+def _assessment(writer: _Writer, assessment: Any, period: CollectionYear) -> None:
+    authorised = _within(assessment.authorisation_date, period)
+    writer.open("Assessments", 4)
+    writer.value("AssessmentActualStartDate", _d(assessment.start_date), 5)
+    writer.value("AssessmentInternalReviewDate", _d(_within(assessment.internal_review_date, period)), 5)
+    writer.value("AssessmentAuthorisationDate", _d(authorised), 5)
+    if authorised is not None and assessment.factors:  # factors only on completed assessments (8614)
+        writer.open("FactorsIdentifiedAtAssessment", 5)
+        for factor in assessment.factors:
+            writer.value("AssessmentFactors", factor, 6)
+        writer.close("FactorsIdentifiedAtAssessment", 5)
+    writer.close("Assessments", 4)
+
+
+def _plan(writer: _Writer, plan: Any, period: CollectionYear) -> None:
+    writer.open("CINPlanDates", 4)
+    writer.value("CINPlanStartDate", _d(plan.start_date), 5)
+    writer.value("CINPlanEndDate", _d(_within(plan.end_date, period)), 5)
+    writer.close("CINPlanDates", 4)
+
+
+def _section47(writer: _Writer, enquiry: Any, period: CollectionYear) -> None:
+    writer.open("Section47", 4)
+    writer.value("S47ActualStartDate", _d(enquiry.start_date), 5)
+    writer.value("InitialCPCtarget", _d(enquiry.icpc_target), 5)
+    writer.value("DateOfInitialCPC", _d(_within(enquiry.icpc_date, period)), 5)
+    if enquiry.icpc_not_required is not None:
+        writer.value("ICPCnotRequired", "1" if enquiry.icpc_not_required else "0", 5)
+    writer.close("Section47", 4)
+
+
+def _cp_plan(writer: _Writer, plan: Any, period: CollectionYear) -> None:
+    writer.open("ChildProtectionPlans", 4)
+    writer.value("CPPstartDate", _d(plan.start_date), 5)
+    writer.value("CPPendDate", _d(_within(plan.end_date, period)), 5)
+    writer.value("InitialCategoryOfAbuse", plan.initial_category, 5)
+    writer.value("LatestCategoryOfAbuse", plan.latest_category, 5)
+    writer.value("NumberOfPreviousCPP", None if plan.previous_plans is None else str(plan.previous_plans), 5)
+    reviews = [review for review in plan.review_dates if review <= period.ends]
+    if reviews:
+        writer.open("Reviews", 5)
+        for review in reviews:
+            writer.value("CPPreviewDate", review.isoformat(), 6)
+        writer.close("Reviews", 5)
+    writer.close("ChildProtectionPlans", 4)
 
 
 def header_free(text: str) -> str:

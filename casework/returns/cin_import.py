@@ -1,5 +1,10 @@
 """Import a Children in Need census (XML) into the LA's return records and the register.
 
+The stages every import has (casework.returns.importing): read (`stream`, `read_child`), check
+(`_Importer.child`: rejections, then domain.census.cin.breaches), store (`_Importer.store`: children, then
+`_BatchStore` compares each child's episodes with what is stored and writes the differences through
+bulk.Writes), then the register and the report in importing.execute.
+
 The file is read as a stream (defusedxml's expat parser, fed 64 KiB at a time: no DTDs, no entities, no
 external references), so memory stays bounded whatever the file's size: each <Child> is built as a small
 tree, turned into a `domain.census.cin.CinChild`, and dropped; children are written in batches of
@@ -33,10 +38,12 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from casework.accounts.models import User
 from casework.core.models import LocalAuthority
+from casework.returns.bulk import Writes, assign_ids
 from casework.returns.children import (
     GENDER_TO_SEX,
     SEX_TO_GENDER,
     Identity,
+    Upserted,
     describe_changes,
     gender_for,
     upsert_children,
@@ -546,6 +553,158 @@ def _after(value: date | None, period: CollectionYear) -> bool:
     return value is not None and value > period.ends
 
 
+def _identity(parsed: Parsed) -> Identity:
+    """Who the child is, as the census states it (casework.returns.children)."""
+    child = parsed.child
+    values: dict[str, Any] = {
+        "upn": child.upn or None,
+        "former_upn": child.former_upn or None,
+        "date_of_birth": child.birth,
+        "expected_date_of_birth": child.expected_birth,
+        "gender": parsed.gender,
+        "ethnicity": child.ethnicity or None,
+        "disabilities": parsed.disabilities,
+        "date_of_death": child.death,
+    }
+    return Identity(
+        child.la_child_id,
+        f"line {child.line}, <Child>",
+        child=values,
+        details={"upn_unknown": child.upn_unknown or None},
+    )
+
+
+@dataclass
+class _Held:
+    """The batch's children's stored episodes (by child and referral date) and their parts (by episode)."""
+
+    episodes: dict[int, dict[date, CinEpisode]]
+    parts: dict[str, dict[int, list[Any]]]
+
+    @classmethod
+    def load(cls, child_ids: list[int]) -> _Held:
+        episodes: dict[int, dict[date, CinEpisode]] = defaultdict(dict)
+        for found in CinEpisode.objects.filter(child_id__in=child_ids):
+            episodes[found.child_id][found.referral_date] = found
+        matched_ids = [row.pk for rows in episodes.values() for row in rows.values()]
+        parts: dict[str, dict[int, list[Any]]] = {}
+        for name, model, _key in PART_TABLES:
+            grouped: dict[int, list[Any]] = defaultdict(list)
+            if matched_ids:
+                for part in model.objects.filter(episode_id__in=matched_ids).order_by(
+                    "episode_id", "position", "id"
+                ):
+                    grouped[part.episode_id].append(part)
+            parts[name] = grouped
+        return cls(episodes, parts)
+
+
+class _BatchStore:
+    """One batch's census children against what is stored: the differences as Writes, and what each
+    child's outcome is. Removals, then updates, then inserts (bulk.Writes)."""
+
+    def __init__(
+        self, la_id: int, actor_id: int | None, year: CollectionYear, log: ImportLog, held: _Held
+    ) -> None:
+        self.la_id = la_id
+        self.actor_id = actor_id
+        self.year = year
+        self.log = log
+        self.held = held
+        self.writes = Writes(actor_id, order=[CinEpisode, *(model for _name, model, _key in PART_TABLES)])
+        self.new_episodes: list[tuple[cin.Episode, CinEpisode]] = []
+        self.counts: Counter[str] = Counter()
+
+    def child(self, child: cin.CinChild, result: Upserted) -> None:
+        notes = [describe_changes(result.changed)] if result.changed else []
+        rows = self.held.episodes.get(result.child_id, {})
+        notes += self._removed_episodes(child, rows)
+        for episode in child.episodes:
+            assert episode.referral is not None  # noqa: S101 - read_child drops episodes without one
+            row = rows.get(episode.referral)
+            if row is None:
+                self.new_episodes.append((episode, self._new_episode(episode, result.child_id)))
+                if not result.created:
+                    notes.append(f"episode referred {episode.referral.isoformat()} added")
+            else:
+                notes += self._changed_episode(episode, row)
+        if result.created:
+            self.log.outcome(child.la_child_id, "created", result.child_id)
+        elif notes:
+            self.log.outcome(child.la_child_id, "updated", result.child_id, "; ".join(notes))
+        else:
+            self.log.outcome(child.la_child_id, "unchanged", result.child_id)
+
+    def _removed_episodes(self, child: cin.CinChild, rows: dict[date, CinEpisode]) -> list[str]:
+        """The child's stored episodes in the census year that the census no longer has: removed."""
+        notes = []
+        in_file = {episode.referral for episode in child.episodes}
+        for referral, old in rows.items():
+            if referral not in in_file and self.year.overlaps(old.referral_date, old.closure_date):
+                self.writes.remove(CinEpisode, [old.pk])
+                self.counts["episodes removed"] += 1
+                notes.append(f"episode referred {referral.isoformat()} removed (not in the census)")
+                self.log.note(
+                    f"line {child.line}, <Child>",
+                    f"The episode referred on {referral.isoformat()} is not in this census, which covers "
+                    f"{self.year.label}: it was removed",
+                    la_child_id=child.la_child_id,
+                )
+        return notes
+
+    def _new_episode(self, episode: cin.Episode, child_id: int) -> CinEpisode:
+        assert episode.referral is not None  # noqa: S101 - read_child drops episodes without one
+        return CinEpisode(
+            la_id=self.la_id,
+            child_id=child_id,
+            referral_date=episode.referral,
+            created_by_id=self.actor_id,
+            **_episode_values(episode),
+        )
+
+    def _changed_episode(self, episode: cin.Episode, row: CinEpisode) -> list[str]:
+        notes = []
+        values = _episode_values(episode)
+        if values["closure_date"] is None and _after(row.closure_date, self.year):
+            # The census is as at 31 March: it cannot know of a closure after it.
+            values["closure_date"], values["closure_reason"] = row.closure_date, row.closure_reason
+        if values["initial_cpc_date"] is None and _after(row.initial_cpc_date, self.year):
+            values["initial_cpc_date"] = row.initial_cpc_date
+        if self.writes.change(row, values):
+            self.counts["episodes updated"] += 1
+            notes.append(f"episode referred {episode.referral} changed")
+        for name, model, key in PART_TABLES:
+            # The census speaks for the parts that belong in its year; the others (finished before it,
+            # begun after it) are kept as they are.
+            held = [item for item in self.held.parts[name].get(row.pk, []) if in_year(name, item, self.year)]
+            new = getattr(episode, name)
+            if [_as_at(name, item, self.year) for item in held] == [key(item) for item in new]:
+                continue
+            self.writes.remove(model, [item.pk for item in held])
+            by_start = {item.start_date: item for item in held}
+            for position, item in enumerate(new):
+                part = _new_part(name, self.la_id, row.pk, position, item, self.actor_id)
+                self.writes.insert(_later_facts(name, part, by_start.get(item.start), self.year))
+            self.counts[f"{PART_LABELS[name]} replaced"] += len(new)
+            notes.append(f"{PART_LABELS[name]} of the episode referred {episode.referral} changed")
+        return notes
+
+    def write(self) -> None:
+        """The new episodes get their ids first, so their parts can refer to them; then every write."""
+        assign_ids([row for _episode, row in self.new_episodes])
+        for _episode, row in self.new_episodes:
+            self.writes.insert(row)
+        for episode, row in self.new_episodes:
+            for name, _model, _key in PART_TABLES:
+                items = getattr(episode, name)
+                for position, item in enumerate(items):
+                    self.writes.insert(_new_part(name, self.la_id, row.pk, position, item, self.actor_id))
+                self.counts[f"{PART_LABELS[name]} created"] += len(items)
+        self.counts["episodes created"] += len(self.new_episodes)
+        self.writes.apply()
+        self.log.counts.update(self.counts)
+
+
 class _Importer:
     def __init__(
         self,
@@ -689,153 +848,17 @@ class _Importer:
             self.batch = []
 
     def store(self, batch: list[Parsed]) -> None:
+        """Store a batch set-wise: the children, then each child's episodes and their parts."""
         assert self.year is not None  # noqa: S101 - set by header()
-        identities = []
-        for parsed in batch:
-            child = parsed.child
-            values: dict[str, Any] = {
-                "upn": child.upn or None,
-                "former_upn": child.former_upn or None,
-                "date_of_birth": child.birth,
-                "expected_date_of_birth": child.expected_birth,
-                "gender": parsed.gender,
-                "ethnicity": child.ethnicity or None,
-                "disabilities": parsed.disabilities,
-                "date_of_death": child.death,
-            }
-            identities.append(
-                Identity(
-                    child.la_child_id,
-                    f"line {child.line}, <Child>",
-                    child=values,
-                    details={"upn_unknown": child.upn_unknown or None},
-                )
-            )
-        upserted = upsert_children(self.la.pk, identities, self.log, actor_id=self.actor_id)
+        upserted = upsert_children(
+            self.la.pk, [_identity(parsed) for parsed in batch], self.log, actor_id=self.actor_id
+        )
         stored = [parsed for parsed in batch if parsed.child.la_child_id in upserted]
-        child_ids = [upserted[parsed.child.la_child_id].child_id for parsed in stored]
-        existing: dict[int, dict[date, CinEpisode]] = defaultdict(dict)
-        for found in CinEpisode.objects.filter(child_id__in=child_ids):
-            existing[found.child_id][found.referral_date] = found
-        matched_ids = [row.pk for rows in existing.values() for row in rows.values()]
-        parts: dict[str, dict[int, list[Any]]] = {}
-        for name, model, _key in PART_TABLES:
-            grouped: dict[int, list[Any]] = defaultdict(list)
-            for part in model.objects.filter(episode_id__in=matched_ids).order_by(
-                "episode_id", "position", "id"
-            ):
-                grouped[part.episode_id].append(part)
-            parts[name] = grouped
-        new_episodes: list[tuple[cin.Episode, CinEpisode]] = []
-        changed_episodes: list[CinEpisode] = []
-        changed_fields: set[str] = set()
-        remove_episodes: list[int] = []
-        remove_parts: dict[str, list[int]] = defaultdict(list)
-        new_parts: dict[str, list[Any]] = defaultdict(list)
-        changes: dict[str, list[str]] = {}
-        counts: Counter[str] = Counter()
+        held = _Held.load([upserted[parsed.child.la_child_id].child_id for parsed in stored])
+        batch_store = _BatchStore(self.la.pk, self.actor_id, self.year, self.log, held)
         for parsed in stored:
-            child = parsed.child
-            result = upserted[child.la_child_id]
-            notes = [describe_changes(result.changed)] if result.changed else []
-            rows = existing.get(result.child_id, {})
-            in_file = {episode.referral for episode in child.episodes}
-            for referral, old in rows.items():
-                if referral not in in_file and self.year.overlaps(old.referral_date, old.closure_date):
-                    remove_episodes.append(old.pk)
-                    notes.append(f"episode referred {referral.isoformat()} removed (not in the census)")
-                    self.log.note(
-                        f"line {child.line}, <Child>",
-                        f"The episode referred on {referral.isoformat()} is not in this census, which covers "
-                        f"{self.year.label}: it was removed",
-                        la_child_id=child.la_child_id,
-                    )
-            for episode in child.episodes:
-                assert episode.referral is not None  # noqa: S101 - read_child drops episodes without one
-                row = rows.get(episode.referral)
-                if row is None:
-                    new_episodes.append(
-                        (
-                            episode,
-                            CinEpisode(
-                                la_id=self.la.pk,
-                                child_id=result.child_id,
-                                referral_date=episode.referral,
-                                created_by_id=self.actor_id,
-                                **_episode_values(episode),
-                            ),
-                        )
-                    )
-                    if not result.created:
-                        notes.append(f"episode referred {episode.referral.isoformat()} added")
-                    continue
-                values = _episode_values(episode)
-                if values["closure_date"] is None and _after(row.closure_date, self.year):
-                    # The census is as at 31 March: it cannot know of a closure after it.
-                    values["closure_date"], values["closure_reason"] = row.closure_date, row.closure_reason
-                if values["initial_cpc_date"] is None and _after(row.initial_cpc_date, self.year):
-                    values["initial_cpc_date"] = row.initial_cpc_date
-                differs = [name for name, value in values.items() if getattr(row, name) != value]
-                if differs:
-                    for name in differs:
-                        setattr(row, name, values[name])
-                    row.updated_by_id = self.actor_id
-                    changed_episodes.append(row)
-                    changed_fields.update(differs)
-                    notes.append(f"episode referred {episode.referral.isoformat()} changed")
-                for name, _model, key in PART_TABLES:
-                    # The census speaks for the parts that belong in its year; the others (finished
-                    # before it, begun after it) are kept as they are.
-                    held = [item for item in parts[name].get(row.pk, []) if in_year(name, item, self.year)]
-                    new = getattr(episode, name)
-                    if [_as_at(name, item, self.year) for item in held] != [key(item) for item in new]:
-                        remove_parts[name].extend(item.pk for item in held)
-                        by_start = {item.start_date: item for item in held}
-                        new_parts[name].extend(
-                            _later_facts(
-                                name,
-                                _new_part(name, self.la.pk, row.pk, position, item, self.actor_id),
-                                by_start.get(item.start),
-                                self.year,
-                            )
-                            for position, item in enumerate(new)
-                        )
-                        counts[f"{PART_LABELS[name]} replaced"] += len(new)
-                        notes.append(
-                            f"{PART_LABELS[name]} of the episode referred {episode.referral} changed"
-                        )
-            if result.created:
-                self.log.outcome(child.la_child_id, "created", result.child_id)
-            elif notes:
-                changes[child.la_child_id] = notes
-                self.log.outcome(child.la_child_id, "updated", result.child_id, "; ".join(notes))
-            else:
-                self.log.outcome(child.la_child_id, "unchanged", result.child_id)
-        # Writes: removals first, then updates, then inserts (one statement per table and kind).
-        if remove_episodes:
-            CinEpisode.objects.filter(pk__in=remove_episodes).delete()
-            counts["episodes removed"] += len(remove_episodes)
-        for name, model, _key in PART_TABLES:
-            if remove_parts[name]:
-                model.objects.filter(pk__in=remove_parts[name]).delete()
-        if changed_episodes:
-            CinEpisode.objects.bulk_update(changed_episodes, [*sorted(changed_fields), "updated_by"])
-            counts["episodes updated"] += len(changed_episodes)
-        if new_episodes:
-            created = CinEpisode.objects.bulk_create([row for _episode, row in new_episodes])
-            counts["episodes created"] += len(created)
-            for (episode, _), row in zip(new_episodes, created, strict=True):
-                for name, _model, _key in PART_TABLES:
-                    items = getattr(episode, name)
-                    new_parts[name].extend(
-                        _new_part(name, self.la.pk, row.pk, position, item, self.actor_id)
-                        for position, item in enumerate(items)
-                    )
-                    counts[f"{PART_LABELS[name]} created"] += len(items)
-        for name, model, _key in PART_TABLES:
-            if new_parts[name]:
-                model.objects.bulk_create(new_parts[name])
-        self.log.counts.update(counts)
+            batch_store.child(parsed.child, upserted[parsed.child.la_child_id])
+        batch_store.write()
 
     def finish(self) -> None:
         self.flush()

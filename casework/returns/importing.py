@@ -1,7 +1,18 @@
 """What every import shares: one transaction, a bounded log of what happened, progress, the register.
 
-An import body (CIN or SSDA903) reads its file as a stream and writes through the ORM or COPY inside
-`execute`, which
+Both imports (cin_import, lac_import) have the same stages, and differ only in what their return is:
+  1. read: stream the file into plain records (domain.census.cin.CinChild; SSDA903 rows), refusing what
+     cannot be read as the return at all (FileRefused);
+  2. check: reject what cannot be stored faithfully (ImportLog.reject: the child's outcome is "rejected")
+     and list the DfE rules the rest breaks (ImportLog.breach, from the domain rule catalogues);
+  3. store: in batches of each module's BATCH records, set-wise: children (children.upsert_children), then the
+     return's records compared with what is stored (bulk.Writes: removals, updates, inserts by COPY);
+  4. sync the register (register.sync_register) for the children the batches touched;
+  5. report: the outcome per child (ImportLog.outcome), counts, issues; held back or skip-rejected by
+     the run's mode; all in `execute`, below.
+The history context (who, why) is set once here for every write of the import.
+
+An import body reads its file and writes inside `execute`, which
 - runs it in one transaction: it completes, or the database is as it was;
 - holds it back (rolls it back) when some records cannot be stored and the run's mode says "all or
   nothing", so the user can fix the file and re-run or choose to import the rest;
@@ -15,7 +26,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from casework.returns.bulk import copy_insert
 from casework.returns.models import ImportIssue, ImportOutcome, ImportRun
 
 log = logging.getLogger(__name__)
@@ -279,8 +291,8 @@ def _record(run: ImportRun, import_log: ImportLog) -> None:
         "issues_kept": len(import_log.issues),
     }
     run.save()
-    ImportIssue.objects.bulk_create(
-        (
+    copy_insert(
+        [
             ImportIssue(
                 run=run,
                 severity=issue.severity,
@@ -293,15 +305,13 @@ def _record(run: ImportRun, import_log: ImportLog) -> None:
                 fix=issue.fix[:500],
             )
             for issue in import_log.issues
-        ),
-        batch_size=5000,
+        ]
     )
-    ImportOutcome.objects.bulk_create(
-        (
+    copy_insert(
+        [
             ImportOutcome(run=run, la_child_id=key[:40], child_id=child, outcome=outcome, detail=detail)
             for key, (outcome, child, detail) in import_log.outcomes.items()
-        ),
-        batch_size=5000,
+        ]
     )
 
 
@@ -323,14 +333,3 @@ def issues_as_rows(run: ImportRun, issues: QuerySet[ImportIssue] | None = None) 
             issue.message,
             issue.fix,
         ]
-
-
-def chunked(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

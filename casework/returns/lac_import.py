@@ -1,5 +1,10 @@
 """Import an SSDA903 return: a folder (or list) of the DfE's CSV tables, streamed, in one transaction.
 
+The stages every import has (casework.returns.importing): read (`open_tables`, `_rows`), check
+(`_check_row`, then domain.census.ssda903.row_breaches / child_breaches), store (`_import_children`, then
+`_store_batch` per table through bulk.Writes, `_remove_missing`), then the register and the report in
+importing.execute (`_outcomes` gives each child's outcome).
+
 Each file is identified by its exact column set (as the DfE validator does); the Header and UASC tables
 create or update the children (one child across both returns: the LA child ID), then every other table is
 read in batches of BATCH rows and written set-wise (a constant number of queries per batch).
@@ -37,8 +42,10 @@ from django.db.models import Exists, OuterRef, Q
 
 from casework.children.models import Child
 from casework.core.models import LocalAuthority
+from casework.returns.bulk import Writes
 from casework.returns.children import LABELS as CHILD_LABELS
 from casework.returns.children import Identity, gender_for, upsert_children
+from casework.returns.columns import LAC_TABLE_FIELDS
 from casework.returns.importing import FileRefused, ImportLog, Progress, execute
 from casework.returns.models import (
     ChildReturnDetails,
@@ -110,20 +117,7 @@ RECORD_TABLES: tuple[RecordTable, ...] = (
     RecordTable(
         s903.EPISODES,
         LacEpisode,
-        (
-            ("DECOM", "decom"),
-            ("RNE", "rne"),
-            ("LS", "legal_status"),
-            ("CIN", "cin"),
-            ("PLACE", "place"),
-            ("PLACE_PROVIDER", "place_provider"),
-            ("DEC", "dec"),
-            ("REC", "rec"),
-            ("REASON_PLACE_CHANGE", "reason_place_change"),
-            ("HOME_POST", "home_post"),
-            ("PL_POST", "pl_post"),
-            ("URN", "urn"),
-        ),
+        LAC_TABLE_FIELDS["Episodes"],
         "decom",
         period_columns=("DECOM", "DEC"),
         closing=("DEC", "REC", "REASON_PLACE_CHANGE"),
@@ -131,56 +125,34 @@ RECORD_TABLES: tuple[RecordTable, ...] = (
     RecordTable(
         s903.REVIEWS,
         LacReview,
-        (("REVIEW", "review"), ("REVIEW_CODE", "review_code")),
+        LAC_TABLE_FIELDS["Reviews"],
         "review",
         period_columns=("REVIEW", "REVIEW"),
     ),
     RecordTable(
         s903.OC2,
         LacOutcomes,
-        (
-            ("SDQ_SCORE", "sdq_score"),
-            ("SDQ_REASON", "sdq_reason"),
-            ("CONVICTED", "convicted"),
-            ("HEALTH_CHECK", "health_check"),
-            ("IMMUNISATIONS", "immunisations"),
-            ("TEETH_CHECK", "teeth_check"),
-            ("HEALTH_ASSESSMENT", "health_assessment"),
-            ("SUBSTANCE_MISUSE", "substance_misuse"),
-            ("INTERVENTION_RECEIVED", "intervention_received"),
-            ("INTERVENTION_OFFERED", "intervention_offered"),
-        ),
+        LAC_TABLE_FIELDS["OC2"],
         "collection_year",
         per_year=True,
     ),
     RecordTable(
         s903.OC3,
         LacCareLeaver,
-        (("IN_TOUCH", "in_touch"), ("ACTIV", "activ"), ("ACCOM", "accom")),
+        LAC_TABLE_FIELDS["OC3"],
         "collection_year",
         per_year=True,
     ),
     RecordTable(
         s903.AD1,
         LacAdoption,
-        (
-            ("DATE_INT", "date_int"),
-            ("DATE_MATCH", "date_match"),
-            ("FOSTER_CARE", "foster_care"),
-            ("NB_ADOPTR", "nb_adoptr"),
-            ("SEX_ADOPTR", "sex_adoptr"),
-            ("LS_ADOPTR", "ls_adoptr"),
-        ),
+        LAC_TABLE_FIELDS["AD1"],
         None,
     ),
     RecordTable(
         s903.PLACED_ADOPTION,
         LacPlacedForAdoption,
-        (
-            ("DATE_PLACED", "date_placed"),
-            ("DATE_PLACED_CEASED", "date_placed_ceased"),
-            ("REASON_PLACED_CEASED", "reason_placed_ceased"),
-        ),
+        LAC_TABLE_FIELDS["PlacedAdoption"],
         "date_placed",
         period_columns=("DATE_PLACED", "DATE_PLACED_CEASED"),
         closing=("DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
@@ -188,14 +160,14 @@ RECORD_TABLES: tuple[RecordTable, ...] = (
     RecordTable(
         s903.PREV_PERM,
         LacPreviousPermanence,
-        (("PREV_PERM", "prev_perm"), ("LA_PERM", "la_perm"), ("DATE_PERM", "date_perm")),
+        LAC_TABLE_FIELDS["PrevPerm"],
         "collection_year",
         per_year=True,
     ),
     RecordTable(
         s903.MISSING,
         LacMissing,
-        (("MISSING", "missing"), ("MIS_START", "start_date"), ("MIS_END", "end_date")),
+        LAC_TABLE_FIELDS["Missing"],
         "start_date",
         period_columns=("MIS_START", "MIS_END"),
         closing=("MIS_END",),
@@ -203,7 +175,7 @@ RECORD_TABLES: tuple[RecordTable, ...] = (
     RecordTable(
         s903.SW_EPISODES,
         LacSocialWorkerEpisode,
-        (("SW_ID", "sw_id"), ("SW_DECOM", "start_date"), ("SW_DEC", "end_date"), ("SW_REASON", "reason")),
+        LAC_TABLE_FIELDS["SWEpisodes"],
         "start_date",
         period_columns=("SW_DECOM", "SW_DEC"),
         closing=("SW_DEC", "SW_REASON"),
@@ -211,7 +183,7 @@ RECORD_TABLES: tuple[RecordTable, ...] = (
     RecordTable(
         s903.DOLO,
         LacDeprivationOfLiberty,
-        (("DOLO_START", "start_date"), ("DOLO_END", "end_date")),
+        LAC_TABLE_FIELDS["DoLo"],
         "start_date",
         period_columns=("DOLO_START", "DOLO_END"),
         closing=("DOLO_END",),
@@ -357,6 +329,23 @@ def open_csv(path: Path) -> CsvFile:
             fix="Correct the first row so it names exactly the columns of one table, then import again.",
         )
     return CsvFile(path, name, found.table, columns, size)
+
+
+def open_tables(paths: Path | str | Sequence[Path | str]) -> dict[str, CsvFile]:
+    """Every file of the return by its table, refusing two files of one table."""
+    files: dict[str, CsvFile] = {}
+    for path in csv_paths(paths):
+        opened = open_csv(path)
+        other = files.get(opened.spec.name)
+        if other is not None:
+            raise FileRefused(
+                f"{other.name} and {opened.name} are both the {opened.spec.name} table; a return has one "
+                "file per table.",
+                location=opened.name,
+                fix="Remove one of the two files (or merge them), then import again.",
+            )
+        files[opened.spec.name] = opened
+    return files
 
 
 def csv_paths(paths: Path | str | Sequence[Path | str]) -> list[Path]:
@@ -774,8 +763,50 @@ def _key_value(state: _State, table: RecordTable, parsed: dict[str, Any]) -> Any
 def _store_batch(
     state: _State, table: RecordTable, batch: list[tuple[Row, dict[str, Any]]], kept: set[tuple[int, Any]]
 ) -> None:
+    """Store a batch of a table's rows set-wise: the new records, and the stored ones that differ."""
     if not batch:
         return
+    wanted = _wanted(state, table, batch)
+    kept.update(wanted)
+    if not wanted:
+        return
+    existing_rows = table.model._default_manager.filter(child_id__in={child for child, _ in wanted})
+    if table.per_year:
+        existing_rows = existing_rows.filter(collection_year=state.year)
+    existing = {
+        (record.child_id, getattr(record, table.key) if table.key else None): record  # type: ignore[attr-defined]
+        for record in existing_rows
+    }
+    writes = Writes(state.actor_id)
+    label = LABELS[table.spec.name]
+    added = changed = 0
+    for key, (row, values) in wanted.items():
+        record = existing.get(key)
+        if record is None:
+            extra = {"collection_year": state.year} if table.per_year else {}
+            writes.insert(
+                table.model(
+                    la_id=state.la_id, child_id=key[0], created_by_id=state.actor_id, **values, **extra
+                )
+            )
+            state.changes[row.child].append(f"{label} added")
+            added += 1
+            continue
+        _keep_later_end(state, table, row, record, values)
+        if writes.change(record, values):
+            state.changes[row.child].append(f"{label} changed")
+            changed += 1
+    writes.apply()
+    for what, count in (("added", added), ("updated", changed), ("unchanged", len(wanted) - added - changed)):
+        if count:
+            state.log.counts[f"{table.spec.name} {what}"] += count
+
+
+def _wanted(
+    state: _State, table: RecordTable, batch: list[tuple[Row, dict[str, Any]]]
+) -> dict[tuple[int, Any], tuple[Row, dict[str, Any]]]:
+    """The batch's rows by (child pk, key), with the values to store; rows of unknown children rejected,
+    the DfE rules of every other row listed."""
     _resolve(state, (row.child for row, _ in batch))
     wanted: dict[tuple[int, Any], tuple[Row, dict[str, Any]]] = {}
     for row, parsed in batch:
@@ -792,55 +823,8 @@ def _store_batch(
                 )
         values = {name: parsed[column] if column in table.spec.dates else row.values[column]
                   for column, name in table.fields}  # fmt: skip
-        key = (child_id, _key_value(state, table, parsed))
-        wanted[key] = (row, values)
-        kept.add(key)
-    if not wanted:
-        return
-    existing_rows = table.model._default_manager.filter(child_id__in={child for child, _ in wanted})
-    if table.per_year:
-        existing_rows = existing_rows.filter(collection_year=state.year)
-    existing = {
-        (record.child_id, getattr(record, table.key) if table.key else None): record  # type: ignore[attr-defined]
-        for record in existing_rows
-    }
-    new: list[models.Model] = []
-    changed: list[models.Model] = []
-    changed_fields: set[str] = set()
-    label = LABELS[table.spec.name]
-    for key, (row, values) in wanted.items():
-        record = existing.get(key)
-        if record is None:
-            extra = {"collection_year": state.year} if table.per_year else {}
-            new.append(
-                table.model(
-                    la_id=state.la_id, child_id=key[0], created_by_id=state.actor_id, **values, **extra
-                )
-            )
-            state.changes[row.child].append(f"{label} added")
-            continue
-        _keep_later_end(state, table, row, record, values)
-        differs = [name for name, value in values.items() if getattr(record, name) != value]
-        if differs:
-            for name in differs:
-                setattr(record, name, values[name])
-            record.updated_by_id = state.actor_id  # type: ignore[attr-defined]
-            changed.append(record)
-            changed_fields.update(differs)
-            state.changes[row.child].append(f"{label} changed")
-    if new:
-        table.model._default_manager.bulk_create(new, batch_size=BATCH)
-    if changed:
-        table.model._default_manager.bulk_update(
-            changed, [*sorted(changed_fields), "updated_by"], batch_size=BATCH
-        )
-    for what, count in (
-        ("added", len(new)),
-        ("updated", len(changed)),
-        ("unchanged", len(wanted) - len(new) - len(changed)),
-    ):
-        if count:
-            state.log.counts[f"{table.spec.name} {what}"] += count
+        wanted[(child_id, _key_value(state, table, parsed))] = (row, values)
+    return wanted
 
 
 def _keep_later_end(
@@ -1017,18 +1001,7 @@ def import_903(
         run.save(update_fields=["file_size", "updated_at"])
 
     def body(log: ImportLog, progress: Progress) -> None:
-        files: dict[str, CsvFile] = {}
-        for path in csv_paths(paths):
-            opened = open_csv(path)
-            other = files.get(opened.spec.name)
-            if other is not None:
-                raise FileRefused(
-                    f"{other.name} and {opened.name} are both the {opened.spec.name} table; a return has one "
-                    "file per table.",
-                    location=opened.name,
-                    fix="Remove one of the two files (or merge them), then import again.",
-                )
-            files[opened.spec.name] = opened
+        files = open_tables(paths)
         state = _State(la.pk, actor_id, _collection_year(files, year, log), log)
         log.collection_year = state.year
         state.supplied = set(files)

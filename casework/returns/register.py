@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from casework.children.models import Child, LegalStatus, Placement
 from casework.contacts.due import refresh_due_states
-from casework.returns.importing import ImportLog, chunked
+from casework.returns.bulk import chunked, copy_insert
 from casework.returns.models import ChildReturnDetails, CinEpisode, CpPlan, LacCareLeaver, LacEpisode
 from domain.census.register import (
     ChildReturnFacts,
@@ -26,6 +27,9 @@ from domain.census.register import (
     Status,
     derive,
 )
+
+if TYPE_CHECKING:  # only in annotations: importing calls this module (no cycle at run time)
+    from casework.returns.importing import ImportLog
 
 CHUNK = 2000
 
@@ -111,8 +115,8 @@ def sync_register(
         # Removals first, so the exclusion constraints see no overlap with what replaces them.
         LegalStatus.objects.filter(pk__in=remove_statuses).delete()
         Placement.objects.filter(pk__in=remove_placements).delete()
-        LegalStatus.objects.bulk_create(add_statuses, batch_size=2000)
-        Placement.objects.bulk_create(add_placements, batch_size=2000)
+        copy_insert(add_statuses)
+        copy_insert(add_placements)
         counts["statuses_added"] += len(add_statuses)
         counts["statuses_removed"] += len(remove_statuses)
         counts["placements_added"] += len(add_placements)

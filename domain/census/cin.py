@@ -9,9 +9,10 @@ decided by the importer (casework.returns.cin_import).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from domain.census.years import CollectionYear
 
@@ -133,25 +134,6 @@ def upn_check_letter(upn: str) -> str | None:
     return UPN_CHECK_LETTERS[total % 23]
 
 
-def upn_problems(upn: str) -> list[tuple[str, str]]:
-    """Rule code and message for each way a UPN breaks the format rules (1510, 1530, 1540, 1550)."""
-    problems: list[tuple[str, str]] = []
-    if len(upn) != 13:
-        return [("1510", f"UPN {upn} is {len(upn)} characters long, not 13")]
-    check = upn_check_letter(upn)
-    if check is not None and upn[0] != check:
-        problems.append(("1510", f"UPN {upn} has the wrong check letter (expected {check})"))
-    if upn[1:4] not in LA_NUMBERS:
-        problems.append(("1530", f"UPN {upn}: characters 2-4 ({upn[1:4]}) are not an LA number"))
-    if not upn[4:12].isdigit():
-        problems.append(("1540", f"UPN {upn}: characters 5-12 must be digits"))
-    if not (upn[12].isdigit() or upn[12] in UPN_LAST_LETTERS):
-        problems.append(
-            ("1550", f"UPN {upn}: the last character must be a digit or a letter other than I, O, S")
-        )
-    return problems
-
-
 # --- One child as the census states it ----------------------------------------------------------------
 
 
@@ -238,42 +220,118 @@ FIX_CODE = "Use a code from the DfE list for this item, in the case management s
 FIX_SOURCE = "Correct the record in the case management system."
 
 
+# --- The rules ------------------------------------------------------------------------------------------
+#
+# One function per DfE rule, named by its code, its docstring the rule's message as csc-validator-be-cin
+# 0.1.13 states it (the rule file named in RULES). Each reads one child (with all its episodes) for one
+# collection period and yields what breaks the rule. The two schema code-list checks no numbered DfE rule
+# makes are named schema_*; their breaches carry the code SCHEMA.
+
+Check = Callable[[CinChild, CollectionYear], Iterable[Breach]]
+
+
 def _code(rule: str, name: str, value: str, codes: frozenset[str], line: int) -> Iterator[Breach]:
     if value and value not in codes:
         yield Breach(rule, name, value, f"{name} '{value}' is not on the DfE code list", FIX_CODE, line)
 
 
-def breaches(child: CinChild, year: int) -> list[Breach]:
-    """The DfE rules (a well-chosen subset) this child's record breaks, for collection year `year`."""
-    return list(_breaches(child, CollectionYear(year)))
+def _iso(day: date) -> str:
+    return day.isoformat()
 
 
-def _breaches(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
-    line = child.line
-    cid = child.la_child_id
-    # LAchildID: at most 20 characters (1570), letters and digits only (1580).
-    if len(cid) > LA_CHILD_ID_MAX:
+def _parts(child: CinChild, name: str) -> Iterator[tuple[Episode, Any]]:
+    """(episode, part) for every assessment / plan / section 47 / CP plan (`name`) of the child."""
+    for episode in child.episodes:
+        for part in getattr(episode, name):
+            yield episode, part
+
+
+def _before_referral(child: CinChild, parts: str, rule: str, field_name: str, what: str) -> Iterator[Breach]:
+    """Parts of an episode that start before its referral (1103, 4015, 2889, 1105)."""
+    for episode, part in _parts(child, parts):
+        if episode.referral and part.start and part.start < episode.referral:
+            yield Breach(rule, field_name, _iso(part.start), f"{what} starts before the referral", FIX_SOURCE,
+                         part.line)  # fmt: skip
+
+
+# Child identifiers and characteristics
+
+
+def rule_1570(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """LA Child ID must not be longer than 20 characters"""
+    if len(child.la_child_id) > LA_CHILD_ID_MAX:
         yield Breach(
             "1570",
             "LAchildID",
-            cid,
+            child.la_child_id,
             f"LAchildID is longer than {LA_CHILD_ID_MAX} characters",
             "Use an LA child ID of at most 20 characters.",
-            line,
+            child.line,
         )
-    if cid and not _ALNUM.match(cid):
+
+
+def rule_1580(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """LA Child ID must not contain any non-alphanumeric characters"""
+    if child.la_child_id and not _ALNUM.match(child.la_child_id):
         yield Breach(
             "1580",
             "LAchildID",
-            cid,
+            child.la_child_id,
             "LAchildID may contain only letters and digits",
             "Remove spaces, dashes and other symbols from the LA child ID.",
-            line,
+            child.line,
         )
-    # UPN format (1510, 1530, 1540, 1550); FormerUPN letter + 12 digits (1560Q).
-    if child.upn:
-        for rule, message in upn_problems(child.upn):
-            yield Breach(rule, "UPN", child.upn, message, "Correct the UPN from the school's record.", line)
+
+
+def _upn(child: CinChild, rule: str, message: str) -> Breach:
+    return Breach(rule, "UPN", child.upn, message, "Correct the UPN from the school's record.", child.line)
+
+
+def rule_1510(child: CinChild, period: CollectionYear | None) -> Iterator[Breach]:
+    """UPN invalid (wrong check letter at character 1)"""
+    upn = child.upn
+    if upn and len(upn) != 13:
+        yield _upn(child, "1510", f"UPN {upn} is {len(upn)} characters long, not 13")
+        return
+    check = upn_check_letter(upn) if upn else None
+    if check is not None and upn[0] != check:
+        yield _upn(child, "1510", f"UPN {upn} has the wrong check letter (expected {check})")
+
+
+def rule_1530(child: CinChild, period: CollectionYear | None) -> Iterator[Breach]:
+    """UPN invalid (characters 2-4 not a recognised LA code)"""
+    upn = child.upn
+    if len(upn) == 13 and upn[1:4] not in LA_NUMBERS:
+        yield _upn(child, "1530", f"UPN {upn}: characters 2-4 ({upn[1:4]}) are not an LA number")
+
+
+def rule_1540(child: CinChild, period: CollectionYear | None) -> Iterator[Breach]:
+    """UPN invalid (characters 5-12 not all numeric)"""
+    upn = child.upn
+    if len(upn) == 13 and not upn[4:12].isdigit():
+        yield _upn(child, "1540", f"UPN {upn}: characters 5-12 must be digits")
+
+
+def rule_1550(child: CinChild, period: CollectionYear | None) -> Iterator[Breach]:
+    """UPN invalid (character 13 not a recognised value)"""
+    upn = child.upn
+    if len(upn) == 13 and not (upn[12].isdigit() or upn[12] in UPN_LAST_LETTERS):
+        yield _upn(
+            child, "1550", f"UPN {upn}: the last character must be a digit or a letter other than I, O, S"
+        )
+
+
+UPN_RULES = (rule_1510, rule_1530, rule_1540, rule_1550)
+
+
+def upn_problems(upn: str) -> list[tuple[str, str]]:
+    """Rule code and message for each way a UPN breaks the format rules (1510, 1530, 1540, 1550)."""
+    child = CinChild(upn=upn)
+    return [(breach.rule, breach.message) for rule in UPN_RULES for breach in rule(child, None)]
+
+
+def rule_1560Q(child: CinChild, period: CollectionYear) -> Iterator[Breach]:  # noqa: N802 - its DfE code
+    """Please check and either amend or provide a reason: Former UPN wrongly formatted"""
     if child.former_upn and not re.match(r"^[A-Z]\d{12}$", child.former_upn):
         yield Breach(
             "1560Q",
@@ -281,11 +339,17 @@ def _breaches(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
             child.former_upn,
             "FormerUPN is not a letter followed by 12 digits",
             "Correct the former UPN.",
-            line,
+            child.line,
         )
-    # UPNunknown UN1-UN7: the CIN schema's code list (no numbered DfE rule checks it).
-    yield from _code(SCHEMA, "UPNunknown", child.upn_unknown, UPN_UNKNOWN_CODES, line)
-    # Sex M/F/U (4180); an unborn child (expected birth date only) must be U (8750).
+
+
+def schema_upn_unknown(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """UPNunknown is on the CIN schema's list UN1-UN7 (no numbered DfE rule checks it)."""
+    return _code(SCHEMA, "UPNunknown", child.upn_unknown, UPN_UNKNOWN_CODES, child.line)
+
+
+def rule_4180(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Sex must be provided and equal M, F, or U"""
     if child.sex and child.sex not in SEX_CODES:
         yield Breach(
             "4180",
@@ -293,8 +357,12 @@ def _breaches(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
             child.sex,
             f"Sex '{child.sex}' is not M, F or U (old GenderCurrent code?)",
             "Record sex as M, F or U.",
-            line,
+            child.line,
         )
+
+
+def rule_8750(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Sex must equal U for an unborn child"""
     unborn = child.birth is None and child.expected_birth is not None
     if unborn and child.sex and child.sex not in {"U", "0", "9"}:
         yield Breach(
@@ -303,305 +371,222 @@ def _breaches(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
             child.sex,
             "An unborn child's sex must be U (not known)",
             "Record sex as U until the child is born.",
-            line,
+            child.line,
         )
+
+
+def rule_8520(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Date of Birth is after data collection period (must be on or before the end of the census period)"""
     if child.birth is not None and child.birth > period.ends:
         yield Breach(
             "8520",
             "PersonBirthDate",
-            child.birth.isoformat(),
+            _iso(child.birth),
             "Date of birth is after the end of the census year",
             FIX_SOURCE,
-            line,
+            child.line,
         )
-    yield from _code("4220", "Ethnicity", child.ethnicity, ETHNICITY_CODES, line)
+
+
+def rule_4220(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Ethnicity is missing or invalid (see Ethnicity table)"""
+    return _code("4220", "Ethnicity", child.ethnicity, ETHNICITY_CODES, child.line)
+
+
+def rule_8540(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Child's disability is missing or invalid (see Disability table)"""
     disabilities = child.disabilities or ()
     for code in disabilities:
-        yield from _code("8540", "Disability", code, DISABILITY_CODES, line)
-    if "NONE" in disabilities and len(disabilities) > 1:  # 8790
-        yield Breach(
-            "8790",
-            "Disability",
-            "NONE",
-            "Disability NONE is given together with other disabilities",
-            "Record either NONE or the child's disabilities.",
-            line,
-        )
-    if len(set(disabilities)) != len(disabilities):  # 8794
-        yield Breach(
-            "8794",
-            "Disability",
-            ",".join(disabilities),
-            "A disability is given more than once",
-            "Record each disability once.",
-            line,
-        )
-    if child.birth is not None and not disabilities and any(e.nfa is False for e in child.episodes):  # 8540
+        yield from _code("8540", "Disability", code, DISABILITY_CODES, child.line)
+    if child.birth is not None and not disabilities and any(e.nfa is False for e in child.episodes):
         yield Breach(
             "8540",
             "Disability",
             "",
             "No disability recorded for a born child with a referral",
             "Record the child's disabilities, or NONE.",
-            line,
+            child.line,
         )
+
+
+def rule_8790(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Disability information includes both None and other values"""
+    disabilities = child.disabilities or ()
+    if "NONE" in disabilities and len(disabilities) > 1:
+        yield Breach(
+            "8790",
+            "Disability",
+            "NONE",
+            "Disability NONE is given together with other disabilities",
+            "Record either NONE or the child's disabilities.",
+            child.line,
+        )
+
+
+def rule_8794(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Child has two or more disabilities with the same code"""
+    disabilities = child.disabilities or ()
+    if len(set(disabilities)) != len(disabilities):
+        yield Breach(
+            "8794",
+            "Disability",
+            ",".join(disabilities),
+            "A disability is given more than once",
+            "Record each disability once.",
+            child.line,
+        )
+
+
+# CIN episodes (CINdetails)
+
+
+def rule_8866(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Source of Referral is missing or an invalid code"""
     for episode in child.episodes:
-        yield from _episode_breaches(child, episode, period)
-    yield from _overlapping_episodes(child)
+        yield from _code("8866", "ReferralSource", episode.source, REFERRAL_SOURCES, episode.line)
 
 
-def _episode_breaches(child: CinChild, episode: Episode, period: CollectionYear) -> Iterator[Breach]:
-    line = episode.line
-    yield from _code("8866", "ReferralSource", episode.source, REFERRAL_SOURCES, line)
-    yield from _code("8650", "PrimaryNeedCode", episode.primary_need, PRIMARY_NEED_CODES, line)
-    yield from _code("8640", "ReasonForClosure", episode.closure_reason, CLOSURE_REASONS, line)
-    if not episode.primary_need and episode.nfa is not True:  # 8610
-        yield Breach("8610", "PrimaryNeedCode", "", "Primary need code is missing", FIX_SOURCE, line)
-    if episode.nfa is None:
-        yield Breach(
-            "8568",
-            "ReferralNFA",
-            "",
-            "ReferralNFA is missing (required)",
-            "Record whether the referral led to no further action (1) or not (0).",
-            line,
-        )
-    referral = episode.referral
-    if referral is not None and referral > period.ends:  # 8600
-        yield Breach(
-            "8600",
-            "CINreferralDate",
-            referral.isoformat(),
-            "Referral is after the end of the census year",
-            FIX_SOURCE,
-            line,
-        )
-    if episode.closure is not None and referral is not None and episode.closure < referral:  # 8630
-        yield Breach(
-            "8630",
-            "CINclosureDate",
-            episode.closure.isoformat(),
-            "Closure is before the referral",
-            FIX_SOURCE,
-            line,
-        )
-    if episode.closure is not None and not period.contains(episode.closure):  # 8620
-        yield Breach(
-            "8620",
-            "CINclosureDate",
-            episode.closure.isoformat(),
-            "Closure date is outside the census year",
-            FIX_SOURCE,
-            line,
-        )
-    if episode.closure is not None and not episode.closure_reason:  # 8805
-        yield Breach(
-            "8805",
-            "ReasonForClosure",
-            "",
-            "A closed episode has no reason for closure",
-            "Record why the case was closed.",
-            line,
-        )
-    if episode.closure is None and episode.closure_reason:  # 8810
-        yield Breach(
-            "8810",
-            "ReasonForClosure",
-            episode.closure_reason,
-            "A reason for closure is given but no closure date",
-            FIX_SOURCE,
-            line,
-        )
-    if episode.nfa and (episode.assessments or episode.section47s or episode.plans or episode.cp_plans):
-        # An NFA referral has no assessment, S47, CIN plan or CPP (8831, 8832, 4000, 2990).
-        yield Breach(
-            "8831",
-            "ReferralNFA",
-            "1",
-            "A no-further-action referral has an assessment, S47 enquiry, CIN plan or child protection plan",
-            FIX_SOURCE,
-            line,
-        )
-    if episode.icpc is not None and episode.icpc.weekday() >= 5:  # 8875
-        yield Breach(
-            "8875",
-            "DateOfInitialCPC",
-            episode.icpc.isoformat(),
-            "Initial child protection conference on a Saturday or Sunday",
-            FIX_SOURCE,
-            line,
-        )
-    for assessment in episode.assessments:
-        for code in assessment.factors:
-            yield from _code(SCHEMA, "AssessmentFactors", code, ASSESSMENT_FACTORS, assessment.line)
-        if "21" in assessment.factors and len(assessment.factors) > 1:  # 8869
+def rule_8650(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Primary Need Code invalid (see Primary Need table in CIN census code set)"""
+    for episode in child.episodes:
+        yield from _code("8650", "PrimaryNeedCode", episode.primary_need, PRIMARY_NEED_CODES, episode.line)
+
+
+def rule_8640(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """CIN Reason for closure code invalid (see Reason for Closure table in CIN Census code set)"""
+    for episode in child.episodes:
+        yield from _code("8640", "ReasonForClosure", episode.closure_reason, CLOSURE_REASONS, episode.line)
+
+
+def rule_8610(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Primary Need code is missing for a referral which led to further action."""
+    for episode in child.episodes:
+        if not episode.primary_need and episode.nfa is not True:
             yield Breach(
-                "8869",
-                "AssessmentFactors",
-                "21",
-                "Factor 21 (no factors) is given with other factors",
-                "Record either 21 or the factors identified.",
-                assessment.line,
+                "8610", "PrimaryNeedCode", "", "Primary need code is missing", FIX_SOURCE, episode.line
             )
-        if len(set(assessment.factors)) != len(assessment.factors):  # 8898
+
+
+def rule_8568(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """RNFA flag is missing or invalid"""
+    for episode in child.episodes:
+        if episode.nfa is None:
             yield Breach(
-                "8898",
-                "AssessmentFactors",
-                ",".join(assessment.factors),
-                "An assessment factor is given more than once",
-                "Record each factor once.",
-                assessment.line,
+                "8568",
+                "ReferralNFA",
+                "",
+                "ReferralNFA is missing (required)",
+                "Record whether the referral led to no further action (1) or not (0).",
+                episode.line,
             )
-        if assessment.factors and assessment.authorised is None:  # 8614
+
+
+def rule_8600(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Child referral date missing or after data collection period"""
+    for episode in child.episodes:
+        if episode.referral is not None and episode.referral > period.ends:
             yield Breach(
-                "8614",
-                "AssessmentFactors",
-                ",".join(assessment.factors),
-                "Factors are recorded on an assessment that is not completed (no authorisation date)",
-                "Record factors only once the assessment is authorised.",
-                assessment.line,
-            )
-        if referral and assessment.start and assessment.start < referral:  # 1103
-            yield Breach(
-                "1103",
-                "AssessmentActualStartDate",
-                assessment.start.isoformat(),
-                "Assessment starts before the referral",
+                "8600",
+                "CINreferralDate",
+                _iso(episode.referral),
+                "Referral is after the end of the census year",
                 FIX_SOURCE,
-                assessment.line,
+                episode.line,
             )
-        if assessment.start and assessment.authorised and assessment.authorised < assessment.start:  # 8608
+
+
+def rule_8630(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """CIN Closure Date is before CIN Referral Date for the same CIN episode"""
+    for episode in child.episodes:
+        if (
+            episode.closure is not None
+            and episode.referral is not None
+            and episode.closure < episode.referral
+        ):
             yield Breach(
-                "8608",
-                "AssessmentAuthorisationDate",
-                assessment.authorised.isoformat(),
-                "Assessment authorised before it started",
-                FIX_SOURCE,
-                assessment.line,
-            )
-        if assessment.authorised and not period.contains(assessment.authorised):  # 8696
+                "8630", "CINclosureDate", _iso(episode.closure), "Closure is before the referral", FIX_SOURCE,
+                episode.line,
+            )  # fmt: skip
+
+
+def rule_8620(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """CIN Closure Date present and does not fall within the Census year"""
+    for episode in child.episodes:
+        if episode.closure is not None and not period.contains(episode.closure):
             yield Breach(
-                "8696",
-                "AssessmentAuthorisationDate",
-                assessment.authorised.isoformat(),
-                "Assessment authorisation is outside the census year",
+                "8620",
+                "CINclosureDate",
+                _iso(episode.closure),
+                "Closure date is outside the census year",
                 FIX_SOURCE,
-                assessment.line,
+                episode.line,
             )
-    for plan in episode.plans:
-        if referral and plan.start and plan.start < referral:  # 4015
+
+
+def rule_8805(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """A CIN case cannot have a CIN closure date without a Reason for Closure"""
+    for episode in child.episodes:
+        if episode.closure is not None and not episode.closure_reason:
             yield Breach(
-                "4015",
-                "CINPlanStartDate",
-                plan.start.isoformat(),
-                "CIN plan starts before the referral",
-                FIX_SOURCE,
-                plan.line,
+                "8805",
+                "ReasonForClosure",
+                "",
+                "A closed episode has no reason for closure",
+                "Record why the case was closed.",
+                episode.line,
             )
-    for enquiry in episode.section47s:
-        if referral and enquiry.start and enquiry.start < referral:  # 2889
+
+
+def rule_8810(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """A CIN case cannot have a Reason for Closure without a CIN Closure Date"""
+    for episode in child.episodes:
+        if episode.closure is None and episode.closure_reason:
             yield Breach(
-                "2889",
-                "S47ActualStartDate",
-                enquiry.start.isoformat(),
-                "Section 47 enquiry starts before the referral",
+                "8810",
+                "ReasonForClosure",
+                episode.closure_reason,
+                "A reason for closure is given but no closure date",
                 FIX_SOURCE,
-                enquiry.line,
+                episode.line,
             )
-        if enquiry.icpc is not None and enquiry.icpc.weekday() >= 5:  # 8875
+
+
+def rule_8831(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Activity is recorded against a case marked as a referral with no further action"""
+    # With it, in one breach: an NFA referral has no S47 (8832), CIN plan (4000) or CP plan (2990) either.
+    for episode in child.episodes:
+        if episode.nfa and (episode.assessments or episode.section47s or episode.plans or episode.cp_plans):
+            yield Breach(
+                "8831",
+                "ReferralNFA",
+                "1",
+                "A no-further-action referral has an assessment, S47 enquiry, CIN plan or child protection "
+                "plan",
+                FIX_SOURCE,
+                episode.line,
+            )
+
+
+def rule_8875(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """The Date of Initial Child Protection Conference cannot be a weekend"""
+    # The ICPC date is given on CINdetails or on the section 47 enquiry (2884): both are checked.
+    dated = [(e.icpc, e.line) for e in child.episodes]
+    dated += [(s47.icpc, s47.line) for _episode, s47 in _parts(child, "section47s")]
+    for icpc, line in dated:
+        if icpc is not None and icpc.weekday() >= 5:
             yield Breach(
                 "8875",
                 "DateOfInitialCPC",
-                enquiry.icpc.isoformat(),
+                _iso(icpc),
                 "Initial child protection conference on a Saturday or Sunday",
                 FIX_SOURCE,
-                enquiry.line,
+                line,
             )
-        if enquiry.start and enquiry.icpc and enquiry.icpc < enquiry.start:  # 8615
-            yield Breach(
-                "8615",
-                "DateOfInitialCPC",
-                enquiry.icpc.isoformat(),
-                "Initial conference is before the section 47 enquiry started",
-                FIX_SOURCE,
-                enquiry.line,
-            )
-    for cpp in episode.cp_plans:
-        yield from _code("8905", "InitialCategoryOfAbuse", cpp.initial_category, ABUSE_CATEGORIES, cpp.line)
-        yield from _code("8910", "LatestCategoryOfAbuse", cpp.latest_category, ABUSE_CATEGORIES, cpp.line)
-        if cpp.previous_plans is None:  # 8730
-            yield Breach(
-                "8730",
-                "NumberOfPreviousCPP",
-                "",
-                "Number of previous child protection plans is missing",
-                "Record how many child protection plans the child had before (0 if none).",
-                cpp.line,
-            )
-        if referral and cpp.start and cpp.start < referral:  # 1105
-            yield Breach(
-                "1105",
-                "CPPstartDate",
-                cpp.start.isoformat(),
-                "Child protection plan starts before the referral",
-                FIX_SOURCE,
-                cpp.line,
-            )
-        if cpp.start and cpp.end and cpp.end <= cpp.start:  # 8840
-            yield Breach(
-                "8840",
-                "CPPendDate",
-                cpp.end.isoformat(),
-                "Child protection plan ends on or before the day it starts",
-                FIX_SOURCE,
-                cpp.line,
-            )
-        for review in cpp.reviews:
-            if cpp.start and review < cpp.start:  # 8841
-                yield Breach(
-                    "8841",
-                    "CPPreviewDate",
-                    review.isoformat(),
-                    "Child protection review before the plan started",
-                    FIX_SOURCE,
-                    cpp.line,
-                )
-    if child.death is not None:  # nothing starts or ends after the child's death (4008, 8915, 8920)
-        death = child.death
-        for plan in episode.plans:
-            if plan.start and plan.start > death:
-                yield Breach(
-                    "4008",
-                    "CINPlanStartDate",
-                    plan.start.isoformat(),
-                    "CIN plan starts after the child's death",
-                    FIX_SOURCE,
-                    plan.line,
-                )
-        for cpp in episode.cp_plans:
-            if cpp.start and cpp.start > death:
-                yield Breach(
-                    "8915",
-                    "CPPstartDate",
-                    cpp.start.isoformat(),
-                    "Child protection plan starts after the child's death",
-                    FIX_SOURCE,
-                    cpp.line,
-                )
-            if cpp.end and cpp.end > death:
-                yield Breach(
-                    "8920",
-                    "CPPendDate",
-                    cpp.end.isoformat(),
-                    "Child protection plan ends after the child's death",
-                    FIX_SOURCE,
-                    cpp.line,
-                )
 
 
-def _overlapping_episodes(child: CinChild) -> Iterator[Breach]:
-    """CIN episodes of one child must not overlap (8820): a later referral before an earlier closure, or while
-    an earlier non-NFA episode is still open."""
+def rule_8820(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """The dates on the CIN episodes for this child overlap"""
+    # A later referral before an earlier closure, or while an earlier non-NFA episode is still open.
     dated = sorted(
         (e for e in child.episodes if e.referral is not None), key=lambda e: e.referral or date.min
     )
@@ -613,9 +598,299 @@ def _overlapping_episodes(child: CinChild) -> Iterator[Breach]:
                 yield Breach(
                     "8820",
                     "CINreferralDate",
-                    later.referral.isoformat(),
+                    _iso(later.referral),
                     "This episode starts before an earlier episode was closed",
                     FIX_SOURCE,
                     later.line,
                 )
                 break
+
+
+# Assessments
+
+
+def schema_assessment_factors(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """AssessmentFactors are on the CIN schema's list (no numbered DfE rule checks it)."""
+    for _episode, assessment in _parts(child, "assessments"):
+        for code in assessment.factors:
+            yield from _code(SCHEMA, "AssessmentFactors", code, ASSESSMENT_FACTORS, assessment.line)
+
+
+def rule_8869(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """The assessment factors code "21" cannot be used in conjunction with any other assessment factors."""
+    for _episode, assessment in _parts(child, "assessments"):
+        if "21" in assessment.factors and len(assessment.factors) > 1:
+            yield Breach(
+                "8869",
+                "AssessmentFactors",
+                "21",
+                "Factor 21 (no factors) is given with other factors",
+                "Record either 21 or the factors identified.",
+                assessment.line,
+            )
+
+
+def rule_8898(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """The assessment has more than one parental or child factors with the same code"""
+    for _episode, assessment in _parts(child, "assessments"):
+        if len(set(assessment.factors)) != len(assessment.factors):
+            yield Breach(
+                "8898",
+                "AssessmentFactors",
+                ",".join(assessment.factors),
+                "An assessment factor is given more than once",
+                "Record each factor once.",
+                assessment.line,
+            )
+
+
+def rule_8614(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Parental or child factors at assessment should only be present for a completed assessment."""
+    for _episode, assessment in _parts(child, "assessments"):
+        if assessment.factors and assessment.authorised is None:
+            yield Breach(
+                "8614",
+                "AssessmentFactors",
+                ",".join(assessment.factors),
+                "Factors are recorded on an assessment that is not completed (no authorisation date)",
+                "Record factors only once the assessment is authorised.",
+                assessment.line,
+            )
+
+
+def rule_1103(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """The assessment start date cannot be before the referral date"""
+    return _before_referral(child, "assessments", "1103", "AssessmentActualStartDate", "Assessment")
+
+
+def rule_8608(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Assessment Start Date cannot be later than its End Date"""
+    for _episode, assessment in _parts(child, "assessments"):
+        if assessment.start and assessment.authorised and assessment.authorised < assessment.start:
+            yield Breach(
+                "8608",
+                "AssessmentAuthorisationDate",
+                _iso(assessment.authorised),
+                "Assessment authorised before it started",
+                FIX_SOURCE,
+                assessment.line,
+            )
+
+
+def rule_8696(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Assessment end date must fall within the census year"""
+    for _episode, assessment in _parts(child, "assessments"):
+        if assessment.authorised and not period.contains(assessment.authorised):
+            yield Breach(
+                "8696",
+                "AssessmentAuthorisationDate",
+                _iso(assessment.authorised),
+                "Assessment authorisation is outside the census year",
+                FIX_SOURCE,
+                assessment.line,
+            )
+
+
+# CIN plans and section 47 enquiries
+
+
+def rule_4015(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """The CIN Plan start date cannot be before the referral date"""
+    return _before_referral(child, "plans", "4015", "CINPlanStartDate", "CIN plan")
+
+
+def rule_2889(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """The S47 start date cannot be before the referral date."""
+    return _before_referral(child, "section47s", "2889", "S47ActualStartDate", "Section 47 enquiry")
+
+
+def rule_8615(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Section 47 Enquiry Start Date must be present and cannot be later than the date of the initial Child
+    Protection Conference"""
+    for _episode, enquiry in _parts(child, "section47s"):
+        if enquiry.start and enquiry.icpc and enquiry.icpc < enquiry.start:
+            yield Breach(
+                "8615",
+                "DateOfInitialCPC",
+                _iso(enquiry.icpc),
+                "Initial conference is before the section 47 enquiry started",
+                FIX_SOURCE,
+                enquiry.line,
+            )
+
+
+# Child protection plans
+
+
+def rule_8905(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Initial Category of Abuse code missing or invalid (see Category of Abuse table in CIN Census code
+    set)"""
+    for _episode, cpp in _parts(child, "cp_plans"):
+        yield from _code("8905", "InitialCategoryOfAbuse", cpp.initial_category, ABUSE_CATEGORIES, cpp.line)
+
+
+def rule_8910(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Latest Category of Abuse code missing or invalid (see Category of Abuse table in CIN Census code
+    set)"""
+    for _episode, cpp in _parts(child, "cp_plans"):
+        yield from _code("8910", "LatestCategoryOfAbuse", cpp.latest_category, ABUSE_CATEGORIES, cpp.line)
+
+
+def rule_8730(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Total Number of previous Child Protection Plans missing"""
+    for _episode, cpp in _parts(child, "cp_plans"):
+        if cpp.previous_plans is None:
+            yield Breach(
+                "8730",
+                "NumberOfPreviousCPP",
+                "",
+                "Number of previous child protection plans is missing",
+                "Record how many child protection plans the child had before (0 if none).",
+                cpp.line,
+            )
+
+
+def rule_1105(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """The child protection plan start date cannot be before the referral date"""
+    return _before_referral(child, "cp_plans", "1105", "CPPstartDate", "Child protection plan")
+
+
+def rule_8840(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Child Protection Plan cannot start and end on the same day"""
+    for _episode, cpp in _parts(child, "cp_plans"):
+        if cpp.start and cpp.end and cpp.end <= cpp.start:
+            yield Breach(
+                "8840",
+                "CPPendDate",
+                _iso(cpp.end),
+                "Child protection plan ends on or before the day it starts",
+                FIX_SOURCE,
+                cpp.line,
+            )
+
+
+def rule_8841(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """The review date cannot be on the same day or before the Child protection Plan start date."""
+    for _episode, cpp in _parts(child, "cp_plans"):
+        for review in cpp.reviews:
+            if cpp.start and review < cpp.start:
+                yield Breach(
+                    "8841",
+                    "CPPreviewDate",
+                    _iso(review),
+                    "Child protection review before the plan started",
+                    FIX_SOURCE,
+                    cpp.line,
+                )
+
+
+# After the child's death
+
+
+def rule_4008(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """CIN Plan shown as starting after the child's Date of Death."""
+    for _episode, plan in _parts(child, "plans"):
+        if child.death is not None and plan.start and plan.start > child.death:
+            yield Breach(
+                "4008",
+                "CINPlanStartDate",
+                _iso(plan.start),
+                "CIN plan starts after the child's death",
+                FIX_SOURCE,
+                plan.line,
+            )
+
+
+def rule_8915(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Child Protection Plan shown as starting after the child's Date of Death"""
+    for _episode, cpp in _parts(child, "cp_plans"):
+        if child.death is not None and cpp.start and cpp.start > child.death:
+            yield Breach(
+                "8915",
+                "CPPstartDate",
+                _iso(cpp.start),
+                "Child protection plan starts after the child's death",
+                FIX_SOURCE,
+                cpp.line,
+            )
+
+
+def rule_8920(child: CinChild, period: CollectionYear) -> Iterator[Breach]:
+    """Child Protection Plan cannot end after the child's Date of Death"""
+    for _episode, cpp in _parts(child, "cp_plans"):
+        if child.death is not None and cpp.end and cpp.end > child.death:
+            yield Breach(
+                "8920",
+                "CPPendDate",
+                _iso(cpp.end),
+                "Child protection plan ends after the child's death",
+                FIX_SOURCE,
+                cpp.line,
+            )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A DfE rule on one child's record; `source` is its rule file in csc-validator-be-cin 0.1.13."""
+
+    code: str
+    check: Check
+    source: str
+
+
+_V = "cin2022_23/rule_"
+RULES: tuple[Rule, ...] = (
+    Rule("1570", rule_1570, "cin2024_25/rule_1570.py"),
+    Rule("1580", rule_1580, "cin2024_25/rule_1580.py"),
+    Rule("1510", rule_1510, f"{_V}1510.py"),
+    Rule("1530", rule_1530, "cin2023_24/rule_1530.py"),
+    Rule("1540", rule_1540, f"{_V}1540.py"),
+    Rule("1550", rule_1550, f"{_V}1550.py"),
+    Rule("1560Q", rule_1560Q, f"{_V}1560Q.py"),
+    Rule(SCHEMA, schema_upn_unknown, "the CIN schema's UPNunknown list (no rule file)"),
+    Rule("4180", rule_4180, "cin2024_25/rule_4180.py"),
+    Rule("8750", rule_8750, "cin2024_25/rule_8750.py"),
+    Rule("8520", rule_8520, f"{_V}8520.py"),
+    Rule("4220", rule_4220, f"{_V}4220.py"),
+    Rule("8540", rule_8540, f"{_V}8540.py"),
+    Rule("8790", rule_8790, f"{_V}8790.py"),
+    Rule("8794", rule_8794, f"{_V}8794.py"),
+    Rule("8866", rule_8866, f"{_V}8866.py"),
+    Rule("8650", rule_8650, f"{_V}8650.py"),
+    Rule("8640", rule_8640, f"{_V}8640.py"),
+    Rule("8610", rule_8610, f"{_V}8610.py"),
+    Rule("8568", rule_8568, f"{_V}8568.py"),
+    Rule("8600", rule_8600, f"{_V}8600.py"),
+    Rule("8630", rule_8630, f"{_V}8630.py"),
+    Rule("8620", rule_8620, f"{_V}8620.py"),
+    Rule("8805", rule_8805, f"{_V}8805.py"),
+    Rule("8810", rule_8810, f"{_V}8810.py"),
+    Rule("8831", rule_8831, f"{_V}8831.py"),
+    Rule("8875", rule_8875, f"{_V}8875.py"),
+    Rule("8820", rule_8820, f"{_V}8820.py"),
+    Rule(SCHEMA, schema_assessment_factors, "the CIN schema's AssessmentFactors list (no rule file)"),
+    Rule("8869", rule_8869, f"{_V}8869.py"),
+    Rule("8898", rule_8898, f"{_V}8898.py"),
+    Rule("8614", rule_8614, f"{_V}8614.py"),
+    Rule("1103", rule_1103, f"{_V}1103.py"),
+    Rule("8608", rule_8608, f"{_V}8608.py"),
+    Rule("8696", rule_8696, f"{_V}8696.py"),
+    Rule("4015", rule_4015, f"{_V}4015.py"),
+    Rule("2889", rule_2889, f"{_V}2889.py"),
+    Rule("8615", rule_8615, f"{_V}8615.py"),
+    Rule("8905", rule_8905, f"{_V}8905.py"),
+    Rule("8910", rule_8910, f"{_V}8910.py"),
+    Rule("8730", rule_8730, f"{_V}8730.py"),
+    Rule("1105", rule_1105, f"{_V}1105.py"),
+    Rule("8840", rule_8840, f"{_V}8840.py"),
+    Rule("8841", rule_8841, f"{_V}8841.py"),
+    Rule("4008", rule_4008, f"{_V}4008.py"),
+    Rule("8915", rule_8915, f"{_V}8915.py"),
+    Rule("8920", rule_8920, f"{_V}8920.py"),
+)
+
+
+def breaches(child: CinChild, year: int) -> list[Breach]:
+    """The DfE rules of RULES (a well-chosen subset) this child's record breaks in collection year `year`."""
+    period = CollectionYear(year)
+    return [breach for rule in RULES for breach in rule.check(child, period)]

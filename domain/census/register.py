@@ -295,54 +295,75 @@ def derive(facts: ChildReturnFacts) -> Derived:
     lac_ranges: list[Range] = []
     if facts.has_903_records:
         kinds |= LAC_KINDS
-        periods = periods_of_care(facts.lac_episodes)
-        for period in periods:
-            period_statuses, period_placements = _lac(period, warnings)
-            statuses += period_statuses
-            placements += period_placements
-            lac_ranges.append((period[0].decom, period[-1].dec))
-            final = period[-1]
-            if final.dec is not None and final.rec in ADOPTED | SPECIAL_GUARDIANSHIP:
-                kind = "adopted" if final.rec in ADOPTED else "sgo"
-                statuses.append(Status(kind, final.dec + timedelta(days=1), None))
-        if facts.uasc and facts.lac_episodes:
-            first = min(episode.decom for episode in facts.lac_episodes)
-            if facts.uasc_ceased is None or facts.uasc_ceased >= first:
-                statuses.append(Status("uasc", first, facts.uasc_ceased))
-        orders = [s for s in statuses if s.kind in {"adopted", "sgo"}]
-        for superseded in orders[:-1]:  # only the latest order stands
-            statuses.remove(superseded)
-        leaver = _care_leaver(facts, periods)
-        if leaver is not None:
-            statuses.append(leaver)
+        lac_ranges = _looked_after(facts, statuses, placements, warnings)
     if facts.has_cin_records:
         kinds |= CIN_KINDS
-        open_ranges = [
-            (episode.referral, episode.closure)
-            for episode in facts.cin_episodes
-            if episode.nfa is not True and (episode.closure is None or episode.closure >= episode.referral)
-        ]
-        reasons = {episode.closure: episode.closure_reason for episode in facts.cin_episodes}
-        for starts, ends, cut in subtract_ranges(merge_ranges(open_ranges), merge_ranges(lac_ranges)):
-            reason = BECAME_LOOKED_AFTER if cut else REASON_CLOSED.get(reasons.get(ends, ""), "")
-            statuses.append(Status("cin", starts, ends, end_reason=reason if ends else ""))
-        by_category: list[tuple[Range, str]] = []
-        for plan in facts.cp_plans:
-            category = plan.latest_category if plan.latest_category in CATEGORIES else plan.initial_category
-            if plan.starts is None or (plan.ends is not None and plan.ends < plan.starts):
-                warnings.append(
-                    "A child protection plan without a usable start and end is not on the register"
-                )
-                continue
-            if category not in CATEGORIES:
-                warnings.append(
-                    f"Child protection plan from {plan.starts:%d/%m/%Y} has no valid category of abuse, "
-                    "so it is shown as multiple categories (MUL) until corrected"
-                )
-                category = "MUL"
-            by_category.append(((plan.starts, plan.ends), category))
-        merged = merge_ranges(r for r, _ in by_category)
-        for starts, ends in merged:
-            inside = [c for (s, _), c in by_category if s >= starts and (ends is None or s <= ends)]
-            statuses.append(Status("cp", starts, ends, cp_category=inside[-1] if inside else "MUL"))
+        statuses += _in_need(facts, lac_ranges)
+        statuses += _protection_plans(facts, warnings)
     return Derived(sorted(statuses), placements, frozenset(kinds), warnings, facts.has_903_records)
+
+
+def _looked_after(
+    facts: ChildReturnFacts, statuses: list[Status], placements: list[PlacementPeriod], warnings: list[str]
+) -> list[Range]:
+    """The SSDA903 kinds (legal statuses, orders after care, UASC, care leaver) and placements, added to
+    `statuses` and `placements`; returns the periods of care."""
+    lac_ranges: list[Range] = []
+    periods = periods_of_care(facts.lac_episodes)
+    for period in periods:
+        period_statuses, period_placements = _lac(period, warnings)
+        statuses += period_statuses
+        placements += period_placements
+        lac_ranges.append((period[0].decom, period[-1].dec))
+        final = period[-1]
+        if final.dec is not None and final.rec in ADOPTED | SPECIAL_GUARDIANSHIP:
+            kind = "adopted" if final.rec in ADOPTED else "sgo"
+            statuses.append(Status(kind, final.dec + timedelta(days=1), None))
+    if facts.uasc and facts.lac_episodes:
+        first = min(episode.decom for episode in facts.lac_episodes)
+        if facts.uasc_ceased is None or facts.uasc_ceased >= first:
+            statuses.append(Status("uasc", first, facts.uasc_ceased))
+    orders = [s for s in statuses if s.kind in {"adopted", "sgo"}]
+    for superseded in orders[:-1]:  # only the latest order stands
+        statuses.remove(superseded)
+    leaver = _care_leaver(facts, periods)
+    if leaver is not None:
+        statuses.append(leaver)
+    return lac_ranges
+
+
+def _in_need(facts: ChildReturnFacts, lac_ranges: list[Range]) -> list[Status]:
+    """Child in need while an episode that was not NFA is open, outside periods of care."""
+    open_ranges = [
+        (episode.referral, episode.closure)
+        for episode in facts.cin_episodes
+        if episode.nfa is not True and (episode.closure is None or episode.closure >= episode.referral)
+    ]
+    reasons = {episode.closure: episode.closure_reason for episode in facts.cin_episodes}
+    statuses = []
+    for starts, ends, cut in subtract_ranges(merge_ranges(open_ranges), merge_ranges(lac_ranges)):
+        reason = BECAME_LOOKED_AFTER if cut else REASON_CLOSED.get(reasons.get(ends, ""), "")
+        statuses.append(Status("cin", starts, ends, end_reason=reason if ends else ""))
+    return statuses
+
+
+def _protection_plans(facts: ChildReturnFacts, warnings: list[str]) -> list[Status]:
+    """CP plans merged where they overlap, each with the latest category of abuse."""
+    by_category: list[tuple[Range, str]] = []
+    for plan in facts.cp_plans:
+        category = plan.latest_category if plan.latest_category in CATEGORIES else plan.initial_category
+        if plan.starts is None or (plan.ends is not None and plan.ends < plan.starts):
+            warnings.append("A child protection plan without a usable start and end is not on the register")
+            continue
+        if category not in CATEGORIES:
+            warnings.append(
+                f"Child protection plan from {plan.starts:%d/%m/%Y} has no valid category of abuse, "
+                "so it is shown as multiple categories (MUL) until corrected"
+            )
+            category = "MUL"
+        by_category.append(((plan.starts, plan.ends), category))
+    statuses = []
+    for starts, ends in merge_ranges(r for r, _ in by_category):
+        inside = [c for (s, _), c in by_category if s >= starts and (ends is None or s <= ends)]
+        statuses.append(Status("cp", starts, ends, cp_category=inside[-1] if inside else "MUL"))
+    return statuses

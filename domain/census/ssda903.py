@@ -9,7 +9,7 @@ Values are compared after stripping and upper-casing, as the validator upper-cas
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -289,6 +289,12 @@ UPN = re.compile(r"(^((?![IOS])[A-Z]){1}(\d{12}|\d{11}[A-Z]{1})$)|^(UN[1-5])$")
 
 
 # --- Rule breaches -------------------------------------------------------------------------------------
+#
+# One function per DfE rule, named by its code, its docstring the rule's message as csc-validator-be-903
+# 0.1.17 states it (the rule file named in the catalogue). A rule reads one row, values stripped and
+# upper-cased as the validator reads them. A well-chosen subset: every code list, and the single-row
+# logic the import can check at once; the full rule set is run by the DfE validator on the export
+# (continuity.validators.run_903).
 
 
 @dataclass(frozen=True)
@@ -300,236 +306,410 @@ class Breach:
     fix: str
 
 
-def _code(
-    out: list[Breach], row: Mapping[str, str], column: str, codes: frozenset[str], rule: str, what: str
-) -> None:
+Row = Mapping[str, str]
+
+
+def _code(row: Row, column: str, codes: frozenset[str], rule: str, what: str) -> Iterator[Breach]:
     value = row.get(column, "")
     if value and value not in codes:
-        out.append(
-            Breach(
-                rule,
-                column,
-                value,
-                f"{column} {value!r} is not a valid {what} code",
-                f"Use one of: {' '.join(sorted(codes))}.",
-            )
+        yield Breach(
+            rule,
+            column,
+            value,
+            f"{column} {value!r} is not a valid {what} code",
+            f"Use one of: {' '.join(sorted(codes))}.",
         )
 
 
-def _date(row: Mapping[str, str], column: str) -> date | None:
+def _date(row: Row, column: str) -> date | None:
     try:
         return parse_date(row.get(column, ""))
     except InvalidDateError:
         return None
 
 
-def row_breaches(table: str, row: Mapping[str, str], *, year: int) -> list[Breach]:
-    """The DfE rules one row breaks on its own (values stripped and upper-cased, as the validator reads them).
+# Header
 
-    A well-chosen subset: every code list, and the single-row logic the import can check at once. The
-    full rule set is run by the DfE validator on the export (continuity.validators.run_903).
-    """
-    out: list[Breach] = []
-    if table == "Header":
-        sex = row.get("SEX", "")
-        if sex not in SEX:  # 101 (lac2024_25/rule_101.py): blank fails too
-            out.append(
-                Breach("101", "SEX", sex, f"SEX {sex!r} is not a valid code", "Use M or F (U if not known).")
-            )
-        ethnic = row.get("ETHNIC", "")
-        if ethnic not in ETHNIC:  # 103 (lac2022_23/rule_103.py): blank fails too
-            out.append(
-                Breach(
-                    "103",
-                    "ETHNIC",
-                    ethnic,
-                    f"ETHNIC {ethnic!r} is not a valid ethnicity code",
-                    "Use one of the 20 DfE ethnicity codes (e.g. WBRI, REFU, NOBT).",
-                )
-            )
-        upn = row.get("UPN", "")
-        if upn and not UPN.match(upn):  # 168 (lac2022_23/rule_168.py)
-            out.append(
-                Breach(
-                    "168",
-                    "UPN",
-                    upn,
-                    f"UPN {upn!r} is not a UPN (a letter other than I, O, S, then 12 digits or 11 digits "
-                    "and a letter) nor UN1-UN5",
-                    "Give the school's UPN, or UN1-UN5 for why it is not known.",
-                )
-            )
-        mother, mc_dob = row.get("MOTHER", ""), row.get("MC_DOB", "")
-        if mother not in {"", "0", "1"}:  # 611/612 read MOTHER as 0/1 (lac2022_23/rule_611.py)
-            out.append(Breach("611", "MOTHER", mother, "MOTHER must be 1 or 0", "Write 1 (a mother) or 0."))
-        if mother == "1" and not mc_dob:  # 611 (lac2022_23/rule_611.py)
-            out.append(
-                Breach(
-                    "611",
-                    "MC_DOB",
-                    "",
-                    "The child is a mother but the date of birth of her child is missing",
-                    "Give MC_DOB.",
-                )
-            )
-        # 612 (lac2022_23/rule_612.py) in its intent: upstream still tests SEX == "2", so never fires.
-        if mother != "1" and mc_dob:
-            out.append(
-                Breach(
-                    "612",
-                    "MC_DOB",
-                    mc_dob,
-                    "MC_DOB is given but MOTHER is not 1",
-                    "Set MOTHER to 1, or remove MC_DOB.",
-                )
-            )
-    elif table == "Episodes":
-        _code(out, row, "RNE", RNE, "143", "reason for new episode")
-        _code(out, row, "LS", LS, "144", "legal status")
-        _code(out, row, "CIN", CIN, "145", "category of need")
-        _code(out, row, "PLACE", PLACE, "146", "placement type")
-        _code(out, row, "REC", REC, "149", "reason episode ceased")
-        _code(out, row, "REASON_PLACE_CHANGE", REASON_PLACE_CHANGE, "1009", "reason for placement change")
-        place, provider = row.get("PLACE", ""), row.get("PLACE_PROVIDER", "")
-        if provider and place in NO_PROVIDER_PLACES:  # 213 (lac2025_26/rule_213.py)
-            out.append(
-                Breach(
-                    "213",
-                    "PLACE_PROVIDER",
-                    provider,
-                    f"PLACE_PROVIDER must be blank for placement {place}",
-                    "Leave PLACE_PROVIDER blank for T0-T4 and Z11-Z14 placements.",
-                )
-            )
-        elif provider and provider not in PLACE_PROVIDER:  # 178 (lac2025_26/rule_178.py)
-            out.append(
-                Breach(
-                    "178",
-                    "PLACE_PROVIDER",
-                    provider,
-                    f"PLACE_PROVIDER {provider!r} is not a valid code",
-                    "Use one of PR0-PR5.",
-                )
-            )
-        dec_text, rec = row.get("DEC", ""), row.get("REC", "")
-        if bool(dec_text) != bool(rec):  # 148 (lac2022_23/rule_148.py)
-            out.append(
-                Breach(
-                    "148",
-                    "REC" if dec_text else "DEC",
-                    rec or dec_text,
-                    "DEC and REC must be given together (an episode that ended has a reason, and only then)",
-                    "Give both the date and the reason the episode ceased, or neither.",
-                )
-            )
-        decom, dec = _date(row, "DECOM"), _date(row, "DEC")
-        if decom and dec and dec < decom:  # 356 (lac2022_23/rule_356.py)
-            out.append(
-                Breach(
-                    "356",
-                    "DEC",
-                    dec_text,
-                    "The episode ceased (DEC) before it started (DECOM)",
-                    "Correct DECOM or DEC.",
-                )
-            )
-        if not dec_text and row.get("REASON_PLACE_CHANGE", ""):
-            # 233 (lac2025_26/rule_233.py): crashes upstream (reads DATE_EPISODE_CEASED, which the ingress
-            # never creates: RETURNS.md gotchas), so it is checked here: an open episode has no reason.
-            out.append(
-                Breach(
-                    "233",
-                    "REASON_PLACE_CHANGE",
-                    row["REASON_PLACE_CHANGE"],
-                    "Reason for placement change is not required when the episode has not ceased",
-                    "Leave REASON_PLACE_CHANGE blank on an episode that has not ended.",
-                )
-            )
-    elif table == "Reviews":
-        code, review, dob = row.get("REVIEW_CODE", ""), _date(row, "REVIEW"), _date(row, "DOB")
-        if (row.get("REVIEW", "") or code) and code not in REVIEW_CODE:  # 167 (lac2022_23/rule_167.py)
-            out.append(
-                Breach("167", "REVIEW_CODE", code, f"REVIEW_CODE {code!r} is not valid", "Use PN0-PN7.")
-            )
-        elif review and dob:
-            fourth = add_years(dob, 4)
-            if code == "PN0" and review > fourth:  # 440 (lac2022_23/rule_440.py)
-                out.append(
-                    Breach(
-                        "440",
-                        "REVIEW_CODE",
-                        code,
-                        "PN0 is for a child under 4 at the review, but the child was 4 or over",
-                        "Record how the child took part (PN1-PN7).",
-                    )
-                )
-            if code in REVIEW_CODE - {"PN0"} and review < fourth:  # 441 (lac2022_23/rule_441.py)
-                out.append(
-                    Breach(
-                        "441",
-                        "REVIEW_CODE",
-                        code,
-                        "The child was under 4 at the review, so the participation code must be PN0",
-                        "Use PN0 for a review before the 4th birthday.",
-                    )
-                )
-    elif table == "OC2":
-        for column in OC2_FLAGS:  # 181 (lac2022_23/rule_181.py)
-            value = row.get(column, "")
-            if value not in {"", "0", "1"}:
-                out.append(
-                    Breach("181", column, value, f"{column} must be 0 or 1", "Write 1 (yes) or 0 (no).")
-                )
-        score = row.get("SDQ_SCORE", "")
-        if score and not (score.isdigit() and 0 <= int(score) <= 40):  # 180 (lac2022_23/rule_180.py)
-            out.append(
-                Breach("180", "SDQ_SCORE", score, "SDQ_SCORE must be a whole number 0-40", "Give 0-40.")
-            )
-        _code(out, row, "SDQ_REASON", SDQ_REASON, "196", "SDQ reason")
-    elif table == "OC3":
-        _code(out, row, "IN_TOUCH", IN_TOUCH, "131", "in touch")
-        _code(out, row, "ACTIV", ACTIV, "132", "activity")
-        _code(out, row, "ACCOM", ACCOM, "133", "accommodation")
-    elif table == "AD1":
-        _code(out, row, "FOSTER_CARE", FOSTER_CARE, "114", "FOSTER_CARE")
-        _code(out, row, "NB_ADOPTR", NB_ADOPTR, "175", "number of adopters")
-        _code(out, row, "SEX_ADOPTR", SEX_ADOPTR, "176", "sex of adopters")
-        _code(out, row, "LS_ADOPTR", LS_ADOPTR, "177", "legal status of adopters")
-    elif table == "PlacedAdoption":
-        _code(
-            out, row, "REASON_PLACED_CEASED", REASON_PLACED_CEASED, "120", "reason placed for adoption ceased"
+
+def rule_101(row: Row) -> Iterator[Breach]:
+    """The child or young person's reported sex is not valid."""
+    sex = row.get("SEX", "")
+    if sex not in SEX:  # blank fails too
+        yield Breach("101", "SEX", sex, f"SEX {sex!r} is not a valid code", "Use M or F (U if not known).")
+
+
+def rule_103(row: Row) -> Iterator[Breach]:
+    """The ethnicity code is either not valid or has not been entered."""
+    ethnic = row.get("ETHNIC", "")
+    if ethnic not in ETHNIC:  # blank fails too
+        yield Breach(
+            "103",
+            "ETHNIC",
+            ethnic,
+            f"ETHNIC {ethnic!r} is not a valid ethnicity code",
+            "Use one of the 20 DfE ethnicity codes (e.g. WBRI, REFU, NOBT).",
         )
-    elif table == "PrevPerm":
-        _code(out, row, "PREV_PERM", PREV_PERM_CODES, "631", "previous permanence")
-        _code(out, row, "LA_PERM", LA_PERM, "633", "local authority")
-    elif table == "Missing":
-        _code(out, row, "MISSING", MISSING_TYPE, "1006", "missing type (M or A)")
-    elif table == "SWEpisodes":
-        sw_id = row.get("SW_ID", "")
-        if sw_id[:2] not in {"SW", "XX"} or len(sw_id) < 4:  # SW02STG1 (lac2025_26/rule_SW02STG1.py)
-            out.append(
-                Breach(
-                    "SW02STG1",
-                    "SW_ID",
-                    sw_id,
-                    "SW_ID must start SW (or XX) and have at least 4 characters",
-                    "Use the social worker's Social Work England number (e.g. SW12345).",
-                )
-            )
-        reason, start = row.get("SW_REASON", ""), _date(row, "SW_DECOM")
-        if reason and reason not in SW_REASON:  # SW13STG1 (lac2024_25/rule_SW13STG1.py)
-            _code(out, row, "SW_REASON", SW_REASON, "SW13STG1", "reason for social worker change")
-        elif not reason and start is not None and start >= date(2023, 4, 1):
-            out.append(
-                Breach(
-                    "SW13STG1",
-                    "SW_REASON",
-                    "",
-                    "SW_REASON is required for a social worker episode starting from 1 April 2023",
-                    "Give the reason the social worker changed.",
-                )
-            )
-    return out
+
+
+def rule_168(row: Row) -> Iterator[Breach]:
+    """Unique Pupil Number (UPN) is not valid. If unknown, default codes should be UN1, UN2, UN3, UN4 or
+    UN5."""
+    upn = row.get("UPN", "")
+    if upn and not UPN.match(upn):
+        yield Breach(
+            "168",
+            "UPN",
+            upn,
+            f"UPN {upn!r} is not a UPN (a letter other than I, O, S, then 12 digits or 11 digits "
+            "and a letter) nor UN1-UN5",
+            "Give the school's UPN, or UN1-UN5 for why it is not known.",
+        )
+
+
+def rule_611(row: Row) -> Iterator[Breach]:
+    """Date of birth field is blank, but child is a mother."""
+    mother, mc_dob = row.get("MOTHER", ""), row.get("MC_DOB", "")
+    if mother not in {"", "0", "1"}:  # the rule reads MOTHER as 0/1
+        yield Breach("611", "MOTHER", mother, "MOTHER must be 1 or 0", "Write 1 (a mother) or 0.")
+    if mother == "1" and not mc_dob:
+        yield Breach(
+            "611",
+            "MC_DOB",
+            "",
+            "The child is a mother but the date of birth of her child is missing",
+            "Give MC_DOB.",
+        )
+
+
+def rule_612(row: Row) -> Iterator[Breach]:
+    """Date of birth field has been completed but mother field indicates child is not a mother."""
+    # In its intent: upstream still tests SEX == "2" (the pre-2024 code), so it never fires there.
+    mc_dob = row.get("MC_DOB", "")
+    if row.get("MOTHER", "") != "1" and mc_dob:
+        yield Breach(
+            "612",
+            "MC_DOB",
+            mc_dob,
+            "MC_DOB is given but MOTHER is not 1",
+            "Set MOTHER to 1, or remove MC_DOB.",
+        )
+
+
+# Episodes
+
+
+def rule_143(row: Row) -> Iterator[Breach]:
+    """The reason for new episode code is not a valid code."""
+    return _code(row, "RNE", RNE, "143", "reason for new episode")
+
+
+def rule_144(row: Row) -> Iterator[Breach]:
+    """The legal status code is not a valid code."""
+    return _code(row, "LS", LS, "144", "legal status")
+
+
+def rule_145(row: Row) -> Iterator[Breach]:
+    """Category of need code is not a valid code."""
+    return _code(row, "CIN", CIN, "145", "category of need")
+
+
+def rule_146(row: Row) -> Iterator[Breach]:
+    """Placement type code is not a valid code."""
+    return _code(row, "PLACE", PLACE, "146", "placement type")
+
+
+def rule_149(row: Row) -> Iterator[Breach]:
+    """Reason episode ceased code is not valid."""
+    return _code(row, "REC", REC, "149", "reason episode ceased")
+
+
+def rule_1009(row: Row) -> Iterator[Breach]:
+    """Reason for placement change is not a valid code."""
+    return _code(row, "REASON_PLACE_CHANGE", REASON_PLACE_CHANGE, "1009", "reason for placement change")
+
+
+def rule_213(row: Row) -> Iterator[Breach]:
+    """Placement provider information not required."""
+    place, provider = row.get("PLACE", ""), row.get("PLACE_PROVIDER", "")
+    if provider and place in NO_PROVIDER_PLACES:
+        yield Breach(
+            "213",
+            "PLACE_PROVIDER",
+            provider,
+            f"PLACE_PROVIDER must be blank for placement {place}",
+            "Leave PLACE_PROVIDER blank for T0-T4 and Z11-Z14 placements.",
+        )
+
+
+def rule_178(row: Row) -> Iterator[Breach]:
+    """Placement provider code is not a valid code."""
+    place, provider = row.get("PLACE", ""), row.get("PLACE_PROVIDER", "")
+    # A provider on a placement that takes none is rule 213's breach, not this one's.
+    if provider and place not in NO_PROVIDER_PLACES and provider not in PLACE_PROVIDER:
+        yield Breach(
+            "178",
+            "PLACE_PROVIDER",
+            provider,
+            f"PLACE_PROVIDER {provider!r} is not a valid code",
+            "Use one of PR0-PR5.",
+        )
+
+
+def rule_148(row: Row) -> Iterator[Breach]:
+    """Date episode ceased and reason episode ceased must both be coded, or both left blank."""
+    dec, rec = row.get("DEC", ""), row.get("REC", "")
+    if bool(dec) != bool(rec):
+        yield Breach(
+            "148",
+            "REC" if dec else "DEC",
+            rec or dec,
+            "DEC and REC must be given together (an episode that ended has a reason, and only then)",
+            "Give both the date and the reason the episode ceased, or neither.",
+        )
+
+
+def rule_356(row: Row) -> Iterator[Breach]:
+    """The date the episode ceased is before the date the same episode started."""
+    decom, dec = _date(row, "DECOM"), _date(row, "DEC")
+    if decom and dec and dec < decom:
+        yield Breach(
+            "356",
+            "DEC",
+            row.get("DEC", ""),
+            "The episode ceased (DEC) before it started (DECOM)",
+            "Correct DECOM or DEC.",
+        )
+
+
+def rule_233(row: Row) -> Iterator[Breach]:
+    """Reason for placement change is not required when the episode has not ceased."""
+    # Crashes upstream (it reads DATE_EPISODE_CEASED, which the ingress never creates: RETURNS.md
+    # gotchas), so it is checked here: an open episode has no reason for a placement change.
+    reason = row.get("REASON_PLACE_CHANGE", "")
+    if not row.get("DEC", "") and reason:
+        yield Breach(
+            "233",
+            "REASON_PLACE_CHANGE",
+            reason,
+            "Reason for placement change is not required when the episode has not ceased",
+            "Leave REASON_PLACE_CHANGE blank on an episode that has not ended.",
+        )
+
+
+# Reviews
+
+
+def rule_167(row: Row) -> Iterator[Breach]:
+    """Data entry for participation is invalid or blank."""
+    code = row.get("REVIEW_CODE", "")
+    if (row.get("REVIEW", "") or code) and code not in REVIEW_CODE:
+        yield Breach("167", "REVIEW_CODE", code, f"REVIEW_CODE {code!r} is not valid", "Use PN0-PN7.")
+
+
+def rule_440(row: Row) -> Iterator[Breach]:
+    """Participation method indicates child was under 4 years old at the time of the review, but date of
+    birth and review date indicates the child was 4 years old or over."""
+    review, dob = _date(row, "REVIEW"), _date(row, "DOB")
+    if row.get("REVIEW_CODE", "") == "PN0" and review and dob and review > add_years(dob, 4):
+        yield Breach(
+            "440",
+            "REVIEW_CODE",
+            "PN0",
+            "PN0 is for a child under 4 at the review, but the child was 4 or over",
+            "Record how the child took part (PN1-PN7).",
+        )
+
+
+def rule_441(row: Row) -> Iterator[Breach]:
+    """Participation method indicates child was 4 years old or over at the time of the review, but the
+    date of birth and review date indicates the child was under 4 years old."""
+    code, review, dob = row.get("REVIEW_CODE", ""), _date(row, "REVIEW"), _date(row, "DOB")
+    if code in REVIEW_CODE - {"PN0"} and review and dob and review < add_years(dob, 4):
+        yield Breach(
+            "441",
+            "REVIEW_CODE",
+            code,
+            "The child was under 4 at the review, so the participation code must be PN0",
+            "Use PN0 for a review before the 4th birthday.",
+        )
+
+
+# OC2, OC3, AD1, PlacedAdoption, PrevPerm, Missing
+
+
+def rule_181(row: Row) -> Iterator[Breach]:
+    """Data items relating to children looked after continuously for 12 months should be completed with a
+    0 or 1."""
+    for column in OC2_FLAGS:
+        value = row.get(column, "")
+        if value not in {"", "0", "1"}:
+            yield Breach("181", column, value, f"{column} must be 0 or 1", "Write 1 (yes) or 0 (no).")
+
+
+def rule_180(row: Row) -> Iterator[Breach]:
+    """Data entry for the strengths and difficulties questionnaire (SDQ) score is invalid."""
+    score = row.get("SDQ_SCORE", "")
+    if score and not (score.isdigit() and 0 <= int(score) <= 40):
+        yield Breach("180", "SDQ_SCORE", score, "SDQ_SCORE must be a whole number 0-40", "Give 0-40.")
+
+
+def rule_196(row: Row) -> Iterator[Breach]:
+    """Strengths and Difficulties (SDQ) reason is not a valid code."""
+    return _code(row, "SDQ_REASON", SDQ_REASON, "196", "SDQ reason")
+
+
+def rule_131(row: Row) -> Iterator[Breach]:
+    """Data entry for being in touch after leaving care is invalid."""
+    return _code(row, "IN_TOUCH", IN_TOUCH, "131", "in touch")
+
+
+def rule_132(row: Row) -> Iterator[Breach]:
+    """Data entry for activity after leaving care is invalid."""
+    return _code(row, "ACTIV", ACTIV, "132", "activity")
+
+
+def rule_133(row: Row) -> Iterator[Breach]:
+    """Data entry for accommodation after leaving care is invalid. If reporting on a childs accommodation
+    after leaving care the data entry must be valid"""
+    return _code(row, "ACCOM", ACCOM, "133", "accommodation")
+
+
+def rule_114(row: Row) -> Iterator[Breach]:
+    """Data entry to record the status of former carer(s) of an adopted child is invalid."""
+    return _code(row, "FOSTER_CARE", FOSTER_CARE, "114", "FOSTER_CARE")
+
+
+def rule_175(row: Row) -> Iterator[Breach]:
+    """The number of adopter(s) code is not a valid code."""
+    return _code(row, "NB_ADOPTR", NB_ADOPTR, "175", "number of adopters")
+
+
+def rule_176(row: Row) -> Iterator[Breach]:
+    """The gender of adopter(s) at the date of adoption code is not a valid code."""
+    return _code(row, "SEX_ADOPTR", SEX_ADOPTR, "176", "sex of adopters")
+
+
+def rule_177(row: Row) -> Iterator[Breach]:
+    """The legal status of adopter(s) code is not a valid code."""
+    return _code(row, "LS_ADOPTR", LS_ADOPTR, "177", "legal status of adopters")
+
+
+def rule_120(row: Row) -> Iterator[Breach]:
+    """The reason for the reversal of the decision that the child should be placed for adoption code is not
+    valid."""
+    return _code(
+        row, "REASON_PLACED_CEASED", REASON_PLACED_CEASED, "120", "reason placed for adoption ceased"
+    )
+
+
+def rule_631(row: Row) -> Iterator[Breach]:
+    """Previous permanence option not a valid value."""
+    return _code(row, "PREV_PERM", PREV_PERM_CODES, "631", "previous permanence")
+
+
+def rule_633(row: Row) -> Iterator[Breach]:
+    """Local authority code where previous permanence option was arranged is not a valid value."""
+    return _code(row, "LA_PERM", LA_PERM, "633", "local authority")
+
+
+def rule_1006(row: Row) -> Iterator[Breach]:
+    """Missing type invalid."""
+    return _code(row, "MISSING", MISSING_TYPE, "1006", "missing type (M or A)")
+
+
+# SWEpisodes
+
+
+def rule_SW02STG1(row: Row) -> Iterator[Breach]:  # noqa: N802 - named by its DfE code
+    """Social worker ID does not begin with the characters 'SW' or 'XX'."""
+    sw_id = row.get("SW_ID", "")
+    if sw_id[:2] not in {"SW", "XX"} or len(sw_id) < 4:
+        yield Breach(
+            "SW02STG1",
+            "SW_ID",
+            sw_id,
+            "SW_ID must start SW (or XX) and have at least 4 characters",
+            "Use the social worker's Social Work England number (e.g. SW12345).",
+        )
+
+
+def rule_SW13STG1(row: Row) -> Iterator[Breach]:  # noqa: N802 - named by its DfE code
+    """The reason for social worker change is not valid."""
+    reason, start = row.get("SW_REASON", ""), _date(row, "SW_DECOM")
+    if reason:
+        yield from _code(row, "SW_REASON", SW_REASON, "SW13STG1", "reason for social worker change")
+    elif start is not None and start >= date(2023, 4, 1):  # required from 2023-24
+        yield Breach(
+            "SW13STG1",
+            "SW_REASON",
+            "",
+            "SW_REASON is required for a social worker episode starting from 1 April 2023",
+            "Give the reason the social worker changed.",
+        )
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A DfE rule on one row of `table`; `source` is its rule file in csc-validator-be-903 0.1.17."""
+
+    code: str
+    table: str
+    check: Callable[[Row], Iterable[Breach]]
+    source: str
+
+
+ROW_RULES: tuple[RowRule, ...] = (
+    RowRule("101", "Header", rule_101, "lac2024_25/rule_101.py"),
+    RowRule("103", "Header", rule_103, "lac2022_23/rule_103.py"),
+    RowRule("168", "Header", rule_168, "lac2022_23/rule_168.py"),
+    RowRule("611", "Header", rule_611, "lac2022_23/rule_611.py"),
+    RowRule("612", "Header", rule_612, "lac2024_25/rule_612.py"),
+    RowRule("143", "Episodes", rule_143, "lac2022_23/rule_143.py"),
+    RowRule("144", "Episodes", rule_144, "lac2022_23/rule_144.py"),
+    RowRule("145", "Episodes", rule_145, "lac2022_23/rule_145.py"),
+    RowRule("146", "Episodes", rule_146, "lac2025_26/rule_146.py"),
+    RowRule("149", "Episodes", rule_149, "lac2022_23/rule_149.py"),
+    RowRule("1009", "Episodes", rule_1009, "lac2022_23/rule_1009.py"),
+    RowRule("213", "Episodes", rule_213, "lac2025_26/rule_213.py"),
+    RowRule("178", "Episodes", rule_178, "lac2025_26/rule_178.py"),
+    RowRule("148", "Episodes", rule_148, "lac2022_23/rule_148.py"),
+    RowRule("356", "Episodes", rule_356, "lac2022_23/rule_356.py"),
+    RowRule("233", "Episodes", rule_233, "lac2025_26/rule_233.py"),
+    RowRule("167", "Reviews", rule_167, "lac2022_23/rule_167.py"),
+    RowRule("440", "Reviews", rule_440, "lac2022_23/rule_440.py"),
+    RowRule("441", "Reviews", rule_441, "lac2022_23/rule_441.py"),
+    RowRule("181", "OC2", rule_181, "lac2022_23/rule_181.py"),
+    RowRule("180", "OC2", rule_180, "lac2022_23/rule_180.py"),
+    RowRule("196", "OC2", rule_196, "lac2022_23/rule_196.py"),
+    RowRule("131", "OC3", rule_131, "lac2022_23/rule_131.py"),
+    RowRule("132", "OC3", rule_132, "lac2022_23/rule_132.py"),
+    RowRule("133", "OC3", rule_133, "lac2022_23/rule_133.py"),
+    RowRule("114", "AD1", rule_114, "lac2022_23/rule_114.py"),
+    RowRule("175", "AD1", rule_175, "lac2022_23/rule_175.py"),
+    RowRule("176", "AD1", rule_176, "lac2022_23/rule_176.py"),
+    RowRule("177", "AD1", rule_177, "lac2022_23/rule_177.py"),
+    RowRule("120", "PlacedAdoption", rule_120, "lac2022_23/rule_120.py"),
+    RowRule("631", "PrevPerm", rule_631, "lac2022_23/rule_631.py"),
+    RowRule("633", "PrevPerm", rule_633, "lac2022_23/rule_633.py"),
+    RowRule("1006", "Missing", rule_1006, "lac2022_23/rule_1006.py"),
+    RowRule("SW02STG1", "SWEpisodes", rule_SW02STG1, "lac2025_26/rule_SW02STG1.py"),
+    RowRule("SW13STG1", "SWEpisodes", rule_SW13STG1, "lac2024_25/rule_SW13STG1.py"),
+)
+_ROW_RULES_BY_TABLE: dict[str, tuple[RowRule, ...]] = {
+    spec.name: tuple(rule for rule in ROW_RULES if rule.table == spec.name) for spec in TABLES
+}
+
+
+def row_breaches(table: str, row: Row, *, year: int) -> list[Breach]:
+    """The DfE rules of ROW_RULES one row of `table` breaks (values stripped and upper-cased).
+
+    `year` is the collection year: no row rule of the subset depends on it today.
+    """
+    del year
+    return [breach for rule in _ROW_RULES_BY_TABLE.get(table, ()) for breach in rule.check(row)]
+
+
+# --- Rules on a child's rows together ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -541,6 +721,64 @@ class FirstEpisode:
     location: str
 
 
+@dataclass(frozen=True)
+class ChildRows:
+    """What the child rules read of a child's rows: the first episode, the Header DOB, UASC status."""
+
+    first_episode: FirstEpisode | None = None
+    date_of_birth: date | None = None
+    uasc: bool = False
+
+
+def rule_357(child: ChildRows, period: CollectionYear) -> Iterator[Breach]:
+    """If this is the first episode ever for this child, reason for new episode must be S. Check whether
+    there is an episode immediately preceding this one, which has been left out. If not the reason for new
+    episode code must be amended to S."""
+    first = child.first_episode
+    # The child's first episode in the return, if it starts in the period, starts a period of care.
+    if first is not None and first.decom >= period.starts and first.rne != "S":
+        yield Breach(
+            "357",
+            "RNE",
+            first.rne,
+            "The child's first episode starts in the year, so RNE must be S (started to be looked after)",
+            "Set RNE to S, or include the episodes from earlier in this period of care.",
+        )
+
+
+def rule_231(child: ChildRows, period: CollectionYear) -> Iterator[Breach]:
+    """We expect that unaccompanied asylum seeking children are generally older young people. Please check
+    the date of birth is correct. If the date of birth is correct then please provide details in a bypass
+    request."""
+    # Crashes upstream (it reads Header.UASC_STATUS, which the ingress never creates: RETURNS.md gotchas).
+    # UASC status = present in the UASC table; under 11 on 31 March.
+    born = child.date_of_birth
+    if child.uasc and born is not None and born > add_years(period.ends, -11):
+        yield Breach(
+            "231",
+            "DOB",
+            format_date(born),
+            "An unaccompanied asylum-seeking child is expected to be older: this child is under 11 at "
+            "31 March",
+            "Check the date of birth; if it is right, explain it to the DfE in a bypass request.",
+        )
+
+
+@dataclass(frozen=True)
+class ChildRule:
+    """A DfE rule on a child's rows together; `source` as for RowRule."""
+
+    code: str
+    check: Callable[[ChildRows, CollectionYear], Iterable[Breach]]
+    source: str
+
+
+CHILD_RULES: tuple[ChildRule, ...] = (
+    ChildRule("357", rule_357, "lac2022_23/rule_357.py"),
+    ChildRule("231", rule_231, "lac2024_25/rule_231.py"),
+)
+
+
 def child_breaches(
     *,
     year: int,
@@ -548,32 +786,7 @@ def child_breaches(
     date_of_birth: date | None = None,
     uasc: bool = False,
 ) -> list[Breach]:
-    """The DfE rules a child's rows break together (rules 357 and 231)."""
+    """The DfE rules of CHILD_RULES a child's rows break together."""
+    child = ChildRows(first_episode, date_of_birth, uasc)
     period = CollectionYear(year)
-    out: list[Breach] = []
-    if first_episode is not None and first_episode.decom >= period.starts and first_episode.rne != "S":
-        # 357 (lac2022_23/rule_357.py): a child's first episode in the return, if it starts in the period,
-        # starts a period of care.
-        out.append(
-            Breach(
-                "357",
-                "RNE",
-                first_episode.rne,
-                "The child's first episode starts in the year, so RNE must be S (started to be looked after)",
-                "Set RNE to S, or include the episodes from earlier in this period of care.",
-            )
-        )
-    if uasc and date_of_birth is not None and date_of_birth > add_years(period.ends, -11):
-        # 231 (lac2024_25/rule_231.py): crashes upstream (reads Header.UASC_STATUS, which the ingress never
-        # creates: RETURNS.md gotchas). UASC status = present in the UASC table; under 11 on 31 March.
-        out.append(
-            Breach(
-                "231",
-                "DOB",
-                format_date(date_of_birth),
-                "An unaccompanied asylum-seeking child is expected to be older: this child is under 11 at "
-                "31 March",
-                "Check the date of birth; if it is right, explain it to the DfE in a bypass request.",
-            )
-        )
-    return out
+    return [breach for rule in CHILD_RULES for breach in rule.check(child, period)]

@@ -54,6 +54,97 @@ def uploads(folder: Path, description: str, column_names: dict[str, list[str]]) 
     return files
 
 
+def _registry(year: str, out: dict[str, Any]) -> tuple[Any, Any]:
+    """The year's ruleset and the validator's table column names (exits with status 2 if none)."""
+    with _common.stdout_captured():
+        from lac_validator.config import column_names
+        from lac_validator.rules.ruleset_utils import get_year_ruleset
+
+        _common.quiet()  # the validator's modules call logging.basicConfig on import
+        try:
+            registry = get_year_ruleset(year)
+        except ModuleNotFoundError:
+            registry = None
+    if registry is None:
+        _common.emit(out | {"fatal": f"no SSDA903 ruleset {out['ruleset']} in this validator version"}, 2)
+    return registry, column_names
+
+
+def _data_store(args: argparse.Namespace, column_names: Any, out: dict[str, Any]) -> Any:
+    """The uploaded tables as the validator's data store (exits with status 2 if the upload is refused)."""
+    from lac_validator.datastore import create_datastore
+    from lac_validator.ingress import read_from_text
+
+    try:
+        files = uploads(args.folder, "This year", column_names)
+        if args.prev is not None:
+            files += uploads(args.prev, "Prev year", column_names)
+        with _common.stdout_captured():
+            dfs, metadata_extras = read_from_text(raw_files=files)
+            metadata = {"collectionYear": str(args.year), "localAuthority": args.la} | metadata_extras
+            return create_datastore(dfs, metadata)
+    except Exception as exc:  # the upload is refused: nothing was validated
+        _common.emit(out | {"fatal": f"{type(exc).__name__}: {exc}"}, 2)
+        raise  # not reached: emit exits
+
+
+class _Run:
+    """Every rule of the registry on its own deep copy of the tables, and what each found."""
+
+    def __init__(self, data_store: Any) -> None:
+        self.data_store = data_store
+        self.issues: list[dict[str, Any]] = []
+        self.crashed: list[dict[str, str]] = []
+        self.known_broken: list[dict[str, str]] = []
+        self.skipped: list[str] = []
+        self.child_of: dict[str, dict[Any, Any]] = {}  # per table: row index -> CHILD
+
+    def rule(self, code: Any, rule: Any) -> None:
+        try:
+            result = rule.func(copy.deepcopy(self.data_store))
+        except Exception as exc:
+            entry = {"rule": str(code), "error": f"{type(exc).__name__}: {exc}"}
+            (self.known_broken if str(code) in KNOWN_BROKEN else self.crashed).append(entry)
+            return
+        if result == {}:  # upstream: the rule's tables were not all supplied
+            self.skipped.append(str(rule.code))
+            return
+        try:
+            for table, values in result.items():
+                self._failing_rows(rule, table, values)
+        except Exception as exc:  # a malformed result (unknown table...) would crash upstream's whole run
+            self.crashed.append({"rule": str(code), "error": f"bad result: {type(exc).__name__}: {exc}"})
+
+    def _failing_rows(self, rule: Any, table: str, values: Any) -> None:
+        if table not in self.child_of:
+            df = self.data_store[table]
+            self.child_of[table] = df["CHILD"].to_dict() if "CHILD" in df.columns else {}
+        children_by_row = self.child_of[table]
+        # upstream: drop NaNs, then df.loc[values, ERR_code] = True (repeats collapse)
+        for idx in dict.fromkeys(v for v in values if _common.plain(v) is not None):
+            self.issues.append(
+                _common.issue(
+                    rule.code,
+                    "error",
+                    children_by_row.get(idx),
+                    table,
+                    list(rule.affected_fields or []),
+                    idx,
+                    rule.message,
+                )
+            )
+
+    def children(self) -> int:
+        data_store = self.data_store
+        if "Header" in data_store:
+            return int(data_store["Header"]["CHILD"].dropna().nunique())
+        ids: set[Any] = set()
+        for name, df in data_store.items():
+            if name != "metadata" and not name.endswith("_last") and "CHILD" in df.columns:
+                ids.update(df["CHILD"].dropna())
+        return len(ids)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
@@ -64,89 +155,21 @@ def main() -> None:
     _common.quiet()
 
     year = str(args.year)
-    ruleset = f"lac{int(year) - 1}_{year[2:4]}"
     out: dict[str, Any] = {
         "validator": "csc-validator-be-903",
         "version": _common.package_version("csc-validator-be-903"),
-        "ruleset": ruleset,
+        "ruleset": f"lac{int(year) - 1}_{year[2:4]}",
         "year": int(year),
     }
-    with _common.stdout_captured():
-        from lac_validator.config import column_names
-        from lac_validator.datastore import create_datastore
-        from lac_validator.ingress import read_from_text
-        from lac_validator.rules.ruleset_utils import get_year_ruleset
-
-        _common.quiet()  # the validator's modules call logging.basicConfig on import
-        try:
-            registry = get_year_ruleset(year)
-        except ModuleNotFoundError:
-            registry = None
-    if registry is None:
-        _common.emit(out | {"fatal": f"no SSDA903 ruleset {ruleset} in this validator version"}, 2)
-
+    registry, column_names = _registry(year, out)
     started = time.perf_counter()  # reading + validating, not importing the validator
-    try:
-        files = uploads(args.folder, "This year", column_names)
-        if args.prev is not None:
-            files += uploads(args.prev, "Prev year", column_names)
-        with _common.stdout_captured():
-            dfs, metadata_extras = read_from_text(raw_files=files)
-            metadata = {"collectionYear": year, "localAuthority": args.la} | metadata_extras
-            data_store = create_datastore(dfs, metadata)
-    except Exception as exc:  # the upload is refused: nothing was validated
-        _common.emit(out | {"fatal": f"{type(exc).__name__}: {exc}"}, 2)
-
-    issues: list[dict[str, Any]] = []
-    crashed: list[dict[str, str]] = []
-    known_broken: list[dict[str, str]] = []
-    skipped: list[str] = []
-    child_of: dict[str, dict[Any, Any]] = {}  # per table: row index -> CHILD
+    data_store = _data_store(args, column_names, out)
+    run = _Run(data_store)
     with _common.stdout_captured():
         for code, rule in registry.items():
-            try:
-                result = rule.func(copy.deepcopy(data_store))
-            except Exception as exc:
-                entry = {"rule": str(code), "error": f"{type(exc).__name__}: {exc}"}
-                (known_broken if str(code) in KNOWN_BROKEN else crashed).append(entry)
-                continue
-            if result == {}:  # upstream: the rule's tables were not all supplied
-                skipped.append(str(rule.code))
-                continue
-            try:
-                for table, values in result.items():
-                    if table not in child_of:
-                        df = data_store[table]
-                        child_of[table] = df["CHILD"].to_dict() if "CHILD" in df.columns else {}
-                    children_by_row = child_of[table]
-                    # upstream: drop NaNs, then df.loc[values, ERR_code] = True (repeats collapse)
-                    for idx in dict.fromkeys(v for v in values if _common.plain(v) is not None):
-                        child = children_by_row.get(idx)
-                        issues.append(
-                            _common.issue(
-                                rule.code,
-                                "error",
-                                child,
-                                table,
-                                list(rule.affected_fields or []),
-                                idx,
-                                rule.message,
-                            )
-                        )
-            except Exception as exc:  # a malformed result (unknown table...) would crash upstream's whole run
-                crashed.append({"rule": str(code), "error": f"bad result: {type(exc).__name__}: {exc}"})
+            run.rule(code, rule)
     seconds = time.perf_counter() - started
-    issues.sort(key=_common.sort_key)
-
-    if "Header" in data_store:
-        children = data_store["Header"]["CHILD"].dropna().nunique()
-    else:
-        ids: set[Any] = set()
-        for name, df in data_store.items():
-            if name != "metadata" and not name.endswith("_last") and "CHILD" in df.columns:
-                ids.update(df["CHILD"].dropna())
-        children = len(ids)
-
+    run.issues.sort(key=_common.sort_key)
     _common.emit(
         out
         | {
@@ -154,11 +177,11 @@ def main() -> None:
             "seconds": round(seconds, 3),
             "rules": len(registry),
             "tables": sorted(name for name in data_store if name != "metadata"),
-            "errors": issues,
-            "crashed_rules": sorted(crashed, key=lambda c: c["rule"]),
-            "known_broken": sorted(known_broken, key=lambda c: c["rule"]),
-            "skipped_rules": sorted(skipped),
-            "children": int(children),
+            "errors": run.issues,
+            "crashed_rules": sorted(run.crashed, key=lambda c: c["rule"]),
+            "known_broken": sorted(run.known_broken, key=lambda c: c["rule"]),
+            "skipped_rules": sorted(run.skipped),
+            "children": run.children(),
         }
     )
 

@@ -41,36 +41,24 @@ def field_names(fields: Any) -> list[str]:
     return [field if isinstance(field, str) else getattr(field, "name", str(field)) for field in fields]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--year", required=True, help="collection year end, e.g. 2026")
-    args = parser.parse_args()
-    _common.quiet()
-
+def _run(path: Path, year: str, out: dict[str, Any]) -> tuple[Any, Any, dict[str, str], float]:
+    """Read the file and run every rule of the year's ruleset, each guarded: the registry, (the tables,
+    the validator), the crashed rules and the seconds taken. Exits with status 2 when the ruleset or the
+    file cannot be read."""
     from cin_validator import cin_validator
-    from cin_validator.rule_engine import CINTable, RuleType
     from cin_validator.rules.ruleset_utils import get_year_ruleset
 
-    year = str(args.year)
-    ruleset = f"cin{int(year) - 1}_{year[2:4]}"
-    out: dict[str, Any] = {
-        "validator": "csc-validator-be-cin",
-        "version": _common.package_version("csc-validator-be-cin"),
-        "ruleset": ruleset,
-        "year": int(year),
-    }
     started = time.perf_counter()
     try:
         registry = get_year_ruleset(year)
     except ModuleNotFoundError:
-        _common.emit(out | {"fatal": f"no CIN ruleset {ruleset} in this validator version"}, 2)
+        _common.emit(out | {"fatal": f"no CIN ruleset {out['ruleset']} in this validator version"}, 2)
     try:
         with _common.stdout_captured():
-            root = ET.parse(args.file).getroot()  # noqa: S314
+            root = ET.parse(path).getroot()  # noqa: S314
             data = cin_validator.process_data(cin_validator.convert_data(root))
     except Exception as exc:  # the ingress rejects the file: nothing was validated
-        _common.emit(out | {"fatal": f"could not read {args.file}: {type(exc).__name__}: {exc}"}, 2)
+        _common.emit(out | {"fatal": f"could not read {path}: {type(exc).__name__}: {exc}"}, 2)
 
     crashes: dict[str, str] = {}
     wrapped = {
@@ -83,18 +71,31 @@ def main() -> None:
         match = PRINTED_CRASH.match(line.strip())
         if match and match["rule"] not in crashes:
             crashes[match["rule"]] = match["error"]
+    return registry, (data, validator), crashes, seconds
 
-    def kind(code: str) -> str:
-        rule = registry.get(code)
+
+class _Describe:
+    """A rule's kind (error or query) and description, from the registry (or the code and upstream text)."""
+
+    def __init__(self, registry: Any) -> None:
+        from cin_validator.rule_engine import RuleType
+
+        self.registry = registry
+        self.query = RuleType.QUERY
+
+    def kind(self, code: str) -> str:
+        rule = self.registry.get(code)
         if rule is not None:
-            return "query" if rule.rule_type == RuleType.QUERY else "error"
+            return "query" if rule.rule_type == self.query else "error"
         return "query" if code.endswith("Q") else "error"
 
-    def description(code: str, fallback: Any) -> str | None:
-        rule = registry.get(code)
+    def description(self, code: str, fallback: Any) -> str | None:
+        rule = self.registry.get(code)
         return rule.message if rule is not None and rule.message else _common.plain(fallback)
 
-    # Child-level issues: one upstream row per (child, rule, column, row); merged here into one per location.
+
+def child_issues(validator: Any, describe: _Describe) -> list[dict[str, Any]]:
+    """Child-level issues: one upstream row per (child, rule, column, row), merged into one per location."""
     grouped: dict[tuple[Any, ...], dict[str, Any]] = {}
     for rec in validator.full_issue_df.to_dict("records"):
         code = str(rec["rule_code"])
@@ -108,34 +109,60 @@ def main() -> None:
         if item is None:
             item = grouped[key] = _common.issue(
                 code,
-                kind(code),
+                describe.kind(code),
                 rec.get("child_id"),
                 rec.get("tables_affected"),
                 [],
                 rec.get("row_id"),
-                description(code, rec.get("rule_description")),
+                describe.description(code, rec.get("rule_description")),
             )
         column = _common.plain(rec.get("columns_affected"))
         if column is not None and column not in item["columns"]:
             item["columns"].append(column)
-    issues = list(grouped.values())
-    # Header (return-level) and LA-level issues: no child, no row.
+    return list(grouped.values())
+
+
+def return_issues(validator: Any, describe: _Describe) -> list[dict[str, Any]]:
+    """Header (return-level) and LA-level issues: no child, no row."""
+    from cin_validator.rule_engine import CINTable
+
+    issues = []
     for rec in validator.multichild_issues.to_dict("records"):
         code = str(rec["rule_code"])
-        rule = registry.get(code)
+        rule = describe.registry.get(code)
         header = rule is not None and rule.module == CINTable.Header
         columns = field_names(rule.affected_fields) if rule is not None and rule.affected_fields else None
         issues.append(
             _common.issue(
                 code,
-                kind(code),
+                describe.kind(code),
                 None,
                 "Header" if header else None,
                 columns,
                 None,
-                description(code, rec.get("rule_description")),
+                describe.description(code, rec.get("rule_description")),
             )
         )
+    return issues
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--year", required=True, help="collection year end, e.g. 2026")
+    args = parser.parse_args()
+    _common.quiet()
+
+    year = str(args.year)
+    out: dict[str, Any] = {
+        "validator": "csc-validator-be-cin",
+        "version": _common.package_version("csc-validator-be-cin"),
+        "ruleset": f"cin{int(year) - 1}_{year[2:4]}",
+        "year": int(year),
+    }
+    registry, (data, validator), crashes, seconds = _run(args.file, year, out)
+    describe = _Describe(registry)
+    issues = child_issues(validator, describe) + return_issues(validator, describe)
     issues.sort(key=_common.sort_key)
 
     children = data["ChildIdentifiers"]["LAchildID"]
