@@ -15,6 +15,7 @@ from casework.core import clock
 from casework.core.types import AuthenticatedRequest
 from casework.fortnightly import selectors, services
 from casework.fortnightly.forms import FortnightForm
+from continuity.replica import reads_from_replica
 from domain.returns.fortnightly import Fortnight, fortnight_ending, latest_completed_fortnight
 
 RETURN_ROLES = {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST}
@@ -93,6 +94,7 @@ def _attachment(body: str | bytes, *, content_type: str, name: str) -> HttpRespo
     return response
 
 
+@reads_from_replica
 def download_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The figures, one row per measure (`?detail=1`: one row per record behind each figure)."""
     period = _period_from_link(request, _check(request))
@@ -104,6 +106,7 @@ def download_csv(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 def download_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     period = _period_from_link(request, _check(request))
     body = services.return_xlsx(user=request.user, period=period)

@@ -24,6 +24,7 @@ from casework.oversight import selectors
 from casework.oversight.forms import DecisionForm, ReallocateAllForm, ReallocateForm
 from casework.risk import services as risk_services
 from casework.risk.models import RiskRating
+from continuity.replica import reads_from_replica
 
 SITREP_CHILDREN_LIMIT = 500
 COHORT_ROLES = {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST}
@@ -44,6 +45,7 @@ def _team_for_oversight(request: AuthenticatedRequest, team_id: int) -> Team:
     return team
 
 
+@reads_from_replica
 def team_oversight(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
     team = _team_for_oversight(request, team_id)
     today = clock.today()
@@ -246,12 +248,14 @@ def _cohort_context(request: AuthenticatedRequest) -> dict[str, Any]:
     }
 
 
+@reads_from_replica
 def cohort(request: AuthenticatedRequest) -> HttpResponse:
     if not can_see_cohort(request.user):
         raise PermissionDenied
     return render(request, "oversight/cohort.html", _cohort_context(request))
 
 
+@reads_from_replica
 def sitrep(request: AuthenticatedRequest) -> HttpResponse:
     """The printable morning situation report."""
     if not can_see_cohort(request.user):
@@ -269,6 +273,7 @@ def sitrep(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "oversight/sitrep.html", context)
 
 
+@reads_from_replica
 def children_list(request: AuthenticatedRequest) -> HttpResponse:
     """The children behind a figure on the cohort page."""
     if not can_see_cohort(request.user):
