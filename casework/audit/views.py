@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from casework.audit import selectors
-from casework.core import access
+from casework.core import permissions
 from casework.core.types import AuthenticatedRequest
 from continuity.replica import reads_from_replica
 
@@ -17,7 +17,7 @@ from continuity.replica import reads_from_replica
 @reads_from_replica
 def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     """Views of children's records (and refusals), and the changes made, for administrators."""
-    if not access.can_read_audit(request.user):
+    if not permissions.can_read_audit(request.user):
         raise PermissionDenied
     child_ref = request.GET.get("child")
     child_id = int(child_ref) if child_ref and child_ref.isdigit() else None
