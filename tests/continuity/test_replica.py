@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from casework.audit.models import AuditEvent
 from casework.children.models import Child
 from casework.core.models import LocalAuthority
+from casework.returns.models import ExportRun
 from continuity import replica
 from tests.conftest import PASSWORD, TODAY, make_world
 from tests.standby import Standby
@@ -235,3 +236,24 @@ def test_a_replica_lost_part_way_through_a_page_reruns_it_on_the_primary(
     assert response.status_code == 200
     assert calls == [REPLICA, DEFAULT_DB_ALIAS]
     assert "failed part-way" in caplog.text
+
+
+@pytest.mark.parametrize("kind", ["cin", "903"])
+def test_a_return_download_reads_the_replica_and_records_its_export_on_the_primary(
+    replica_db: Standby, caught_up: Any, client: Any, kind: str
+) -> None:
+    world = make_world("901", "Northshire County Council")
+    caught_up()
+    client.force_login(world.users["hos"])
+    with queries() as (primary, on_replica):
+        response = client.post("/returns/export", {"export-kind": kind, "export-year": "2026"})
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+    assert any('FROM "children_child"' in sql for sql in page_queries(on_replica))
+    assert not any('"children_child"' in sql for sql in page_queries(primary))
+    writes = [sql for sql in page_queries(primary) if "INSERT INTO" in sql]
+    assert [w.split('INSERT INTO "')[1].split('"')[0] for w in writes] == [
+        "returns_exportrun",
+        "audit_auditevent",
+    ]
+    assert ExportRun.objects.using(DEFAULT_DB_ALIAS).filter(la=world.la, kind=kind).count() == 1
