@@ -1,6 +1,8 @@
 """Django settings for Continuity, configured from the environment.
 
 DATABASE_URL   PostgreSQL to use; unset, the app starts its own embedded server (continuity/embedded_db.py).
+DATABASE_REPLICA_URL  a streaming replica of it, read by the oversight pages and exports that opt in
+               (continuity/replica.py, docs/adr/0007-read-replica.md); unset, everything reads the primary.
 SECRET_KEY     required when DEBUG is off; a fixed development key is used otherwise.
 DEBUG          "1" for development pages (default "1" under `make run`, which is a local demo).
 ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -65,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "continuity.replica.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,7 +127,30 @@ def _database() -> dict[str, object]:
     return config
 
 
+def _replica_database() -> dict[str, object] | None:
+    """The replica's connection: a short connect timeout, so a replica that does not answer costs a
+    request a few seconds at most before it falls back to the primary (and then a back-off)."""
+    url = os.environ.get("DATABASE_REPLICA_URL")
+    if not url:
+        return None
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    options: dict[str, Any] = dict(config.get("OPTIONS") or {})
+    options.setdefault("connect_timeout", int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "3")))
+    config["OPTIONS"] = options
+    config["ATOMIC_REQUESTS"] = False
+    # The test run creates no database on the replica: it reads the primary's, replicated.
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
 DATABASES = {"default": _database()}
+if (_replica := _replica_database()) is not None:
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["continuity.replica.ReplicaRouter"]
+# After a replica failure, how long before it is tried again; and how far behind it may fall before
+# the pages that read it read the primary instead.
+REPLICA_RETRY_SECONDS = float(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "30"))
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "300"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

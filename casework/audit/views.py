@@ -11,8 +11,10 @@ from django.shortcuts import render
 from casework.audit import selectors
 from casework.core import permissions
 from casework.core.types import AuthenticatedRequest
+from continuity.replica import reads_from_replica
 
 
+@reads_from_replica
 def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     """Views of children's records (and refusals), and the changes made, for administrators."""
     if not permissions.can_read_audit(request.user):

@@ -20,6 +20,7 @@ from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from casework.decisions import selectors, services
 from casework.decisions.forms import DepartureFilterForm, DepartureRecordForm
+from continuity.replica import reads_from_replica
 
 PAGE_SIZE = 50
 
@@ -51,6 +52,7 @@ def departure_log(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 def departure_export(request: AuthenticatedRequest) -> HttpResponse:
     """The log as CSV, with the same filters, for the LA's records and for inspection."""
     _, departures = _filtered(request)

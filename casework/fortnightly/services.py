@@ -1,5 +1,7 @@
 """The fortnightly return's downloads (CSV and XLSX) and their audit. The return writes no records: the
-only write is the audit event saying who downloaded which fortnight, in which form."""
+only write is the audit event saying who downloaded which fortnight, in which form. The reads'
+transaction is opened where they go (continuity.replica.atomic_reads), so a download that opts in reads
+the replica."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from casework.core import permissions
 from casework.core.models import LocalAuthority
 from casework.fortnightly import selectors
 from casework.fortnightly.selectors import CHILDREN, HOMES, MEASURES, NONE, REFERRALS, STAFF, Measure
+from continuity.replica import atomic_reads
 from domain.fortnightly import Fortnight
 
 if TYPE_CHECKING:
@@ -159,6 +162,7 @@ def _detail_ids(
             yield [measure.key, measure.label, kind, pk, ""]
 
 
+@transaction.atomic
 def _audit(*, user: User, period: Fortnight, form: str) -> None:
     la = LocalAuthority.objects.get(pk=permissions.la_id_of(user))
     audit_record(
@@ -178,7 +182,7 @@ def _audit(*, user: User, period: Fortnight, form: str) -> None:
     )
 
 
-@transaction.atomic
+@atomic_reads
 def return_csv(*, user: User, period: Fortnight, detail: bool = False) -> str:
     """The return as CSV: one row per measure with its definition, or (`detail`) one row per record
     behind each measure. The download is audited."""
@@ -199,7 +203,7 @@ def return_csv(*, user: User, period: Fortnight, detail: bool = False) -> str:
     return buffer.getvalue()
 
 
-@transaction.atomic
+@atomic_reads
 def return_xlsx(*, user: User, period: Fortnight) -> bytes:
     """The return as a workbook: the figures on the first sheet, then a sheet per measure listing the
     records behind it (LA child IDs and the fields that decided inclusion). The download is audited."""

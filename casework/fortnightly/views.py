@@ -15,6 +15,7 @@ from casework.core import clock, permissions
 from casework.core.types import AuthenticatedRequest
 from casework.fortnightly import selectors, services
 from casework.fortnightly.forms import FortnightForm
+from continuity.replica import reads_from_replica
 from domain.fortnightly import Fortnight, fortnight_ending, latest_completed_fortnight
 
 PAGE_SIZE = 50
@@ -92,6 +93,7 @@ def _attachment(body: str | bytes, *, content_type: str, name: str) -> HttpRespo
     return response
 
 
+@reads_from_replica
 def download_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The figures, one row per measure (`?detail=1`: one row per record behind each figure)."""
     period = _period_from_link(request, _check(request))
@@ -103,6 +105,7 @@ def download_csv(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 def download_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     period = _period_from_link(request, _check(request))
     body = services.return_xlsx(user=request.user, period=period)

@@ -25,6 +25,7 @@ from casework.oversight import reallocation, selectors
 from casework.oversight.forms import DecisionForm, ReallocateAllForm, ReallocateForm
 from casework.risk import services as risk_services
 from casework.risk.models import RiskRating
+from continuity.replica import reads_from_replica
 
 SITREP_CHILDREN_LIMIT = 500
 
@@ -44,6 +45,7 @@ def _team_for_oversight(request: AuthenticatedRequest, team_id: int) -> Team:
     return team
 
 
+@reads_from_replica
 def team_oversight(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
     team = _team_for_oversight(request, team_id)
     today = clock.today()
@@ -243,12 +245,14 @@ def _cohort_context(request: AuthenticatedRequest) -> dict[str, Any]:
     }
 
 
+@reads_from_replica
 def cohort(request: AuthenticatedRequest) -> HttpResponse:
     if not can_see_cohort(request.user):
         raise PermissionDenied
     return render(request, "oversight/cohort.html", _cohort_context(request))
 
 
+@reads_from_replica
 def sitrep(request: AuthenticatedRequest) -> HttpResponse:
     """The printable morning situation report."""
     if not can_see_cohort(request.user):
@@ -266,6 +270,7 @@ def sitrep(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "oversight/sitrep.html", context)
 
 
+@reads_from_replica
 def children_list(request: AuthenticatedRequest) -> HttpResponse:
     """The children behind a figure on the cohort page."""
     if not can_see_cohort(request.user):

@@ -18,6 +18,7 @@ from casework.returns import services
 from casework.returns.forms import ExportForm, ImportForm
 from casework.returns.importing import issues_as_rows
 from casework.returns.models import ImportIssue, ImportRun
+from continuity.replica import reads_from_replica
 
 ISSUES_PER_PAGE = 50
 
@@ -135,6 +136,7 @@ class _CleanupFile:
 
 
 @require_POST
+@reads_from_replica
 def export_download(request: AuthenticatedRequest) -> HttpResponse | FileResponse:
     _require(request)
     form = ExportForm(request.POST, prefix="export")
