@@ -2,7 +2,7 @@
 
 DATABASE_URL   PostgreSQL to use; unset, the app starts its own embedded server (continuity/embedded_db.py).
 DATABASE_REPLICA_URL  a streaming replica of it, read by the oversight pages and exports that opt in
-               (continuity/replica.py, docs/adr/0007-read-replica.md); unset, everything reads the primary.
+               (casework/core/replica.py, docs/adr/0009-read-replica.md); unset, everything reads the primary.
 SECRET_KEY     required when DEBUG is off; a fixed development key is used otherwise.
 DEBUG          "1" for development pages (default "1" under `make run`, which is a local demo).
 ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost.
@@ -68,7 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "continuity.replica.ReplicaMiddleware",
+    "casework.core.replica.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -146,7 +146,7 @@ def _replica_database() -> dict[str, object] | None:
 DATABASES = {"default": _database()}
 if (_replica := _replica_database()) is not None:
     DATABASES["replica"] = _replica
-DATABASE_ROUTERS = ["continuity.replica.ReplicaRouter"]
+DATABASE_ROUTERS = ["casework.core.replica.ReplicaRouter"]
 # After a replica failure, how long before it is tried again; and how far behind it may fall before
 # the pages that read it read the primary instead.
 REPLICA_RETRY_SECONDS = float(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "30"))

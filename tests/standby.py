@@ -1,4 +1,4 @@
-"""A hot standby of the embedded test server, for the read-replica tests (continuity/replica.py).
+"""A hot standby of the embedded test server, for the read-replica tests (casework/core/replica.py).
 
 It is a copy made by pg_basebackup (standby.signal and primary_conninfo written by `-R`) in its own
 folder, .data/postgres-test-standby, listening on a Unix socket in that folder only, so its port cannot

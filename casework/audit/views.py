@@ -10,8 +10,8 @@ from django.shortcuts import render
 
 from casework.audit import selectors
 from casework.core import permissions
+from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
-from continuity.replica import reads_from_replica
 
 
 @reads_from_replica

@@ -17,10 +17,10 @@ from casework.children.access import children_visible_to
 from casework.children.models import Child
 from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
+from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
 from casework.decisions import selectors, services
 from casework.decisions.forms import DepartureFilterForm, DepartureRecordForm
-from continuity.replica import reads_from_replica
 
 PAGE_SIZE = 50
 

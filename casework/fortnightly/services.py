@@ -1,6 +1,6 @@
 """The fortnightly return's downloads (CSV and XLSX) and their audit. The return writes no records: the
 only write is the audit event saying who downloaded which fortnight, in which form. The reads'
-transaction is opened where they go (continuity.replica.atomic_reads), so a download that opts in reads
+transaction is opened where they go (casework.core.replica.atomic_reads), so a download that opts in reads
 the replica."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from openpyxl import Workbook
 from casework.audit.services import audit_record
 from casework.core import permissions
 from casework.core.models import LocalAuthority
+from casework.core.replica import atomic_reads
 from casework.fortnightly import selectors
 from casework.fortnightly.selectors import CHILDREN, HOMES, MEASURES, NONE, REFERRALS, STAFF, Measure
-from continuity.replica import atomic_reads
 from domain.fortnightly import Fortnight
 
 if TYPE_CHECKING:

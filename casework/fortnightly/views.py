@@ -12,10 +12,10 @@ from django.shortcuts import render
 
 from casework.accounts.models import User
 from casework.core import clock, permissions
+from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
 from casework.fortnightly import selectors, services
 from casework.fortnightly.forms import FortnightForm
-from continuity.replica import reads_from_replica
 from domain.fortnightly import Fortnight, fortnight_ending, latest_completed_fortnight
 
 PAGE_SIZE = 50

@@ -18,6 +18,7 @@ from casework.children.models import LegalStatusKind
 from casework.contacts.access import due_states_visible_to
 from casework.core import clock, permissions, signoff
 from casework.core.formtools import apply_validation_error
+from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
 from casework.decisions import services as decision_services
 from casework.decisions.models import Departure
@@ -25,7 +26,6 @@ from casework.oversight import reallocation, selectors
 from casework.oversight.forms import DecisionForm, ReallocateAllForm, ReallocateForm
 from casework.risk import services as risk_services
 from casework.risk.models import RiskRating
-from continuity.replica import reads_from_replica
 
 SITREP_CHILDREN_LIMIT = 500
 

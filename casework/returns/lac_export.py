@@ -36,10 +36,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from casework.children.models import Child
 from casework.core.models import LocalAuthority
+from casework.core.replica import read_alias
 from casework.returns.children import GENDER_TO_SEX
 from casework.returns.lac_import import RECORD_TABLES, RECORDS_BY_NAME, UPN_UNKNOWN, RecordTable
 from casework.returns.models import ExportRun, LacEpisode, ReturnKind
-from continuity.replica import read_alias
 from domain.census import ssda903 as s903
 from domain.census.years import CollectionYear
 
@@ -127,7 +127,7 @@ def export_903(*, la: LocalAuthority, year: int, folder: Path | str, actor: Any 
     specs = {spec.name for spec in s903.tables_for(year)}
     tables = [table for table in RECORD_TABLES if table.spec.name in specs]
     counts: dict[str, int] = {}
-    # Opened where the reads go: the replica, for a download that opts in (continuity/replica.py).
+    # Opened where the reads go: the replica, for a download that opts in (casework/core/replica.py).
     with transaction.atomic(using=read_alias()):
         in_return = Q()
         for table in tables:

@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from casework.core.formtools import apply_validation_error
+from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
 from casework.returns import services
 from casework.returns.forms import ExportForm, ImportForm
 from casework.returns.importing import issues_as_rows
 from casework.returns.models import ImportIssue, ImportRun
-from continuity.replica import reads_from_replica
 
 ISSUES_PER_PAGE = 50
 

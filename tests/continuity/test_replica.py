@@ -1,4 +1,4 @@
-"""Reads from a streaming replica (continuity/replica.py), against a real hot standby of the test server.
+"""Reads from a streaming replica (casework/core/replica.py), against a real hot standby of the test server.
 
 Each test's data is committed and reaches the standby by streaming replication, as in production.
 """
@@ -18,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 
 from casework.audit.models import AuditEvent
 from casework.children.models import Child
+from casework.core import replica
 from casework.core.models import LocalAuthority
 from casework.returns.models import ExportRun
-from continuity import replica
 from tests.conftest import PASSWORD, TODAY, make_world
 from tests.standby import Standby
 
@@ -174,7 +174,7 @@ def test_a_replica_too_far_behind_is_not_read(
     with replay_paused(replica_db):
         LocalAuthority.objects.filter(pk=world.la.pk).update(name="Renamed County Council")
         time.sleep(0.5)  # the change is streamed to the standby, which holds it unapplied
-        with caplog.at_level(logging.WARNING, logger="continuity.replica"):
+        with caplog.at_level(logging.WARNING, logger="casework.core.replica"):
             page = client.get("/oversight/")
     assert "Renamed County Council" in page.content.decode()
     assert "behind the primary" in caplog.text
@@ -189,7 +189,7 @@ def test_a_stopped_replica_falls_back_to_the_primary_and_is_retried_after_a_back
     assert client.get("/oversight/").status_code == 200  # a persistent connection to the replica
     replica_db.stop()
     try:
-        with caplog.at_level(logging.WARNING, logger="continuity.replica"):
+        with caplog.at_level(logging.WARNING, logger="casework.core.replica"):
             with queries() as (primary, _):
                 response = client.get("/oversight/")
             assert response.status_code == 200
@@ -231,7 +231,7 @@ def test_a_replica_lost_part_way_through_a_page_reruns_it_on_the_primary(
         return compliance(**kwargs)
 
     monkeypatch.setattr(selectors, "compliance", replica_dies_first_time)
-    with caplog.at_level(logging.WARNING, logger="continuity.replica"):
+    with caplog.at_level(logging.WARNING, logger="casework.core.replica"):
         response = client.get("/oversight/")
     assert response.status_code == 200
     assert calls == [REPLICA, DEFAULT_DB_ALIAS]

@@ -1,4 +1,4 @@
-"""Reads from a PostgreSQL streaming replica, for the pages that opt in (docs/adr/0007-read-replica.md).
+"""Reads from a PostgreSQL streaming replica, for the pages that opt in (docs/adr/0009-read-replica.md).
 
 With DATABASE_REPLICA_URL set, settings add a second connection, "replica". A view opts in with
 `@reads_from_replica`; inside it, ORM reads go to the replica unless one of these holds, in which case
