@@ -33,6 +33,11 @@ def prepare() -> None:
 
 
 def _run() -> Any:
+    """bench/run.py's helpers: its running module (`python -m bench.run` runs it as __main__, and importing
+    bench.run again would run its top level again, resetting the database name)."""
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) and main.__spec__.name == "bench.run":
+        return main
     import bench.run as run
 
     return run
@@ -79,7 +84,8 @@ def bench_national_generate(scale: int) -> Any:
         f"--today={run.BENCH_TODAY.isoformat()}",
     ]
     started = time.perf_counter()
-    subprocess.run(command, check=True, cwd=run.REPO, env=os.environ.copy(), stdout=subprocess.DEVNULL)  # noqa: S603
+    env = {**os.environ, "CONTINUITY_DB_NAME": NATIONAL_DB}
+    subprocess.run(command, check=True, cwd=run.REPO, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
     elapsed = (time.perf_counter() - started) * 1000
     run.settle()
     note = (
