@@ -376,7 +376,7 @@ def bench_recompute_deadlines(scale: int) -> Result:
 
     from django.db import transaction
 
-    from casework.contacts import context
+    from casework.policy import context
     from casework.safeguarding.models import Deadline
     from casework.safeguarding.services import recompute_deadlines
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from faker import Faker
 from faker.providers.person.en_GB import Provider as EnglishNames
 
-from casework.contacts import context as contact_context
+from casework.policy import context as contact_context
 from demo import pools, postcodes
 from demo.operations import Operations, OperationsBuilder
 from demo.safeguarding import Safeguarding, SafeguardingBuilder

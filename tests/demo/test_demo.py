@@ -379,8 +379,8 @@ def test_every_child_has_a_due_state_and_some_are_overdue(demo):
 
 
 def test_the_front_door_meetings_and_incidents_have_their_history_and_deadlines(demo):
-    from casework.contacts import context
     from casework.decisions.models import Departure
+    from casework.policy import context
     from casework.safeguarding.models import Deadline, Meeting, Referral, SeriousIncident
     from domain.timescales import deadline
 

@@ -10,9 +10,9 @@ from functools import lru_cache
 
 from casework.children.models import Child, LegalStatus, Placement
 from casework.policy.models import EmergencyDeclaration, RagSettingsVersion
-from casework.policy.settings_codec import settings_from_json
+from casework.policy.rag_codec import rag_settings_from_json
 from domain.calendar import WorkingCalendar
-from domain.contact import ChildContactFacts, RagSettings, settings_in_force
+from domain.contact import ChildContactFacts, RagSettings, rag_settings_in_force
 from domain.regimes import LocalEmergency, RulesInForce, rules_in_force
 
 # Placement types intended to last until the child is 18: long-term fostering (SSDA903 U1, U4).
@@ -45,13 +45,13 @@ def rules_for(la_id: int, day: date, emergencies: Sequence[LocalEmergency] | Non
 
 def settings_history(la_id: int) -> list[RagSettings]:
     return [
-        settings_from_json(v.settings, effective_from=v.effective_from, label=v.label)
+        rag_settings_from_json(v.settings, effective_from=v.effective_from, label=v.label)
         for v in RagSettingsVersion.objects.filter(la_id=la_id).order_by("effective_from", "pk")
     ]
 
 
-def settings_for(la_id: int, day: date) -> RagSettings:
-    return settings_in_force(day, settings_history(la_id))
+def rag_settings_for(la_id: int, day: date) -> RagSettings:
+    return rag_settings_in_force(day, settings_history(la_id))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from casework.core import alerts
+from casework.accounts import alerts
 from casework.core.types import AuthenticatedRequest
 
 

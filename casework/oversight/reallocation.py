@@ -12,9 +12,10 @@ from django.db import transaction
 from casework.accounts.models import Team, User
 from casework.accounts.selectors import staff_today_for_team
 from casework.children import services as child_services
+from casework.children.access import children_visible_to
 from casework.children.models import Child
 from casework.contacts.models import DueState
-from casework.core import access, signoff
+from casework.core import signoff
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def suggest_reallocations(*, team: Team, today: date, viewer: User | None = None
         if s.available and s.user.is_practitioner
     }
     available = {s.user.pk: s.user for s in staff if s.available and s.user.is_practitioner}
-    base = access.children_visible_to(viewer) if viewer is not None else Child.objects.all()
+    base = children_visible_to(viewer) if viewer is not None else Child.objects.all()
     children = list(
         base.filter(la_id=team.la_id, allocated_worker__in=off)
         .select_related("allocated_worker")

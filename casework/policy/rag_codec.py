@@ -19,7 +19,7 @@ def _interval_json(interval: Interval) -> dict[str, Any]:
     return {"amount": interval.amount, "unit": str(interval.unit)}
 
 
-def settings_to_json(settings: RagSettings) -> dict[str, Any]:
+def rag_settings_to_json(settings: RagSettings) -> dict[str, Any]:
     return {
         "definitions": {str(r): text for r, text in settings.definitions.items()},
         "cadences": [
@@ -50,7 +50,7 @@ def settings_to_json(settings: RagSettings) -> dict[str, Any]:
     }
 
 
-def settings_from_json(data: dict[str, Any], *, effective_from: date, label: str) -> RagSettings:
+def rag_settings_from_json(data: dict[str, Any], *, effective_from: date, label: str) -> RagSettings:
     return RagSettings(
         effective_from=effective_from,
         label=label,

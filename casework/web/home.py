@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 
-from casework.accounts.models import Role, Team
-from casework.accounts.selectors import staff_off_on
+from casework.accounts.models import Team
+from casework.accounts.selectors import staff_off_on, teams_visible_to
+from casework.children.access import children_visible_to
 from casework.children.models import LegalStatus, LegalStatusKind
 from casework.contacts.selectors import worklist_for_user
-from casework.core import access, clock
+from casework.core import clock, permissions
+from casework.risk.models import RiskRating
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 
 def cohort_by_status(*, user: User, today: Any) -> list[dict[str, Any]]:
     """Open statuses of the children the user can see, by kind."""
-    visible = access.children_visible_to(user)
+    visible = children_visible_to(user)
     rows = (
         LegalStatus.objects.filter(child__in=visible, starts_on__lte=today)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
@@ -31,39 +33,32 @@ def cohort_by_status(*, user: User, today: Any) -> list[dict[str, Any]]:
 
 def home_context(*, user: User) -> dict[str, Any]:
     today = clock.today()
-    context: dict[str, Any] = {"today": today, "role": user.role}
+    context: dict[str, Any] = {"today": today}
     if user.la_id is None:
         return context
-    if user.role in {Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER, Role.EARLY_HELP_WORKER}:
+    if permissions.is_practitioner(user):
         context["worklist"] = worklist_for_user(user=user, today=today)
-    if user.role == Role.TEAM_MANAGER or user.team_id:
-        teams = access.teams_visible_to(user) if user.role != Role.HEAD_OF_SERVICE else Team.objects.none()
+    if permissions.is_team_manager(user) or user.team_id:
+        teams = Team.objects.none() if permissions.is_head_of_service(user) else teams_visible_to(user)
         context["teams"] = list(
             teams.annotate(
                 children_count=Count("children", distinct=True), staff_count=Count("members", distinct=True)
             )
         )
-    if user.role in {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}:
-        from casework.risk.models import RiskRating
-
+    if permissions.sees_rating_queue(user):
         context["ratings_awaiting"] = RiskRating.objects.filter(
-            la_id=user.la_id, status="awaiting", child__in=access.children_visible_to(user)
+            la_id=user.la_id, status="awaiting", child__in=children_visible_to(user)
         ).count()
-    if user.role in {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER}:
+    if permissions.sees_team_cohort(user):
         context["cohort"] = cohort_by_status(user=user, today=today)
-        context["children_total"] = access.children_visible_to(user).count()
-    if user.role in {
-        Role.HEAD_OF_SERVICE,
-        Role.TEAM_MANAGER,
-        Role.BUSINESS_SUPPORT,
-        Role.SYSTEM_ADMINISTRATOR,
-    }:
+        context["children_total"] = children_visible_to(user).count()
+    if permissions.sees_staff_off(user):
         off = staff_off_on(la_id=user.la_id, today=today)
-        if user.role == Role.TEAM_MANAGER:
-            team_ids = set(access.team_ids_for(user))
+        if permissions.is_team_manager(user):
+            team_ids = set(permissions.team_ids_for(user))
             off = [a for a in off if a.user.team_id in team_ids]
         context["staff_off"] = off
-    context["can_edit"] = access.can_edit_children(user)
-    context["can_search"] = access.can_search_children(user)
-    context["can_read_audit"] = access.can_read_audit(user)
+    context["can_edit"] = permissions.can_edit_children(user)
+    context["can_search"] = permissions.can_search_children(user)
+    context["can_read_audit"] = permissions.can_read_audit(user)
     return context

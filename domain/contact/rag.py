@@ -2,7 +2,7 @@
 
 No national definition of red, amber and green exists (DOMAIN.md section 7: none found, including
 Wandsworth's operational guidance). The LA sets its own, with an effective date, and past decisions stay
-judged by the settings in force when they were made (`settings_in_force`). `DEFAULT_RAG_SETTINGS` is
+judged by the settings in force when they were made (`rag_settings_in_force`). `DEFAULT_RAG_SETTINGS` is
 Continuity's assumption, derived from the DfE guidance of 3 April 2020 ("those facing the highest risks
 are visited the most frequently") and reported LA practice in spring 2020:
 
@@ -160,7 +160,7 @@ DEFAULT_RAG_SETTINGS = RagSettings(
 )
 
 
-def settings_in_force(day: date, history: Sequence[RagSettings]) -> RagSettings:
+def rag_settings_in_force(day: date, history: Sequence[RagSettings]) -> RagSettings:
     """The settings version with the latest `effective_from` on or before `day` (the default if none).
 
     Where two versions share a date, the later one in `history` wins.
@@ -174,7 +174,7 @@ def settings_in_force(day: date, history: Sequence[RagSettings]) -> RagSettings:
     return best or DEFAULT_RAG_SETTINGS
 
 
-def validate_settings(settings: RagSettings) -> list[str]:
+def validate_rag_settings(settings: RagSettings) -> list[str]:
     """Problems that make a settings version unusable, as messages to show (empty if none).
 
     Invariant: for the same status, red is never planned less often than amber, nor with less face to
