@@ -15,12 +15,9 @@ import heapq
 import math
 import random
 import re
-from bisect import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import accumulate
-from typing import TYPE_CHECKING, Generic, TypeVar
 
 from faker import Faker
 from faker.providers.person.en_GB import Provider as EnglishNames
@@ -28,13 +25,10 @@ from faker.providers.person.en_GB import Provider as EnglishNames
 from casework.policy import context as contact_context
 from demo import pools, postcodes
 from demo.operations import Operations, OperationsBuilder
+from demo.returns import DemoReturns, ReturnsBuilder
 from demo.safeguarding import Safeguarding, SafeguardingBuilder
 from demo.upn import CHECK_LETTERS, DEMO_UPN_LA, DEMO_UPN_OTHER_LAS, make_upn
-
-if TYPE_CHECKING:
-    from demo.returns import DemoReturns
-
-T = TypeVar("T")
+from demo.weighted import Weighted
 
 # Share of the register by each child's status today. CIN + CP = 50% (CP children have an open CIN
 # episode too); looked after 14%; care leavers (18-24) 10%; adopted or under a special guardianship
@@ -81,17 +75,6 @@ ROLE_PERSONAL_ADVISER = "personal_adviser"
 ROLE_EARLY_HELP = "early_help_worker"
 
 NAMED_LOGINS = ("sw.demo", "pa.demo", "tm.demo", "hos.demo", "bs.demo", "analyst.demo", "admin.demo")
-
-
-class Weighted(Generic[T]):
-    """A fixed weighted choice, drawn with one call to rng.random()."""
-
-    def __init__(self, items: Sequence[tuple[T, float]]) -> None:
-        self.values = [value for value, _ in items]
-        self.cumulative = list(accumulate(weight for _, weight in items))
-
-    def pick(self, rng: random.Random) -> T:
-        return self.values[bisect(self.cumulative, rng.random() * self.cumulative[-1])]
 
 
 def _zipf(names: Sequence[str]) -> Weighted[str]:
@@ -1698,8 +1681,6 @@ class DemoBuilder:
             calendar=contact_context.calendar(),
             departures=operations.departures,
         ).build()
-        from demo.returns import ReturnsBuilder  # returns.py imports this module
-
         returns = ReturnsBuilder(seed=self.seed, today=today, children=self.children).build()
         return DemoPlan(
             today=self.today,

@@ -25,10 +25,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from demo import postcodes
-from demo.generate import ChildPlan, PlacementPlan, StatusPlan, Weighted
+from demo.weighted import Weighted
 from domain.census.register import birthday, merge_ranges, subtract_ranges
+
+if TYPE_CHECKING:
+    from demo.generate import ChildPlan, PlacementPlan, StatusPlan
 
 FIRST_YEAR = 2020  # the first SSDA903 collection year with year records (history starts 1 January 2019)
 URN_EXEMPT = frozenset(
