@@ -435,7 +435,7 @@ from bench import national  # noqa: E402
 DEFAULT_BENCHMARKS = list(BENCHMARKS)
 BENCHMARKS.update(national.BENCHMARKS)
 RESULT_ORDER = [
-    *list(BENCHMARKS)[:-2],
+    *DEFAULT_BENCHMARKS[:-2],
     "import_cin",
     "import_cin_copy_floor",
     "export_cin",

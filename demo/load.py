@@ -32,6 +32,7 @@ from casework.contacts.models import Contact, ContactPlan, DueState
 from casework.core.models import Alert
 from casework.decisions.models import Departure
 from casework.policy.models import EmergencyDeclaration
+from casework.returns.children import DETAIL_FIELDS
 from casework.returns.models import (
     ChildReturnDetails,
     CinAssessment,
@@ -464,13 +465,9 @@ def _load_cin_returns(cursor: CursorWrapper, returns: DemoReturns, tenant: str) 
     counts["return_details"] = _copy_lines(
         cursor,
         ChildReturnDetails,
-        (*TENANT, "child", "upn_unknown", "mother", "mother_child_dob", "uasc", "uasc_ceased"),
+        (*TENANT, "child", *DETAIL_FIELDS),  # the import's own list; the plan's records use its names
         _lines(
-            tenant,
-            (
-                (d.child.id, d.upn_unknown, d.mother, d.mother_child_dob, d.uasc, d.uasc_ceased)
-                for d in returns.details
-            ),
+            tenant, ((d.child.id, *(getattr(d, name) for name in DETAIL_FIELDS)) for d in returns.details)
         ),
     )
     for episode, pk in zip(returns.cin, _reserve_ids(cursor, CinEpisode, len(returns.cin)), strict=True):
