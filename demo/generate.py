@@ -15,12 +15,9 @@ import heapq
 import math
 import random
 import re
-from bisect import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import accumulate
-from typing import TYPE_CHECKING, Generic, TypeVar
 
 from faker import Faker
 from faker.providers.person.en_GB import Provider as EnglishNames
@@ -28,13 +25,10 @@ from faker.providers.person.en_GB import Provider as EnglishNames
 from casework.policy import context as contact_context
 from demo import pools, postcodes
 from demo.operations import Operations, OperationsBuilder
+from demo.returns import DemoReturns, ReturnsBuilder
 from demo.safeguarding import Safeguarding, SafeguardingBuilder
 from demo.upn import CHECK_LETTERS, DEMO_UPN_LA, DEMO_UPN_OTHER_LAS, make_upn
-
-if TYPE_CHECKING:
-    from demo.returns import DemoReturns
-
-T = TypeVar("T")
+from demo.weighted import Weighted
 
 # Share of the register by each child's status today. CIN + CP = 50% (CP children have an open CIN
 # episode too); looked after 14%; care leavers (18-24) 10%; adopted or under a special guardianship
@@ -81,17 +75,6 @@ ROLE_PERSONAL_ADVISER = "personal_adviser"
 ROLE_EARLY_HELP = "early_help_worker"
 
 NAMED_LOGINS = ("sw.demo", "pa.demo", "tm.demo", "hos.demo", "bs.demo", "analyst.demo", "admin.demo")
-
-
-class Weighted(Generic[T]):
-    """A fixed weighted choice, drawn with one call to rng.random()."""
-
-    def __init__(self, items: Sequence[tuple[T, float]]) -> None:
-        self.values = [value for value, _ in items]
-        self.cumulative = list(accumulate(weight for _, weight in items))
-
-    def pick(self, rng: random.Random) -> T:
-        return self.values[bisect(self.cumulative, rng.random() * self.cumulative[-1])]
 
 
 def _zipf(names: Sequence[str]) -> Weighted[str]:
@@ -1545,6 +1528,19 @@ class DemoBuilder:
         length = 13 if status == "self_isolating" else self.rng.randint(7, 28)
         return self._absence(member, status, starts, starts + timedelta(days=length))
 
+    def _add_covid(self, by_household: dict[HouseholdPlan, list[CovidPlan]], status: CovidPlan) -> None:
+        """Keep a household's COVID-19 status unless it starts after today or repeats one that overlaps."""
+        existing = by_household.setdefault(status.household, [])
+        if status.starts_on > self.today:
+            return
+        for other in existing:
+            if other.status == status.status and _overlaps(
+                status.starts_on, status.ends_on, other.starts_on, other.ends_on
+            ):
+                return
+        existing.append(status)
+        self.covid.append(status)
+
     def _build_covid(self) -> None:
         today = self.today
         waves = (
@@ -1560,16 +1556,7 @@ class DemoBuilder:
         by_household: dict[HouseholdPlan, list[CovidPlan]] = {}
 
         def add(status: CovidPlan) -> None:
-            existing = by_household.setdefault(status.household, [])
-            if status.starts_on > today:
-                return
-            for other in existing:
-                if other.status == status.status and _overlaps(
-                    status.starts_on, status.ends_on, other.starts_on, other.ends_on
-                ):
-                    return
-            existing.append(status)
-            self.covid.append(status)
+            self._add_covid(by_household, status)
 
         for household in self.households:
             if household in cev_households:
@@ -1694,8 +1681,6 @@ class DemoBuilder:
             calendar=contact_context.calendar(),
             departures=operations.departures,
         ).build()
-        from demo.returns import ReturnsBuilder  # returns.py imports this module
-
         returns = ReturnsBuilder(seed=self.seed, today=today, children=self.children).build()
         return DemoPlan(
             today=self.today,
@@ -1790,19 +1775,23 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
     return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
 
 
+def _period_problem(child: ChildPlan, today: date, starts: date, ends: date | None) -> str:
+    if starts > today:
+        return "starts after today"
+    if child.date_of_birth and starts < child.date_of_birth:
+        return "starts before birth"
+    if ends is not None and ends < starts:
+        return "ends before it starts"
+    return ""
+
+
 def check_child(child: ChildPlan, today: date) -> None:
     """The rules the database enforces (and a few it cannot), checked before loading: a generator bug
     should fail here with the child named, not halfway through a COPY."""
     periods: list[tuple[str, date, date | None]] = [(s.kind, s.starts_on, s.ends_on) for s in child.statuses]
     periods += [("placement", p.starts_on, p.ends_on) for p in child.placements]
     for kind, starts, ends in periods:
-        problem = ""
-        if starts > today:
-            problem = "starts after today"
-        elif child.date_of_birth and starts < child.date_of_birth:
-            problem = "starts before birth"
-        elif ends is not None and ends < starts:
-            problem = "ends before it starts"
+        problem = _period_problem(child, today, starts, ends)
         if problem:
             raise AssertionError(f"Demo data: {child.first_name} {child.last_name}: {kind} {problem}")
     by_kind: dict[str, list[tuple[date, date | None]]] = {}

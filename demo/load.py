@@ -10,6 +10,7 @@ order inside the one transaction. Generated columns (the child's search keys) ar
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
@@ -31,6 +32,7 @@ from casework.contacts.models import Contact, ContactPlan, DueState
 from casework.core.models import Alert
 from casework.decisions.models import Departure
 from casework.policy.models import EmergencyDeclaration
+from casework.returns.children import DETAIL_FIELDS
 from casework.returns.models import (
     ChildReturnDetails,
     CinAssessment,
@@ -50,9 +52,9 @@ from casework.returns.models import (
 from casework.risk.models import RerateTrigger, RiskRating
 from casework.safeguarding.models import Deadline, InformationShare, Meeting, Referral, SeriousIncident
 from demo.generate import DemoPlan
-from demo.operations import CONTACT_COLUMNS, CONTACT_TEMPLATES, N, _esc
+from demo.operations import CONTACT_COLUMNS, CONTACT_TEMPLATES, N, Operations, _esc
 from demo.returns import DemoReturns
-from demo.safeguarding import DECISION_REASON
+from demo.safeguarding import DECISION_REASON, Safeguarding
 from domain.regimes import national_regime_on
 
 
@@ -120,207 +122,238 @@ def _d(day: date | None) -> str:
     return N if day is None else day.isoformat()
 
 
+def _assign(cursor: CursorWrapper, objects: Sequence[Identified], model: type[models.Model]) -> None:
+    """Give each planned object its id from the model's sequence."""
+    for obj, pk in zip(objects, _reserve_ids(cursor, model, len(objects)), strict=True):
+        obj.id = pk
+
+
 def load_plan(plan: DemoPlan, *, la_id: int, password_hash: str) -> dict[str, int]:
     """Write every row of the plan for local authority `la_id`. Call inside a transaction."""
     now = timezone.now()
     stamp = (la_id, now, None, now, None)
     counts: dict[str, int] = {}
-    statuses = [(child, status) for child in plan.children for status in child.statuses]
-    placements = [(child, placement) for child in plan.children for placement in child.placements]
-    grants = [(child, user, reason) for child in plan.children for user, reason in child.grants]
-
     with connection.cursor() as cursor:
         # Every pgtrigger trigger (pghistory's history triggers are pgtrigger triggers) first reads the
         # setting "pgtrigger.ignore". Unset, reading it raises an error which the trigger catches in a
         # subtransaction: about 0.5 ms a row, which made a 100,000-child load take over fifteen minutes.
         # An empty list means the same thing (ignore nothing) without the error. Transaction-local.
         cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
-        identified: tuple[tuple[Sequence[Identified], type[models.Model]], ...] = (
+        for objects, model in (
             (plan.teams, Team),
             (plan.staff, User),
             (plan.settings, EducationSetting),
             (plan.households, Household),
             (plan.children, Child),
-        )
-        for objects, model in identified:
-            for obj, pk in zip(objects, _reserve_ids(cursor, model, len(objects)), strict=True):
-                obj.id = pk
-
-        def joined(day: Any) -> datetime:
-            return timezone.make_aware(datetime.combine(day, time(9, 0)))
-
-        counts["teams"] = _copy(
-            cursor,
-            Team,
-            ("id", *TENANT, "name", "service_area", "manager"),
-            ((t.id, *stamp, t.name, t.service_area, t.manager.id if t.manager else None) for t in plan.teams),
-        )
-        counts["staff"] = _copy(
-            cursor,
-            User,
-            (
-                "id",
-                "password",
-                "is_superuser",
-                "username",
-                "first_name",
-                "last_name",
-                "email",
-                "is_staff",
-                "is_active",
-                "date_joined",
-                "la",
-                "role",
-                "job_title",
-                "team",
-                "line_manager",
-                "caseload_capacity",
-                "phone",
-            ),
-            (
-                (
-                    s.id,
-                    password_hash,
-                    False,
-                    s.username,
-                    s.first_name,
-                    s.last_name,
-                    s.email,
-                    False,
-                    True,
-                    joined(s.joined),
-                    la_id,
-                    s.role,
-                    s.job_title,
-                    s.team.id if s.team else None,
-                    s.line_manager.id if s.line_manager else None,
-                    s.capacity,
-                    s.phone,
-                )
-                for s in plan.staff
-            ),
-        )
-        counts["absences"] = _copy(
-            cursor,
-            StaffAbsence,
-            (*TENANT, "user", "status", "starts_on", "ends_on", "can_work_from_home", "note"),
-            (
-                (*stamp, a.user.id, a.status, a.starts_on, a.ends_on, a.can_work_from_home, a.note)
-                for a in plan.absences
-            ),
-        )
-        counts["education_settings"] = _copy(
-            cursor,
-            EducationSetting,
-            ("id", *TENANT, "name", "urn", "kind", "is_open"),
-            ((s.id, *stamp, s.name, s.urn, s.kind, True) for s in plan.settings),
-        )
-        counts["households"] = _copy(
-            cursor,
-            Household,
-            (
-                "id",
-                *TENANT,
-                "address_line_1",
-                "address_line_2",
-                "town",
-                "postcode",
-                "phone",
-                "video_calls",
-                "digital_access_notes",
-                "members_note",
-            ),
-            (
-                (
-                    h.id,
-                    *stamp,
-                    h.address_line_1,
-                    h.address_line_2,
-                    h.town,
-                    h.postcode,
-                    h.phone,
-                    h.video_calls,
-                    h.digital_access_notes,
-                    h.members_note,
-                )
-                for h in plan.households
-            ),
-        )
-        counts["covid_statuses"] = _copy(
-            cursor,
-            HouseholdCovidStatus,
-            (*TENANT, "household", "status", "starts_on", "ends_on", "note"),
-            ((*stamp, c.household.id, c.status, c.starts_on, c.ends_on, c.note) for c in plan.covid),
-        )
-        counts["children"] = _copy(cursor, Child, CHILD_FIELDS, _child_rows(plan, stamp))
-        counts["access_grants"] = _copy(
-            cursor,
-            ChildAccessGrant,
-            (*TENANT, "child", "user", "reason"),
-            ((*stamp, child.id, user.id, reason) for child, user, reason in grants),
-        )
-        counts["legal_statuses"] = _copy(
-            cursor,
-            LegalStatus,
-            (
-                *TENANT,
-                "child",
-                "kind",
-                "starts_on",
-                "ends_on",
-                "cp_category",
-                "lac_legal_status",
-                "end_reason",
-                "note",
-            ),
-            (
-                (
-                    *stamp,
-                    child.id,
-                    s.kind,
-                    s.starts_on,
-                    s.ends_on,
-                    s.cp_category,
-                    s.lac_legal_status,
-                    s.end_reason,
-                    s.note,
-                )
-                for child, s in statuses
-            ),
-        )
-        counts["placements"] = _copy(
-            cursor,
-            Placement,
-            (
-                *TENANT,
-                "child",
-                "starts_on",
-                "ends_on",
-                "placement_type",
-                "provider",
-                "carer_or_setting",
-                "postcode",
-            ),
-            (
-                (
-                    *stamp,
-                    child.id,
-                    p.starts_on,
-                    p.ends_on,
-                    p.placement_type,
-                    p.provider,
-                    p.carer_or_setting,
-                    p.postcode,
-                )
-                for child, p in placements
-            ),
-        )
+        ):
+            _assign(cursor, objects, model)
+        counts.update(_load_staff(cursor, plan, la_id, stamp, password_hash))
+        counts.update(_load_register(cursor, plan, stamp))
         if plan.operations is not None:
             counts.update(_load_operations(cursor, plan, la_id, stamp))
         if plan.safeguarding is not None:
             counts.update(_load_safeguarding(cursor, plan, la_id, stamp))
         if plan.returns is not None:
             counts.update(_load_returns(cursor, plan.returns, stamp))
+    return counts
+
+
+STAFF_FIELDS = (
+    "id",
+    "password",
+    "is_superuser",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "date_joined",
+    "la",
+    "role",
+    "job_title",
+    "team",
+    "line_manager",
+    "caseload_capacity",
+    "phone",
+)
+HOUSEHOLD_FIELDS = (
+    "id",
+    *TENANT,
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "video_calls",
+    "digital_access_notes",
+    "members_note",
+)
+STATUS_FIELDS = (
+    *TENANT,
+    "child",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "cp_category",
+    "lac_legal_status",
+    "end_reason",
+    "note",
+)
+PLACEMENT_FIELDS = (
+    *TENANT,
+    "child",
+    "starts_on",
+    "ends_on",
+    "placement_type",
+    "provider",
+    "carer_or_setting",
+    "postcode",
+)
+
+
+def _load_staff(
+    cursor: CursorWrapper, plan: DemoPlan, la_id: int, stamp: tuple[Any, ...], password_hash: str
+) -> dict[str, int]:
+    """Teams, staff and their absences."""
+
+    def joined(day: Any) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+    counts = {}
+    counts["teams"] = _copy(
+        cursor,
+        Team,
+        ("id", *TENANT, "name", "service_area", "manager"),
+        ((t.id, *stamp, t.name, t.service_area, t.manager.id if t.manager else None) for t in plan.teams),
+    )
+    counts["staff"] = _copy(
+        cursor,
+        User,
+        STAFF_FIELDS,
+        (
+            (
+                s.id,
+                password_hash,
+                False,
+                s.username,
+                s.first_name,
+                s.last_name,
+                s.email,
+                False,
+                True,
+                joined(s.joined),
+                la_id,
+                s.role,
+                s.job_title,
+                s.team.id if s.team else None,
+                s.line_manager.id if s.line_manager else None,
+                s.capacity,
+                s.phone,
+            )
+            for s in plan.staff
+        ),
+    )
+    counts["absences"] = _copy(
+        cursor,
+        StaffAbsence,
+        (*TENANT, "user", "status", "starts_on", "ends_on", "can_work_from_home", "note"),
+        (
+            (*stamp, a.user.id, a.status, a.starts_on, a.ends_on, a.can_work_from_home, a.note)
+            for a in plan.absences
+        ),
+    )
+    return counts
+
+
+def _load_register(cursor: CursorWrapper, plan: DemoPlan, stamp: tuple[Any, ...]) -> dict[str, int]:
+    """Education settings, households and their COVID-19 statuses, then the children."""
+    counts = {}
+    counts["education_settings"] = _copy(
+        cursor,
+        EducationSetting,
+        ("id", *TENANT, "name", "urn", "kind", "is_open"),
+        ((s.id, *stamp, s.name, s.urn, s.kind, True) for s in plan.settings),
+    )
+    counts["households"] = _copy(
+        cursor,
+        Household,
+        HOUSEHOLD_FIELDS,
+        (
+            (
+                h.id,
+                *stamp,
+                h.address_line_1,
+                h.address_line_2,
+                h.town,
+                h.postcode,
+                h.phone,
+                h.video_calls,
+                h.digital_access_notes,
+                h.members_note,
+            )
+            for h in plan.households
+        ),
+    )
+    counts["covid_statuses"] = _copy(
+        cursor,
+        HouseholdCovidStatus,
+        (*TENANT, "household", "status", "starts_on", "ends_on", "note"),
+        ((*stamp, c.household.id, c.status, c.starts_on, c.ends_on, c.note) for c in plan.covid),
+    )
+    counts.update(_load_children(cursor, plan, stamp))
+    return counts
+
+
+def _load_children(cursor: CursorWrapper, plan: DemoPlan, stamp: tuple[Any, ...]) -> dict[str, int]:
+    """Children, their access grants, legal statuses and placements."""
+    counts: dict[str, int] = {}
+    counts["children"] = _copy(cursor, Child, CHILD_FIELDS, _child_rows(plan, stamp))
+    counts["access_grants"] = _copy(
+        cursor,
+        ChildAccessGrant,
+        (*TENANT, "child", "user", "reason"),
+        ((*stamp, child.id, user.id, reason) for child in plan.children for user, reason in child.grants),
+    )
+    counts["legal_statuses"] = _copy(
+        cursor,
+        LegalStatus,
+        STATUS_FIELDS,
+        (
+            (
+                *stamp,
+                c.id,
+                s.kind,
+                s.starts_on,
+                s.ends_on,
+                s.cp_category,
+                s.lac_legal_status,
+                s.end_reason,
+                s.note,
+            )
+            for c in plan.children
+            for s in c.statuses
+        ),
+    )
+    counts["placements"] = _copy(
+        cursor,
+        Placement,
+        PLACEMENT_FIELDS,
+        (
+            (
+                *stamp,
+                c.id,
+                p.starts_on,
+                p.ends_on,
+                p.placement_type,
+                p.provider,
+                p.carer_or_setting,
+                p.postcode,
+            )
+            for c in plan.children
+            for p in c.placements
+        ),
+    )
     return counts
 
 
@@ -344,6 +377,69 @@ def _lines(prefix: str, rows: Iterable[Sequence[Any]]) -> Iterator[str]:
         yield prefix + "\t".join(map(_text, row)) + "\n"
 
 
+def _skip_insert_history(cursor: CursorWrapper, tables: Sequence[str]) -> None:
+    """Leave out the insert history events of `tables` (pghistory's snapshot-insert triggers) for the
+    rest of the transaction, or until `_keep_history`."""
+    cursor.execute(
+        "SELECT array_agg(tgname::text) FROM pg_trigger WHERE tgrelid::regclass::text = ANY(%s) "
+        "AND tgname LIKE %s",
+        [list(tables), "pgtrigger_snapshot_insert%"],
+    )
+    insert_triggers = cursor.fetchone()[0] or []
+    cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(insert_triggers) + "}"])
+
+
+def _keep_history(cursor: CursorWrapper) -> None:
+    """Every history trigger fires again (an empty list: ignore nothing)."""
+    cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+
+
+@contextmanager
+def _references_checked_once(
+    cursor: CursorWrapper, models_written: Sequence[type[models.Model]], la_id: int
+) -> Iterator[None]:
+    """COPY the bulk tables without a foreign-key check per row; check every reference once, set-wise.
+
+    Each row's foreign keys are otherwise checked at commit (they are DEFERRABLE INITIALLY DEFERRED), one
+    queued trigger event and one locked look-up per key: over ten million for the contacts of 100,000
+    children. With session_replication_role = replica those triggers do not fire (nor do the insert
+    history triggers, which these tables skip anyway); afterwards one anti-join per foreign key finds
+    any reference to a row that does not exist, and the transaction fails as the row checks would have
+    failed it. Setting the role needs a superuser (the embedded server's user is one); for any other
+    user the per-row checks stay.
+    """
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    row = cursor.fetchone()
+    if not (row and row[0]):
+        yield
+        return
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    try:
+        yield
+    finally:
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    for model in models_written:
+        _check_references(cursor, model, la_id)
+
+
+def _check_references(cursor: CursorWrapper, model: type[models.Model], la_id: int) -> None:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    for field in model._meta.concrete_fields:
+        if not isinstance(field, models.ForeignKey):
+            continue
+        target = field.target_field
+        cursor.execute(
+            f"SELECT count(*) FROM {table} t WHERE t.la_id = %s AND t.{quote(field.column)} IS NOT NULL "  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {quote(target.model._meta.db_table)} r "
+            f"WHERE r.{quote(target.column)} = t.{quote(field.column)})",
+            [la_id],
+        )
+        missing = cursor.fetchone()[0]
+        if missing:
+            raise AssertionError(f"Demo data: {missing} rows of {table} refer to a missing {field.name}")
+
+
 def _load_returns(cursor: CursorWrapper, returns: DemoReturns, stamp: tuple[Any, ...]) -> dict[str, int]:
     """The CIN census and SSDA903 records (demo.returns), as COPY text: about 140,000 rows
     for 20,000 children.
@@ -352,26 +448,26 @@ def _load_returns(cursor: CursorWrapper, returns: DemoReturns, stamp: tuple[Any,
     history starts at its first change, as for one migrated in, like the demo's contacts."""
     from casework.returns import models as return_models
 
-    tables = [getattr(return_models, name)._meta.db_table for name in sorted(RETURN_RECORD_MODELS)]
-    cursor.execute(
-        "SELECT array_agg(tgname::text) FROM pg_trigger WHERE tgrelid::regclass::text = ANY(%s) "
-        "AND tgname LIKE %s",
-        [tables, "pgtrigger_snapshot_insert%"],
+    _skip_insert_history(
+        cursor, [getattr(return_models, name)._meta.db_table for name in sorted(RETURN_RECORD_MODELS)]
     )
-    insert_triggers = cursor.fetchone()[0] or []
-    cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(insert_triggers) + "}"])
-    counts: dict[str, int] = {}
     tenant = "\t".join(map(_text, (stamp[0], stamp[1].isoformat(), None, stamp[3].isoformat(), None))) + "\t"
+    written = [getattr(return_models, name) for name in sorted(RETURN_RECORD_MODELS)]
+    with _references_checked_once(cursor, written, stamp[0]):
+        counts = _load_cin_returns(cursor, returns, tenant)
+        counts.update(_load_903_returns(cursor, returns, tenant))
+    _keep_history(cursor)
+    return counts
+
+
+def _load_cin_returns(cursor: CursorWrapper, returns: DemoReturns, tenant: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
     counts["return_details"] = _copy_lines(
         cursor,
         ChildReturnDetails,
-        (*TENANT, "child", "upn_unknown", "mother", "mother_child_dob", "uasc", "uasc_ceased"),
+        (*TENANT, "child", *DETAIL_FIELDS),  # the import's own list; the plan's records use its names
         _lines(
-            tenant,
-            (
-                (d.child.id, d.upn_unknown, d.mother, d.mother_child_dob, d.uasc, d.uasc_ceased)
-                for d in returns.details
-            ),
+            tenant, ((d.child.id, *(getattr(d, name) for name in DETAIL_FIELDS)) for d in returns.details)
         ),
     )
     for episode, pk in zip(returns.cin, _reserve_ids(cursor, CinEpisode, len(returns.cin)), strict=True):
@@ -419,6 +515,13 @@ def _load_returns(cursor: CursorWrapper, returns: DemoReturns, stamp: tuple[Any,
         (*part, "start_date", "end_date"),
         _lines(tenant, ((e.id, index, *dates) for e in returns.cin for index, dates in enumerate(e.plans))),
     )
+    counts.update(_load_cin_child_protection(cursor, returns, tenant))
+    return counts
+
+
+def _load_cin_child_protection(cursor: CursorWrapper, returns: DemoReturns, tenant: str) -> dict[str, int]:
+    part = (*TENANT, "episode", "position")
+    counts: dict[str, int] = {}
     counts["section47s"] = _copy_lines(
         cursor,
         Section47,
@@ -453,6 +556,11 @@ def _load_returns(cursor: CursorWrapper, returns: DemoReturns, stamp: tuple[Any,
             ),
         ),
     )
+    return counts
+
+
+def _load_903_returns(cursor: CursorWrapper, returns: DemoReturns, tenant: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
     counts["lac_episodes"] = _copy_lines(
         cursor,
         LacEpisode,
@@ -494,6 +602,13 @@ def _load_returns(cursor: CursorWrapper, returns: DemoReturns, stamp: tuple[Any,
             ),
         ),
     )
+    counts.update(_load_903_per_child(cursor, returns, tenant))
+    return counts
+
+
+def _load_903_per_child(cursor: CursorWrapper, returns: DemoReturns, tenant: str) -> dict[str, int]:
+    """The SSDA903 records held per child (reviews, missing episodes, adoption, outcomes, leavers)."""
+    counts: dict[str, int] = {}
     per_child: tuple[tuple[str, type[models.Model], tuple[str, ...], list[Any]], ...] = (
         ("lac_reviews", LacReview, ("review", "review_code"), returns.reviews),
         ("lac_missing", LacMissing, ("missing", "start_date", "end_date"), returns.missing),
@@ -547,7 +662,6 @@ def _load_returns(cursor: CursorWrapper, returns: DemoReturns, stamp: tuple[Any,
             (*TENANT, "child", *fields),
             _lines(tenant, ((child.id, *rest) for child, *rest in rows)),
         )
-    cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
     return counts
 
 
@@ -627,13 +741,23 @@ def _load_safeguarding(
             for r in sg.referrals
         ),
     )
-    head = f"{la_id}\t{stamp[1].isoformat()}\t\\N\t{stamp[3].isoformat()}\t\\N"
     counts["referral_children"] = _copy_lines(
         cursor,
         Referral.children.through,
         ("referral", "child"),
         (f"{r.id}\t{c.id}\n" for r in sg.referrals for c in r.children),
     )
+    counts.update(_load_meetings(cursor, sg, la_id, stamp))
+    counts.update(_load_incidents_and_shares(cursor, sg, stamp))
+    counts["deadlines"] = _copy_deadlines(cursor, sg, la_id, stamp)
+    return counts
+
+
+def _load_meetings(
+    cursor: CursorWrapper, sg: Safeguarding, la_id: int, stamp: tuple[Any, ...]
+) -> dict[str, int]:
+    head = f"{la_id}\t{stamp[1].isoformat()}\t\\N\t{stamp[3].isoformat()}\t\\N"
+    counts: dict[str, int] = {}
     text = {
         value: _esc(value) for m in sg.meetings for value in (m.quorum, m.decisions, m.plan, m.late_reason)
     }
@@ -662,6 +786,13 @@ def _load_safeguarding(
             for m in sg.meetings
         ),
     )
+    return counts
+
+
+def _load_incidents_and_shares(
+    cursor: CursorWrapper, sg: Safeguarding, stamp: tuple[Any, ...]
+) -> dict[str, int]:
+    counts: dict[str, int] = {}
     counts["incidents"] = _copy(
         cursor,
         SeriousIncident,
@@ -709,6 +840,12 @@ def _load_safeguarding(
             for i in sg.incidents
         ),
     )
+    counts.update(_load_shares(cursor, sg, stamp))
+    return counts
+
+
+def _load_shares(cursor: CursorWrapper, sg: Safeguarding, stamp: tuple[Any, ...]) -> dict[str, int]:
+    counts: dict[str, int] = {}
     counts["information_shares"] = _copy(
         cursor,
         InformationShare,
@@ -740,8 +877,12 @@ def _load_safeguarding(
             for s in sg.shares
         ),
     )
+    return counts
+
+
+def _copy_deadlines(cursor: CursorWrapper, sg: Safeguarding, la_id: int, stamp: tuple[Any, ...]) -> int:
     now = stamp[1].isoformat()
-    counts["deadlines"] = _copy_lines(
+    return _copy_lines(
         cursor,
         Deadline,
         (
@@ -767,7 +908,10 @@ def _load_safeguarding(
             for d in sg.deadlines
         ),
     )
-    return counts
+
+
+def _at(day: date, hour: int = 14) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
 def _load_operations(
@@ -777,9 +921,6 @@ def _load_operations(
     assert ops is not None
     counts: dict[str, int] = {}
 
-    def at(day: date, hour: int = 14) -> datetime:
-        return timezone.make_aware(datetime.combine(day, time(hour, 0)))
-
     ops.emergency.id = _reserve_ids(cursor, EmergencyDeclaration, 1)[0]
     e = ops.emergency
     counts["emergencies"] = _copy(
@@ -788,8 +929,17 @@ def _load_operations(
         ("id", *TENANT, "name", "starts_on", "ends_on", "rating_target_date", "reason", "declared_by"),
         [(e.id, *stamp, e.name, e.starts_on, None, e.rating_target_date, e.reason, e.declared_by.id)],
     )
-    for obj, pk in zip(ops.ratings, _reserve_ids(cursor, RiskRating, len(ops.ratings)), strict=True):
-        obj.id = pk
+    counts.update(_load_ratings_and_plans(cursor, ops, stamp))
+    counts["contacts"] = _copy_contacts(cursor, plan, la_id, stamp)
+    counts["departures"] = _copy_departures(cursor, plan, stamp)
+    counts.update(_load_triggers_and_alerts(cursor, ops, stamp))
+    return counts
+
+
+def _load_ratings_and_plans(cursor: CursorWrapper, ops: Operations, stamp: tuple[Any, ...]) -> dict[str, int]:
+    e = ops.emergency
+    counts: dict[str, int] = {}
+    _assign(cursor, ops.ratings, RiskRating)
     counts["ratings"] = _copy(
         cursor,
         RiskRating,
@@ -829,7 +979,7 @@ def _load_operations(
                 r.review_on,
                 r.status,
                 r.decided_by.id if r.decided_by else None,
-                at(r.decided_on) if r.decided_on else None,
+                _at(r.decided_on) if r.decided_on else None,
                 r.comment if r.decided_by else "",
                 r.regime,
                 e.id if r.emergency else None,
@@ -837,8 +987,13 @@ def _load_operations(
             for r in ops.ratings
         ),
     )
-    for plan_obj, pk in zip(ops.plans, _reserve_ids(cursor, ContactPlan, len(ops.plans)), strict=True):
-        plan_obj.id = pk
+    counts.update(_load_contact_plans(cursor, ops, stamp))
+    return counts
+
+
+def _load_contact_plans(cursor: CursorWrapper, ops: Operations, stamp: tuple[Any, ...]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    _assign(cursor, ops.plans, ContactPlan)
     counts["contact_plans"] = _copy(
         cursor,
         ContactPlan,
@@ -874,8 +1029,14 @@ def _load_operations(
             for p in ops.plans
         ),
     )
-    counts["contacts"] = _copy_contacts(cursor, plan, la_id, stamp)
-    counts["departures"] = _copy(
+    return counts
+
+
+def _copy_departures(cursor: CursorWrapper, plan: DemoPlan, stamp: tuple[Any, ...]) -> int:
+    ops = plan.operations
+    assert ops is not None
+
+    return _copy(
         cursor,
         Departure,
         (
@@ -912,7 +1073,7 @@ def _load_operations(
                 d.requested_on,
                 d.status,
                 d.decided_by.id if d.decided_by else None,
-                at(min(plan.today, d.requested_on + timedelta(days=2))) if d.decided_by else None,
+                _at(min(plan.today, d.requested_on + timedelta(days=2))) if d.decided_by else None,
                 "Agreed for the period of the emergency; review at supervision." if d.decided_by else "",
                 d.contact.id if d.contact else None,
                 d.plan.id if d.plan else None,
@@ -920,6 +1081,12 @@ def _load_operations(
             for d in ops.departures
         ),
     )
+
+
+def _load_triggers_and_alerts(
+    cursor: CursorWrapper, ops: Operations, stamp: tuple[Any, ...]
+) -> dict[str, int]:
+    counts: dict[str, int] = {}
     counts["rerate_triggers"] = _copy(
         cursor,
         RerateTrigger,
@@ -975,15 +1142,13 @@ def _copy_contacts(cursor: CursorWrapper, plan: DemoPlan, la_id: int, stamp: tup
     # 100,000 children), so the bulk is written without its insert events: a demo contact's history
     # starts at its first change, like a record migrated in. The few contacts other records point at
     # (below) keep theirs. Transaction-local, and restored to ignore nothing straight after.
-    cursor.execute(
-        "SELECT array_agg(tgname::text) FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE %s",
-        [Contact._meta.db_table, "pgtrigger_snapshot_insert%"],
-    )
-    insert_triggers = cursor.fetchone()[0] or []
-    cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(insert_triggers) + "}"])
+    _skip_insert_history(cursor, [Contact._meta.db_table])
     table = quote(Contact._meta.db_table)
     written = 0
-    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    with (
+        _references_checked_once(cursor, [Contact], la_id),
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
         lines: list[str] = []
         for child, made_by, day, minute, template in ops.contacts:
             head = f"{prefix}{child.id}\t{made_by.id}\t{stamp_of(day, minute)}\t{regime(day)}"
@@ -994,7 +1159,7 @@ def _copy_contacts(cursor: CursorWrapper, plan: DemoPlan, la_id: int, stamp: tup
                 lines = []
         copy.write("".join(lines).encode())
         written += len(lines)
-    cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+    _keep_history(cursor)
     keyed = ops.keyed_contacts
     for obj, pk in zip(keyed, _reserve_ids(cursor, Contact, len(keyed)), strict=True):
         obj.id = pk

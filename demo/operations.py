@@ -791,35 +791,16 @@ class OperationsBuilder:
     def contacts_for(self, child: ChildPlan, my_ratings: list[RatingPlan], *, overdue: bool) -> None:
         rng = self.rng
         today = self.today
-        periods = [
-            (max(s.starts_on, self.history_start), min(s.ends_on or today, today))
-            for s in child.statuses
-            if s.kind in OPEN_KINDS
-        ]
-        periods = sorted(p for p in periods if p[0] <= p[1])
-        if not periods:
-            return
-        # Merge overlapping periods (a CP plan inside a CIN episode).
-        merged: list[list[date]] = []
-        for start, end in periods:
-            if merged and start <= merged[-1][1] + timedelta(days=1):
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
         worker = self.worker_of(child)
         symptomatic = child.household is not None and self.covid_households.get(child.household) in (
             "symptomatic",
             "confirmed",
         )
-        out = self.ops.contacts
-        groups = TEMPLATE_GROUPS
-        declared = self.declared_on
         recent_from = today - timedelta(days=120)
-        for start, end in merged:
+        for start, end in self._open_periods(child):
             day = start + timedelta(days=rng.randint(1, 10))
-            last_open = end == today
             stop = end
-            if last_open and overdue:
+            if end == today and overdue:
                 stop = today - timedelta(days=rng.randint(45, 90))
             previous_f2f = True
             while day <= stop:
@@ -831,19 +812,7 @@ class OperationsBuilder:
                 rule = self.rule(rating or "amber", kinds or {"cin"})
                 interval = _interval_days(rule)
                 strict = day >= recent_from or (SPRING_2020[0] - timedelta(days=30) <= day <= SPRING_2020[1])
-                group = self.mode_group(day, rating, kinds, declared)
-                if rating == "red" and day >= declared and group not in ("home", "doorstep", "elsewhere"):
-                    group = "home"
-                face = group in ("home", "doorstep", "elsewhere")
-                if day >= recent_from and not face:
-                    lac_visit = "lac" in kinds and not (day >= declared and rng.random() < 0.12)
-                    if (
-                        rule.face_to_face_every == 1
-                        or lac_visit
-                        or (rule.face_to_face_every and not previous_f2f)
-                    ):
-                        group, face = ("doorstep" if day >= declared else "home"), True
-                previous_f2f = face
+                group, previous_f2f = self._contact_group(day, rating, kinds, rule, previous_f2f=previous_f2f)
                 if group in ("home", "doorstep") and symptomatic and day >= today - timedelta(days=14):
                     group += "_ppe"
                 if group == "video" and "lac" in kinds and SI_909_START <= day <= COVID_2021_END:
@@ -856,39 +825,75 @@ class OperationsBuilder:
                 if rng.random() < 0.03 and not strict:
                     group = "not_seen"
                 made_by = worker if rng.random() < 0.85 else self.colleague(child)
-                template = rng.choice(groups[group])
-                minute = rng.randint(9 * 60, 17 * 60)
-                if (
-                    "lac" in kinds
-                    and group in ("video", "phone")
-                    and self.regime(day).startswith("normal")
-                    and day >= declared
-                ):
-                    # A remote statutory visit under normal rules: a departure, with its record.
-                    template = rng.choice(groups[f"video_{CONTRARY_TO_PUBLIC_HEALTH_GUIDANCE}"])
-                    keyed = KeyedContact(child, made_by, day, minute, template)
-                    self.ops.keyed_contacts.append(keyed)
-                    self.departure(
-                        child,
-                        made_by,
-                        day,
-                        "lac.visit",
-                        "Statutory visit to the looked-after child in person (normal rules since 1 "
-                        "October 2021)",
-                        "Visit by video call",
-                        "Carer's household isolating on public health advice during the outbreak.",
-                        "Child seen on video, spoke privately; placement stable; visit in person booked "
-                        "after isolation.",
-                        "Care Planning, Placement and Case Review (England) Regulations 2010, reg 28",
-                        approved_share=0.75,
-                        contact=keyed,
-                    )
-                else:
-                    out.append((child, made_by, day, minute, template))
+                self._record_contact(child, made_by, day, group, kinds)
                 gap = interval - rng.randint(0, max(1, interval // 3))
                 if not strict:
                     gap = int(gap * HISTORY_THINNING * (0.7 + 0.6 * rng.random()))
                 day += timedelta(days=max(1, gap))
+
+    def _open_periods(self, child: ChildPlan) -> list[list[date]]:
+        """The child's open periods since the history starts, overlapping ones merged (a CP plan inside a
+        CIN episode)."""
+        today = self.today
+        periods = [
+            (max(s.starts_on, self.history_start), min(s.ends_on or today, today))
+            for s in child.statuses
+            if s.kind in OPEN_KINDS
+        ]
+        merged: list[list[date]] = []
+        for start, end in sorted(p for p in periods if p[0] <= p[1]):
+            if merged and start <= merged[-1][1] + timedelta(days=1):
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        return merged
+
+    def _contact_group(
+        self, day: date, rating: str | None, kinds: set[str], rule: PlanRule, *, previous_f2f: bool
+    ) -> tuple[str, bool]:
+        """How the contact was made (a template group), and whether it was face to face."""
+        declared = self.declared_on
+        group = self.mode_group(day, rating, kinds, declared)
+        if rating == "red" and day >= declared and group not in ("home", "doorstep", "elsewhere"):
+            group = "home"
+        face = group in ("home", "doorstep", "elsewhere")
+        if day >= self.today - timedelta(days=120) and not face:
+            lac_visit = "lac" in kinds and not (day >= declared and self.rng.random() < 0.12)
+            if rule.face_to_face_every == 1 or lac_visit or (rule.face_to_face_every and not previous_f2f):
+                group, face = ("doorstep" if day >= declared else "home"), True
+        return group, face
+
+    def _record_contact(
+        self, child: ChildPlan, made_by: StaffPlan, day: date, group: str, kinds: set[str]
+    ) -> None:
+        rng = self.rng
+        template = rng.choice(TEMPLATE_GROUPS[group])
+        minute = rng.randint(9 * 60, 17 * 60)
+        if not (
+            "lac" in kinds
+            and group in ("video", "phone")
+            and self.regime(day).startswith("normal")
+            and day >= self.declared_on
+        ):
+            self.ops.contacts.append((child, made_by, day, minute, template))
+            return
+        # A remote statutory visit under normal rules: a departure, with its record.
+        template = rng.choice(TEMPLATE_GROUPS[f"video_{CONTRARY_TO_PUBLIC_HEALTH_GUIDANCE}"])
+        keyed = KeyedContact(child, made_by, day, minute, template)
+        self.ops.keyed_contacts.append(keyed)
+        self.departure(
+            child,
+            made_by,
+            day,
+            "lac.visit",
+            "Statutory visit to the looked-after child in person (normal rules since 1 October 2021)",
+            "Visit by video call",
+            "Carer's household isolating on public health advice during the outbreak.",
+            "Child seen on video, spoke privately; placement stable; visit in person booked after isolation.",
+            "Care Planning, Placement and Case Review (England) Regulations 2010, reg 28",
+            approved_share=0.75,
+            contact=keyed,
+        )
 
     def mode_group(self, day: date, rating: str | None, kinds: set[str], declared: date) -> str:
         roll = self.rng.random()

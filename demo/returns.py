@@ -25,10 +25,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from demo import postcodes
-from demo.generate import ChildPlan, PlacementPlan, StatusPlan, Weighted
+from demo.weighted import Weighted
 from domain.census.register import birthday, merge_ranges, subtract_ranges
+
+if TYPE_CHECKING:
+    from demo.generate import ChildPlan, PlacementPlan, StatusPlan
 
 FIRST_YEAR = 2020  # the first SSDA903 collection year with year records (history starts 1 January 2019)
 URN_EXEMPT = frozenset(
@@ -194,53 +198,18 @@ class ReturnsBuilder:
         today = self.today
         statuses = child.statuses
         periods = merge_ranges([(s.starts_on, s.ends_on) for s in statuses if s.kind in {"cin", "cp", "lac"}])
-        born = child.date_of_birth
-        floor = max(born or today, date(2019, 1, 1))
-        if born is not None and self._chance(0.15):
-            # A referral that led nowhere, before anything else the service did for the child.
-            latest = (periods[0][0] - timedelta(days=30)) if periods else today - timedelta(days=1)
-            if latest >= floor and (periods or self._chance(0.5)):
-                day = self._between(max(floor, latest - timedelta(days=400)), latest)
-                self.out.cin.append(
-                    CinEpisodeRecord(child, day, REFERRAL_SOURCE.pick(self.rng), "", day, "RC7", True)
-                )
+        self._unfounded_referral(child, periods)
         cps = sorted((s for s in statuses if s.kind == "cp"), key=lambda s: s.starts_on)
         lacs = sorted((s for s in statuses if s.kind == "lac"), key=lambda s: s.starts_on)
         lac_ranges = merge_ranges([(s.starts_on, s.ends_on) for s in lacs])
-        kinds_from = {s.starts_on: s.kind for s in statuses if s.kind in {"adopted", "sgo", "care_leaver"}}
         needs: dict[date, str] = {}
         for starts, ends in periods:
             inside_cp = [p for p in cps if starts <= p.starts_on and (ends is None or p.starts_on <= ends)]
             inside_lac = [r for r in lac_ranges if starts <= r[0] and (ends is None or r[0] <= ends)]
-            if inside_cp:
-                need = "N1"
-            elif child.uasc and inside_lac:
-                need = "N8"
-            elif child.disabilities and self._chance(0.6):
-                need = "N2"
-            else:
-                need = NEED.pick(self.rng)
-            if inside_lac and need in {"N0", "N9"}:
-                need = "N4"
+            need = self._need(child, inside_cp, inside_lac)
             for lac_start, _ in inside_lac:
                 needs[lac_start] = need
-            reason = ""
-            if ends is not None:
-                after = kinds_from.get(ends + timedelta(days=1), "")
-                ended_in_care = bool(inside_lac) and inside_lac[-1][1] == ends
-                if after == "adopted":
-                    reason = "RC1"
-                elif after == "sgo":
-                    reason = "RC4"
-                elif ended_in_care and after == "care_leaver" and born and _age(born, ends) >= 17:
-                    reason = "RC6" if self._chance(0.2) else "RC7"
-                elif not inside_cp and not inside_lac:
-                    ending = next(
-                        (s.end_reason for s in statuses if s.kind == "cin" and s.ends_on == ends), ""
-                    )
-                    reason = CLOSURE_BY_END_REASON.get(ending, "RC7")
-                else:
-                    reason = "RC7"
+            reason = self._closure_reason(child, ends, inside_cp, inside_lac) if ends is not None else ""
             source = REFERRAL_SOURCE.pick(self.rng)
             episode = CinEpisodeRecord(child, starts, source, need, ends, reason, False)
             last = min(ends or today, today)
@@ -252,32 +221,101 @@ class ReturnsBuilder:
                 authorised = None
             factors = sorted({FACTORS.pick(self.rng) for _ in range(self.rng.choice((1, 1, 2, 2, 3)))})
             episode.assessments.append((assessed, authorised, factors if authorised else []))
-            previous = 0
-            for plan in cps:
-                if plan.starts_on < starts:
-                    previous += 1
-                    continue
-                if plan not in inside_cp:
-                    continue
-                conference = plan.starts_on
-                enquiry = max(starts, conference - timedelta(days=self.rng.randint(5, 14)))
-                episode.section47s.append((enquiry, enquiry + timedelta(days=21), conference))
-                reviews: list[date] = []
-                review = _weekday(conference + timedelta(days=self.rng.randint(70, 86)))
-                plan_last = min(plan.ends_on or today, today)
-                while review <= plan_last and (plan.ends_on is None or review < plan.ends_on):
-                    reviews.append(review)
-                    review = _weekday(review + timedelta(days=self.rng.randint(168, 180)))
-                episode.cp_plans.append((plan.starts_on, plan.ends_on, plan.cp_category, previous, reviews))
-                previous += 1
+            self._child_protection(episode, cps, inside_cp)
             if authorised is not None and reason not in {"RC8", "RC9"}:
-                holes = [(p.starts_on, p.ends_on) for p in inside_cp] + inside_lac
-                for piece_start, piece_end, _ in subtract_ranges([(starts, ends)], holes):
-                    plan_start = max(piece_start, authorised + timedelta(days=self.rng.randint(0, 10)))
-                    if plan_start <= min(piece_end or today, today):
-                        episode.plans.append((plan_start, piece_end))
+                self._cin_plans(episode, authorised, inside_cp, inside_lac)
             self.out.cin.append(episode)
         return needs
+
+    def _unfounded_referral(self, child: ChildPlan, periods: list[tuple[date, date | None]]) -> None:
+        """Now and then a referral that led nowhere, before anything else the service did for the child."""
+        today = self.today
+        born = child.date_of_birth
+        floor = max(born or today, date(2019, 1, 1))
+        if born is not None and self._chance(0.15):
+            latest = (periods[0][0] - timedelta(days=30)) if periods else today - timedelta(days=1)
+            if latest >= floor and (periods or self._chance(0.5)):
+                day = self._between(max(floor, latest - timedelta(days=400)), latest)
+                self.out.cin.append(
+                    CinEpisodeRecord(child, day, REFERRAL_SOURCE.pick(self.rng), "", day, "RC7", True)
+                )
+
+    def _need(
+        self, child: ChildPlan, inside_cp: list[StatusPlan], inside_lac: list[tuple[date, date | None]]
+    ) -> str:
+        if inside_cp:
+            need = "N1"
+        elif child.uasc and inside_lac:
+            need = "N8"
+        elif child.disabilities and self._chance(0.6):
+            need = "N2"
+        else:
+            need = NEED.pick(self.rng)
+        if inside_lac and need in {"N0", "N9"}:
+            need = "N4"
+        return need
+
+    def _closure_reason(
+        self,
+        child: ChildPlan,
+        ends: date,
+        inside_cp: list[StatusPlan],
+        inside_lac: list[tuple[date, date | None]],
+    ) -> str:
+        statuses = child.statuses
+        born = child.date_of_birth
+        kinds_from = {s.starts_on: s.kind for s in statuses if s.kind in {"adopted", "sgo", "care_leaver"}}
+        after = kinds_from.get(ends + timedelta(days=1), "")
+        ended_in_care = bool(inside_lac) and inside_lac[-1][1] == ends
+        if after == "adopted":
+            return "RC1"
+        if after == "sgo":
+            return "RC4"
+        if ended_in_care and after == "care_leaver" and born and _age(born, ends) >= 17:
+            return "RC6" if self._chance(0.2) else "RC7"
+        if not inside_cp and not inside_lac:
+            ending = next((s.end_reason for s in statuses if s.kind == "cin" and s.ends_on == ends), "")
+            return CLOSURE_BY_END_REASON.get(ending, "RC7")
+        return "RC7"
+
+    def _child_protection(
+        self, episode: CinEpisodeRecord, cps: list[StatusPlan], inside_cp: list[StatusPlan]
+    ) -> None:
+        """The episode's section 47 enquiries and child protection plans, with their review conferences."""
+        today = self.today
+        previous = 0
+        for plan in cps:
+            if plan.starts_on < episode.referral:
+                previous += 1
+                continue
+            if plan not in inside_cp:
+                continue
+            conference = plan.starts_on
+            enquiry = max(episode.referral, conference - timedelta(days=self.rng.randint(5, 14)))
+            episode.section47s.append((enquiry, enquiry + timedelta(days=21), conference))
+            reviews: list[date] = []
+            review = _weekday(conference + timedelta(days=self.rng.randint(70, 86)))
+            plan_last = min(plan.ends_on or today, today)
+            while review <= plan_last and (plan.ends_on is None or review < plan.ends_on):
+                reviews.append(review)
+                review = _weekday(review + timedelta(days=self.rng.randint(168, 180)))
+            episode.cp_plans.append((plan.starts_on, plan.ends_on, plan.cp_category, previous, reviews))
+            previous += 1
+
+    def _cin_plans(
+        self,
+        episode: CinEpisodeRecord,
+        authorised: date,
+        inside_cp: list[StatusPlan],
+        inside_lac: list[tuple[date, date | None]],
+    ) -> None:
+        """Child in need plans for the parts of the episode not under a CP plan or looked after."""
+        today = self.today
+        holes = [(p.starts_on, p.ends_on) for p in inside_cp] + inside_lac
+        for piece_start, piece_end, _ in subtract_ranges([(episode.referral, episode.closure)], holes):
+            plan_start = max(piece_start, authorised + timedelta(days=self.rng.randint(0, 10)))
+            if plan_start <= min(piece_end or today, today):
+                episode.plans.append((plan_start, piece_end))
 
     # --- SSDA903 ----------------------------------------------------------------------------------
 
@@ -330,14 +368,7 @@ class ReturnsBuilder:
             for index, day in enumerate(boundaries):
                 status = next(s for s in reversed(period) if s.starts_on <= day)
                 placement = next(p for p in reversed(here) if p.starts_on <= day)
-                if index == 0:
-                    rne = "S"
-                elif placement.starts_on == day:
-                    rne = "B" if status.starts_on == day else "P"
-                    if placement.placement_type in {"A3", "A5"}:  # placed for adoption with their carers
-                        rne = "U" if rne == "B" else "T"
-                else:
-                    rne = "L"
+                rne = _reason_new_episode(index, day, status, placement)
                 if rows:
                     rows[-1].dec = day
                     rows[-1].rec = "X1"
@@ -537,3 +568,16 @@ class ReturnsBuilder:
         self.out.details.append(
             ReturnDetails(child, unknown, mother, mother_dob, child.uasc, uasc.ends_on if uasc else None)
         )
+
+
+def _reason_new_episode(index: int, day: date, status: StatusPlan, placement: PlacementPlan) -> str:
+    """SSDA903 RNE: S the first episode of a period of care; B a new placement and legal status together,
+    P a new placement only (U and T when placed for adoption with the carers); L a new legal status."""
+    if index == 0:
+        return "S"
+    if placement.starts_on != day:
+        return "L"
+    rne = "B" if status.starts_on == day else "P"
+    if placement.placement_type in {"A3", "A5"}:  # placed for adoption with their carers
+        rne = "U" if rne == "B" else "T"
+    return rne

@@ -505,12 +505,19 @@ class SafeguardingBuilder:
         ]
         if not candidates:
             return
+        current = self._incident_in_progress(candidates)
+        made = self._spring_2020_incidents(candidates)
+        made += self._other_incidents(candidates)
+        made.append(current)
+        self._record_incidents(made)
+
+    def _incident_in_progress(self, candidates: list[ChildPlan]) -> IncidentPlan:
+        """The LA became aware a few days ago; the Panel is not yet notified."""
         today = self.today
         aware = self.working_day(today - timedelta(days=3))
         if aware > today:
             aware = today - timedelta(days=3)
-        # In progress: the LA became aware a few days ago; the Panel is not yet notified.
-        current = IncidentPlan(
+        return IncidentPlan(
             self.rng.choice(candidates),
             aware - timedelta(days=1),
             aware,
@@ -518,6 +525,8 @@ class SafeguardingBuilder:
             injured=True,
             ofsted_on=aware,
         )
+
+    def _spring_2020_incidents(self, candidates: list[ChildPlan]) -> list[IncidentPlan]:
         # Spring 2020: the partners set their own pace for the rapid review, with a reason.
         local = IncidentPlan(
             self.rng.choice(candidates),
@@ -552,7 +561,12 @@ class SafeguardingBuilder:
             review_decided_on=date(2020, 5, 29),
             dfe_told_on=date(2020, 6, 1),
         )
-        made = [local, expedited]
+        return [local, expedited]
+
+    def _other_incidents(self, candidates: list[ChildPlan]) -> list[IncidentPlan]:
+        """Serious injuries through the years, notified on time four times in five."""
+        today = self.today
+        made = []
         for _ in range(max(2, len(self.children) // 20000)):
             occurred = self.between(self.start, today - timedelta(days=120))
             aware_on = self.working_day(occurred + timedelta(days=self.rng.randint(0, 4)))
@@ -579,7 +593,11 @@ class SafeguardingBuilder:
                     dfe_told_on=self.due(review) + timedelta(days=3),
                 )
             )
-        made.append(current)
+        return made
+
+    def _record_incidents(self, made: list[IncidentPlan]) -> None:
+        """The incidents known by today, each with its notification and rapid review deadlines."""
+        today = self.today
         for incident in made:
             if incident.aware_on > today:
                 continue
