@@ -28,7 +28,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["la", "child", "-at"], name="audit_child")]
-        triggers = [AppendOnly()]  # refuses UPDATE and DELETE in SQL too (ADR 0009)
+        triggers = [AppendOnly()]  # refuses UPDATE and DELETE in SQL too (ADR 0008)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}: {self.summary}"
@@ -55,7 +55,7 @@ class RecordAccess(models.Model):
             models.Index(fields=["la", "-at"], name="access_la_at"),
             models.Index(fields=["child_ref", "-at"], name="access_child"),
         ]
-        triggers = [AppendOnly()]  # refuses UPDATE and DELETE in SQL too (ADR 0009)
+        triggers = [AppendOnly()]  # refuses UPDATE and DELETE in SQL too (ADR 0008)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.outcome} child {self.child_ref}"

@@ -1,5 +1,5 @@
 """Row-level change history (django-pghistory), the same way for every tracked model, and the
-append-only guard on every table that records history or audit (ADR 0004, ADR 0009).
+append-only guard on every table that records history or audit (ADR 0004, ADR 0008).
 
 One label, "snapshot", for inserts and updates alike, so that each event's diff is against the
 row's previous state, whichever operation made it. A delete writes a "delete" event holding the

@@ -52,7 +52,14 @@ from casework.returns.models import (
     Section47,
 )
 from casework.risk.models import RerateTrigger, RiskRating
-from casework.safeguarding.models import Deadline, InformationShare, Meeting, Referral, SeriousIncident
+from casework.safeguarding.models import (
+    Deadline,
+    InformationShare,
+    Meeting,
+    Referral,
+    ReferralChild,
+    SeriousIncident,
+)
 from domain.regimes import national_regime_on
 
 
@@ -573,6 +580,26 @@ RETURN_RECORD_MODELS = frozenset(
 )
 
 
+def _skip_insert_events(cursor: CursorWrapper, *tracked: type[models.Model]) -> None:
+    """Write these tables' bulk rows without their insert history events until `_write_all_events`.
+
+    The demo's referrals, meetings, information shares and re-rating prompts run to hundreds of
+    thousands of rows at 100,000 children; like its contacts and return records, their history starts
+    at their first change, as for records migrated in. Deletions and changes are still recorded.
+    Transaction-local."""
+    cursor.execute(
+        "SELECT coalesce(array_agg(tgname::text), '{}') FROM pg_trigger "
+        "WHERE tgrelid::regclass::text = ANY(%s) AND tgname LIKE %s",
+        [[model._meta.db_table for model in tracked], "pgtrigger_snapshot_insert%"],
+    )
+    names = cursor.fetchone()[0]
+    cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(names) + "}"])
+
+
+def _write_all_events(cursor: CursorWrapper) -> None:
+    cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+
+
 def _load_safeguarding(
     cursor: CursorWrapper, plan: DemoPlan, la_id: int, stamp: tuple[Any, ...]
 ) -> dict[str, int]:
@@ -587,6 +614,7 @@ def _load_safeguarding(
     for objects, model in identified:
         for obj, pk in zip(objects, _reserve_ids(cursor, model, len(objects)), strict=True):
             obj.id = pk
+    _skip_insert_events(cursor, Referral, ReferralChild, Meeting, InformationShare)
     tz = timezone.get_current_timezone()
 
     def at(day: date, minute: int) -> datetime:
@@ -630,7 +658,7 @@ def _load_safeguarding(
     head = f"{la_id}\t{stamp[1].isoformat()}\t\\N\t{stamp[3].isoformat()}\t\\N"
     counts["referral_children"] = _copy_lines(
         cursor,
-        Referral.children.through,
+        ReferralChild,
         ("referral", "child"),
         (f"{r.id}\t{c.id}\n" for r in sg.referrals for c in r.children),
     )
@@ -740,6 +768,7 @@ def _load_safeguarding(
             for s in sg.shares
         ),
     )
+    _write_all_events(cursor)
     now = stamp[1].isoformat()
     counts["deadlines"] = _copy_lines(
         cursor,
@@ -920,6 +949,7 @@ def _load_operations(
             for d in ops.departures
         ),
     )
+    _skip_insert_events(cursor, RerateTrigger)
     counts["rerate_triggers"] = _copy(
         cursor,
         RerateTrigger,
@@ -936,6 +966,7 @@ def _load_operations(
             for t in ops.triggers
         ),
     )
+    _write_all_events(cursor)
     counts["alerts"] = _copy(
         cursor,
         Alert,
@@ -1083,7 +1114,7 @@ LOADED_MODELS: tuple[type[models.Model], ...] = (
     Alert,
     DueState,
     Referral,
-    Referral.children.through,
+    ReferralChild,
     Meeting,
     SeriousIncident,
     InformationShare,
