@@ -6,6 +6,8 @@ regime in force on the event's day and the bank holidays; nothing here does date
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -13,6 +15,9 @@ from django.db.models import F, Q
 
 from casework.core.history import tracked
 from casework.core.models import TenantModel
+
+if TYPE_CHECKING:
+    from casework.children.models import Child
 
 # CIN census ReferralSource (CIN_schema_2024.xsd).
 REFERRAL_SOURCES = [
@@ -68,7 +73,9 @@ class Referral(TenantModel):
         REFUSED = "refused", "Family refused consent"
         NOT_SOUGHT = "not_sought", "Not sought: seeking it would put the child at risk"
 
-    children = models.ManyToManyField("children.Child", related_name="referrals", through="ReferralChild")
+    children: models.ManyToManyField[Child, ReferralChild] = models.ManyToManyField(
+        "children.Child", related_name="referrals", through="ReferralChild"
+    )
     received_at = models.DateTimeField()
     source = models.CharField(max_length=2, choices=REFERRAL_SOURCES)
     source_detail = models.CharField(max_length=300, blank=True)
