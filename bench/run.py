@@ -13,6 +13,9 @@ as a list of {"name", "scale", "unit", "median", "p95", "n"} (times in milliseco
   import_cin / import_903
                  the DfE returns: import, COPY floor, export and the DfE validators' own time on a
                  synthetic return of 20,000 children (see bench/returns.py).
+  history_triggers
+                 what the history triggers cost on a bulk INSERT and DELETE of 100,000 rows, beside the
+                 same statements with the trigger skipped (see bench/history.py).
   recompute_due_dates
                  every child's next due date for the whole authority (refresh_due_states), as after
                  a regime change; each run rolled back, the table vacuumed between runs.
@@ -415,6 +418,12 @@ def bench_returns_903(scale: int) -> list[Result]:
     return bench_import_903(RETURNS_SCALE if scale == DEFAULT_SCALE else scale)
 
 
+def bench_history(scale: int) -> list[Result]:
+    from bench.history import bench_history_triggers
+
+    return bench_history_triggers(scale, Result)
+
+
 BENCHMARKS: dict[str, Callable[[int], Result | list[Result]]] = {
     "demo_generate": bench_demo_generate,
     "child_search": bench_child_search,
@@ -427,6 +436,8 @@ BENCHMARKS: dict[str, Callable[[int], Result | list[Result]]] = {
     # import_903, import_903_copy_floor, export_903, validate_903 (20,000 children unless --scale is given).
     "import_cin": bench_returns_cin,
     "import_903": bench_returns_903,
+    # Writes history_insert, history_insert_floor, history_delete, history_delete_row, history_delete_floor.
+    "history_triggers": bench_history,
 }
 # A national deployment's benchmarks (bench/national.py): their own database, kept between runs, so not
 # part of the default run; `--only national_...` runs them.
@@ -435,7 +446,7 @@ from bench import national  # noqa: E402
 DEFAULT_BENCHMARKS = list(BENCHMARKS)
 BENCHMARKS.update(national.BENCHMARKS)
 RESULT_ORDER = [
-    *DEFAULT_BENCHMARKS[:-2],
+    *DEFAULT_BENCHMARKS[:-3],
     "import_cin",
     "import_cin_copy_floor",
     "export_cin",
@@ -444,6 +455,11 @@ RESULT_ORDER = [
     "import_903_copy_floor",
     "export_903",
     "validate_903",
+    "history_insert",
+    "history_insert_floor",
+    "history_delete",
+    "history_delete_row",
+    "history_delete_floor",
     *national.BENCHMARKS,
 ]
 

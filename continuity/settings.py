@@ -225,4 +225,6 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 UPLOAD_ROOT = Path(os.environ.get("CONTINUITY_UPLOADS", str(BASE_DIR / ".data" / "uploads")))
 # A DfE return can be large (a county's CIN census is tens of MB; 2 GB is the most accepted).
 MAX_RETURN_UPLOAD_BYTES = int(os.environ.get("MAX_RETURN_UPLOAD_BYTES", str(2 * 1024**3)))
-PGHISTORY_APPEND_ONLY = True  # history rows can be added, never edited or deleted
+# pghistory's own guard (pgtrigger Protect, which a session can skip with pgtrigger.ignore) for a model
+# tracked outside casework.core.history.tracked; tracked() installs its AppendOnly trigger instead (ADR 0008).
+PGHISTORY_APPEND_ONLY = True

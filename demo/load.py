@@ -50,7 +50,14 @@ from casework.returns.models import (
     Section47,
 )
 from casework.risk.models import RerateTrigger, RiskRating
-from casework.safeguarding.models import Deadline, InformationShare, Meeting, Referral, SeriousIncident
+from casework.safeguarding.models import (
+    Deadline,
+    InformationShare,
+    Meeting,
+    Referral,
+    ReferralChild,
+    SeriousIncident,
+)
 from demo.generate import DemoPlan
 from demo.operations import CONTACT_COLUMNS, CONTACT_TEMPLATES, N, Operations, _esc
 from demo.returns import DemoReturns
@@ -701,6 +708,11 @@ def _load_safeguarding(
     for objects, model in identified:
         for obj, pk in zip(objects, _reserve_ids(cursor, model, len(objects)), strict=True):
             obj.id = pk
+    # The front door's bulk rows (referrals, their children, meetings, information shares) are written
+    # without their insert events, like the contacts: their history starts at their first change.
+    _skip_insert_history(
+        cursor, [m._meta.db_table for m in (Referral, ReferralChild, Meeting, InformationShare)]
+    )
     tz = timezone.get_current_timezone()
 
     def at(day: date, minute: int) -> datetime:
@@ -743,12 +755,13 @@ def _load_safeguarding(
     )
     counts["referral_children"] = _copy_lines(
         cursor,
-        Referral.children.through,
+        ReferralChild,
         ("referral", "child"),
         (f"{r.id}\t{c.id}\n" for r in sg.referrals for c in r.children),
     )
     counts.update(_load_meetings(cursor, sg, la_id, stamp))
     counts.update(_load_incidents_and_shares(cursor, sg, stamp))
+    _keep_history(cursor)
     counts["deadlines"] = _copy_deadlines(cursor, sg, la_id, stamp)
     return counts
 
@@ -1087,6 +1100,9 @@ def _load_triggers_and_alerts(
     cursor: CursorWrapper, ops: Operations, stamp: tuple[Any, ...]
 ) -> dict[str, int]:
     counts: dict[str, int] = {}
+    # Re-rating prompts run to hundreds of thousands at 100,000 children: their history starts at their
+    # first change, as for the contacts (see _skip_insert_history).
+    _skip_insert_history(cursor, [RerateTrigger._meta.db_table])
     counts["rerate_triggers"] = _copy(
         cursor,
         RerateTrigger,
@@ -1103,6 +1119,7 @@ def _load_triggers_and_alerts(
             for t in ops.triggers
         ),
     )
+    _keep_history(cursor)
     counts["alerts"] = _copy(
         cursor,
         Alert,
@@ -1248,7 +1265,7 @@ LOADED_MODELS: tuple[type[models.Model], ...] = (
     Alert,
     DueState,
     Referral,
-    Referral.children.through,
+    ReferralChild,
     Meeting,
     SeriousIncident,
     InformationShare,

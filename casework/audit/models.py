@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from casework.core.history import AppendOnly
 from casework.core.models import LocalAuthority
 
 
@@ -27,6 +28,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["la", "child", "-at"], name="audit_child")]
+        triggers = [AppendOnly()]  # refuses UPDATE and DELETE in SQL too (ADR 0008)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}: {self.summary}"
@@ -53,6 +55,7 @@ class RecordAccess(models.Model):
             models.Index(fields=["la", "-at"], name="access_la_at"),
             models.Index(fields=["child_ref", "-at"], name="access_child"),
         ]
+        triggers = [AppendOnly()]  # refuses UPDATE and DELETE in SQL too (ADR 0008)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.outcome} child {self.child_ref}"

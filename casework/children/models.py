@@ -83,6 +83,7 @@ class HouseholdCovidStatus(TenantModel):
         constraints = _period_constraints("covid_status", "household", "status")
 
 
+@tracked()
 class EducationSetting(TenantModel):
     class Kind(models.TextChoices):
         EARLY_YEARS = "early_years", "Early years"

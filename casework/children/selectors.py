@@ -16,6 +16,7 @@ from casework.audit.models import RecordAccess
 from casework.audit.services import record_access_log
 from casework.children.access import children_visible_to
 from casework.children.models import Child, Household, HouseholdCovidStatus, LegalStatus, Placement
+from casework.core.history import DELETE_LABEL
 from domain.codes import DISABILITY, labels
 from domain.people.rules import age_on
 from domain.people.search import SearchQuery, parse_query
@@ -164,6 +165,7 @@ class HistoryRow:
     changes: list[tuple[str, Any, Any]]
     who: str
     why: str
+    deleted: bool = False  # the record was deleted: `changes` hold its last state as "before"
 
 
 HISTORY_SUBJECTS = {
@@ -173,6 +175,10 @@ HISTORY_SUBJECTS = {
     "children.HouseholdEvent": "Household",
     "children.HouseholdCovidStatusEvent": "Household COVID-19 status",
     "children.ChildAccessGrantEvent": "Named access to the record",
+    "safeguarding.ReferralChildrenEvent": "Referral about the child",
+    "safeguarding.MeetingEvent": "Multi-agency meeting",
+    "safeguarding.InformationShareEvent": "Information shared",
+    "risk.RerateTriggerEvent": "Prompt to re-rate the case",
 }
 HIDDEN_HISTORY_FIELDS = {
     "id",
@@ -228,6 +234,49 @@ def _field_value(model_label: str, name: str, value: Any) -> Any:
     return value
 
 
+# The fields that say what a record was, shown when it is added or deleted (a change shows its diff).
+SUMMARY_FIELDS = (
+    "kind",
+    "starts_on",
+    "ends_on",
+    "placement_type",
+    "status",
+    "postcode",
+    "held_on",
+    "shared_on",
+    "with_agency",
+    "occurred_on",
+    "reason",
+)
+
+
+def _history_changes(event: Any) -> tuple[str, list[tuple[str, Any, Any]]]:
+    """What happened to the record, in words, and the fields to show as (label, before, after).
+
+    A deletion shows the record's last state as "before", so the page says what was removed."""
+    subject = HISTORY_SUBJECTS.get(event.pgh_model, event.pgh_model)
+    model = event.pgh_model
+    if event.pgh_label == DELETE_LABEL:
+        data = event.pgh_data or {}
+        return f"{subject} deleted", [
+            (_field_label(model, field), _field_value(model, field, data[field]), None)
+            for field in SUMMARY_FIELDS
+            if data.get(field)
+        ]
+    if event.pgh_diff:
+        return f"{subject} changed", [
+            (_field_label(model, field), _field_value(model, field, old), _field_value(model, field, new))
+            for field, (old, new) in sorted(event.pgh_diff.items())
+            if field not in HIDDEN_HISTORY_FIELDS
+        ]
+    data = event.pgh_data or {}
+    return f"{subject} added", [
+        (_field_label(model, field), None, _field_value(model, field, data[field]))
+        for field in SUMMARY_FIELDS
+        if data.get(field)
+    ]
+
+
 def history_rows(events: list[Any]) -> list[HistoryRow]:
     """Readable rows for the history table: one extra query for the people involved."""
     from casework.accounts.models import User
@@ -237,30 +286,7 @@ def history_rows(events: list[Any]) -> list[HistoryRow]:
     rows = []
     for event in events:
         context = event.pgh_context or {}
-        subject = HISTORY_SUBJECTS.get(event.pgh_model, event.pgh_model)
-        if event.pgh_diff:
-            what = f"{subject} changed"
-            changes = [
-                (
-                    _field_label(event.pgh_model, field),
-                    _field_value(event.pgh_model, field, old),
-                    _field_value(event.pgh_model, field, new),
-                )
-                for field, (old, new) in sorted(event.pgh_diff.items())
-                if field not in HIDDEN_HISTORY_FIELDS
-            ]
-        else:
-            what = f"{subject} added"
-            data = event.pgh_data or {}
-            changes = [
-                (
-                    _field_label(event.pgh_model, field),
-                    None,
-                    _field_value(event.pgh_model, field, data[field]),
-                )
-                for field in ("kind", "starts_on", "ends_on", "placement_type", "status", "postcode")
-                if data.get(field)
-            ]
+        what, changes = _history_changes(event)
         rows.append(
             HistoryRow(
                 when=event.pgh_created_at,
@@ -268,6 +294,7 @@ def history_rows(events: list[Any]) -> list[HistoryRow]:
                 changes=changes,
                 who=names.get(int(context.get("user") or 0), ""),
                 why=str(context.get("reason") or ""),
+                deleted=event.pgh_label == DELETE_LABEL,
             )
         )
     return rows

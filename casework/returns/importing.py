@@ -211,8 +211,13 @@ def execute(run: ImportRun, body: ImportBody, *, actor_id: int | None, today: da
     try:
         with transaction.atomic():
             quiet_triggers()
+            # Every event the import writes (a record created, changed or deleted, in the returns'
+            # tables and in the register derived from them) names this run, so a record a re-import
+            # removed says which import removed it.
             with pghistory.context(
-                user=actor_id, reason=f"{run.get_kind_display()} import {run.pk}: {run.file_name}"
+                user=actor_id,
+                reason=f"{run.get_kind_display()} import {run.pk}: {run.file_name}",
+                import_run=run.pk,
             ):
                 body(import_log, progress)
                 if import_log.rejected and run.mode == ImportRun.Mode.ALL_OR_NOTHING:

@@ -70,6 +70,7 @@ class RerateReason(models.TextChoices):
     EMERGENCY_DECLARED = "emergency_declared", "Emergency declared"
 
 
+@tracked()
 class RerateTrigger(TenantModel):
     """Something happened that puts the case back in the re-rating queue until it is rated again."""
 

@@ -6,6 +6,8 @@ regime in force on the event's day and the bank holidays; nothing here does date
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -13,6 +15,9 @@ from django.db.models import F, Q
 
 from casework.core.history import tracked
 from casework.core.models import TenantModel
+
+if TYPE_CHECKING:
+    from casework.children.models import Child
 
 # CIN census ReferralSource (CIN_schema_2024.xsd).
 REFERRAL_SOURCES = [
@@ -55,6 +60,7 @@ AGENCIES = [
 ]
 
 
+@tracked()
 class Referral(TenantModel):
     class Decision(models.TextChoices):
         NFA = "nfa", "No further action"
@@ -67,7 +73,9 @@ class Referral(TenantModel):
         REFUSED = "refused", "Family refused consent"
         NOT_SOUGHT = "not_sought", "Not sought: seeking it would put the child at risk"
 
-    children = models.ManyToManyField("children.Child", related_name="referrals")
+    children: models.ManyToManyField[Child, ReferralChild] = models.ManyToManyField(
+        "children.Child", related_name="referrals", through="ReferralChild"
+    )
     received_at = models.DateTimeField()
     source = models.CharField(max_length=2, choices=REFERRAL_SOURCES)
     source_detail = models.CharField(max_length=300, blank=True)
@@ -87,6 +95,23 @@ class Referral(TenantModel):
         return f"Referral received {self.received_at:%d/%m/%Y %H:%M}"
 
 
+@tracked()
+class ReferralChild(models.Model):
+    """A child a referral is about. Declared (rather than Django's implicit table, the same one) so that
+    adding a child to a referral or taking one off is in the history like any other change."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "safeguarding_referral_children"
+        unique_together = [("referral", "child")]
+
+    def __str__(self) -> str:
+        return f"Referral {self.referral_id}: child {self.child_id}"
+
+
+@tracked()
 class Meeting(TenantModel):
     class Kind(models.TextChoices):
         STRATEGY = "strategy", "Strategy discussion"
@@ -114,6 +139,7 @@ class Meeting(TenantModel):
         return f"{self.get_kind_display()} on {self.held_on:%d/%m/%Y}"
 
 
+@tracked()
 class InformationShare(TenantModel):
     class LawfulBasis(models.TextChoices):
         CONSENT = "consent", "Consent"

@@ -436,3 +436,37 @@ def test_the_front_door_meetings_and_incidents_have_their_history_and_deadlines(
     assert SeriousIncident.objects.filter(
         la=la, rapid_review_pace="expedited", covid_strongly_related=True
     ).exists()
+
+
+def test_the_demo_bulk_front_door_rows_load_without_insert_events_but_keep_their_later_history(demo):
+    """Referrals, meetings, information shares and re-rating prompts run to hundreds of thousands of rows
+    at scale: like contacts, they are loaded without insert events, and a later change is recorded."""
+    import pghistory
+
+    from casework.risk.models import RerateTrigger
+    from casework.safeguarding.models import (
+        InformationShare,
+        Meeting,
+        Referral,
+        ReferralChild,
+        SeriousIncident,
+    )
+
+    la = demo.la
+    for model in (Referral, ReferralChild, Meeting, InformationShare, RerateTrigger):
+        rows = (
+            model._default_manager.filter(referral__la=la)
+            if model is ReferralChild
+            else model.objects.filter(la=la)
+        )
+        assert rows.exists(), model
+        assert not model.pgh_event_models["snapshot"].objects.filter(pgh_obj__in=rows).exists(), model  # type: ignore[attr-defined]
+    incident = SeriousIncident.objects.filter(la=la).first()
+    assert incident is not None
+    assert incident.events.exists()  # type: ignore[attr-defined]
+    meeting = Meeting.objects.filter(la=la).first()
+    assert meeting is not None
+    with pghistory.context(reason="Minutes corrected"):
+        meeting.decisions = "Strategy discussion: section 47 enquiry to start"
+        meeting.save()
+    assert meeting.events.get().pgh_context.metadata["reason"] == "Minutes corrected"  # type: ignore[attr-defined]

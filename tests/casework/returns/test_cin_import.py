@@ -423,3 +423,35 @@ def test_messy_but_storable_records_import_and_register_copes(
     assert CpPlan.objects.filter(episode__child__la_child_id="M1").count() == 3
     again = run_import(world, write(tmp_path, census(overlapping, no_start), "again.xml"), today)
     assert again.counts["children"] == {"unchanged": 2}
+
+
+def test_a_record_a_reimport_removes_leaves_a_delete_event_naming_the_import(
+    world: World, today: date, tmp_path: Path, client: Any
+) -> None:
+    first = census(
+        child("A1", episode("2025-06-02", closure="2025-07-01", reason="RC7"), episode("2025-09-01"))
+    )
+    run_import(world, write(tmp_path, first), today)
+    gone = CinEpisode.objects.get(child__la_child_id="A1", referral_date=date(2025, 6, 2))
+    status = LegalStatus.objects.get(child__la_child_id="A1", starts_on=date(2025, 6, 2))
+    run = run_import(world, write(tmp_path, census(child("A1", episode("2025-09-01"))), "second.xml"), today)
+    assert not CinEpisode.objects.filter(pk=gone.pk).exists()
+
+    episode_event = apps.get_model("returns", "CinEpisodeEvent").objects.get(
+        pgh_obj_id=gone.pk, pgh_label="delete"
+    )
+    assert episode_event.referral_date == date(2025, 6, 2)
+    assert episode_event.pgh_context.metadata["import_run"] == run.pk
+    assert episode_event.pgh_context.metadata["reason"].endswith(f"import {run.pk}: second.xml")
+    # The register's status derived from the episode went with it, and says why.
+    status_event = apps.get_model("children", "LegalStatusEvent").objects.get(
+        pgh_obj_id=status.pk, pgh_label="delete"
+    )
+    assert status_event.pgh_context.metadata["import_run"] == run.pk
+
+    client.force_login(world.users["hos"])
+    page = client.get(f"/children/{status.child_id}/").content.decode()
+    history = page[page.index('data-testid="history"') :]
+    assert "Legal status deleted" in history
+    assert "2 Jun 2025 (deleted)" in history
+    assert f"import {run.pk}: second.xml" in history
