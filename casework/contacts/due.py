@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -145,7 +146,7 @@ def _events(rows: list[tuple[Any, ...]]) -> dict[int, list[ContactEvent]]:
     return events
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Job:
     """Everything the rules need, loaded once; `_compute` runs over a slice of `children`."""
 
@@ -163,7 +164,10 @@ class _Job:
     now: datetime
 
 
-_JOB: _Job | None = None  # set before the workers fork, so they inherit it rather than receive it
+# Set only inside a forked worker process of `_compute_in_processes` (by the pool's initializer, which
+# runs in the worker): the parent process never holds a job here, so concurrent requests cannot see
+# each other's job.
+_WORKER_JOB: _Job | None = None
 
 
 def _write(rows: list[tuple[Any, ...]]) -> None:
@@ -186,18 +190,44 @@ def _write(rows: list[tuple[Any, ...]]) -> None:
         cursor.execute("DROP TABLE due_state_rows")
 
 
-def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | None = None) -> int:
-    """Recompute the due state of the LA's children (or of `child_ids`); returns how many were written."""
+def refresh_due_states(
+    *, la_id: int, today: date, child_ids: Iterable[int] | None = None, parallel: bool = False
+) -> int:
+    """Recompute the due state of the LA's children (or of `child_ids`); returns how many were written.
+
+    Re-entrant: everything is local to the call, so requests on several threads may refresh at once.
+    `parallel=True` (for commands only: the nightly recompute, the benchmarks) lets a large recompute
+    fork worker processes; it is ignored unless the caller is the main thread of a process with no other
+    threads, since forking a threaded process (the web server) copies locks held by other threads.
+    """
     ids = None if child_ids is None else sorted(set(child_ids))
+    job = _load(la_id=la_id, today=today, ids=ids)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if parallel and workers > 1 and len(job.children) >= PARALLEL_FROM and _may_fork():
+        rows = _compute_in_processes(job, workers)
+    else:
+        rows = _compute(job, 0, len(job.children))
+    _write(rows)
+    return len(rows)
+
+
+def _may_fork() -> bool:
+    return threading.current_thread() is threading.main_thread() and threading.active_count() == 1
+
+
+def _load(*, la_id: int, today: date, ids: list[int] | None) -> _Job:
+    """Read everything the rules need for the LA's children (or `ids`): a few queries, whatever the size."""
     children = Child.objects.filter(la_id=la_id)
     statuses = LegalStatus.objects.filter(la_id=la_id).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
     placements = Placement.objects.filter(la_id=la_id).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
     ratings = RiskRating.objects.filter(la_id=la_id, status__in=LIVE)
+    approved = RiskRating.objects.filter(la_id=la_id, status="approved")
     plans = ContactPlan.objects.filter(la_id=la_id, status__in=LIVE)
     if ids is not None:
         children = children.filter(pk__in=ids)
         statuses, placements = statuses.filter(child_id__in=ids), placements.filter(child_id__in=ids)
         ratings, plans = ratings.filter(child_id__in=ids), plans.filter(child_id__in=ids)
+        approved = approved.filter(child_id__in=ids)
     by_child_status: dict[int, list[_Status]] = defaultdict(list)
     for status in statuses.values_list("child_id", "kind", "starts_on", "ends_on", "lac_legal_status"):
         by_child_status[status[0]].append(_Status(*status))
@@ -211,9 +241,6 @@ def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | No
         .distinct("child_id")
         .values_list("child_id", "rating", "status", "rated_on")
     }
-    approved = RiskRating.objects.filter(la_id=la_id, status="approved")
-    if ids is not None:
-        approved = approved.filter(child_id__in=ids)
     latest_approved: dict[int, date] = dict(
         approved.values("child_id").annotate(on=Max("rated_on")).values_list("child_id", "on")
     )
@@ -225,13 +252,12 @@ def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | No
             "pk", "child_id", "interval_amount", "interval_unit", "face_to_face_every", "modes", "starts_on"
         )
     }
-    global _JOB
     children_rows = list(
         children.order_by("pk").values_list(
             "pk", "date_of_birth", "team_id", "allocated_worker_id", "is_restricted"
         )
     )
-    _JOB = _Job(
+    return _Job(
         la_id=la_id,
         today=today,
         children=children_rows,
@@ -245,30 +271,36 @@ def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | No
         settings=context.settings_for(la_id, today),
         now=timezone.now(),
     )
-    context.calendar()  # built before any fork
-    try:
-        workers = min(os.cpu_count() or 1, MAX_WORKERS)
-        if len(children_rows) >= PARALLEL_FROM and workers > 1:
-            size = -(-len(children_rows) // workers)
-            slices = [
-                (start, min(start + size, len(children_rows))) for start in range(0, len(children_rows), size)
-            ]
-            # The rules are plain Python over data already loaded: forked workers share the CPU-bound
-            # part (they never touch the database connection) and send back plain tuples.
-            with multiprocessing.get_context("fork").Pool(len(slices)) as pool:
-                rows = [row for part in pool.starmap(_compute, slices) for row in part]
-        else:
-            rows = _compute(0, len(children_rows))
-    finally:
-        _JOB = None
-    _write(rows)
-    return len(rows)
 
 
-def _compute(first: int, last: int) -> list[tuple[Any, ...]]:
-    """The due state rows of `_JOB.children[first:last]`."""
-    job = _JOB
-    assert job is not None
+def _compute_in_processes(job: _Job, workers: int) -> list[tuple[Any, ...]]:
+    """`_compute` over slices of the children in forked processes (commands only, see `_may_fork`).
+
+    The rules are plain Python over data already loaded: forked workers share the CPU-bound part (they
+    never touch the database connection) and send back plain tuples. Each worker receives the job by
+    inheritance (the pool's initializer arguments are not pickled under fork), not by message.
+    """
+    context.calendar()  # built before the fork, so each worker inherits it
+    size = -(-len(job.children) // workers)
+    slices = [(start, min(start + size, len(job.children))) for start in range(0, len(job.children), size)]
+    with multiprocessing.get_context("fork").Pool(len(slices), initializer=_adopt, initargs=(job,)) as pool:
+        return [row for part in pool.starmap(_compute_adopted, slices) for row in part]
+
+
+def _adopt(job: _Job) -> None:
+    """Pool initializer: runs in each (single-threaded) worker process, never in the parent."""
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _compute_adopted(first: int, last: int) -> list[tuple[Any, ...]]:
+    if _WORKER_JOB is None:
+        raise RuntimeError("_compute_adopted runs only in a worker started by _compute_in_processes")
+    return _compute(_WORKER_JOB, first, last)
+
+
+def _compute(job: _Job, first: int, last: int) -> list[tuple[Any, ...]]:
+    """The due state rows of `job.children[first:last]`."""
     children = job.children[first:last]
     if not children:
         return []

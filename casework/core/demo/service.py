@@ -140,7 +140,7 @@ def generate_demo(
             )
             counts = load_plan(plan, la_id=la.pk, password_hash=password_hash)
             due_started = time.perf_counter()
-            counts["due_states"] = refresh_due_states(la_id=la.pk, today=today)
+            counts["due_states"] = refresh_due_states(la_id=la.pk, today=today, parallel=True)
             due_seconds = time.perf_counter() - due_started
         transaction.on_commit(analyze)
     logins = {name: member.username for name, member in plan.logins.items()}
