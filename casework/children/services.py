@@ -272,7 +272,7 @@ def legal_status_add(
     if kind == LegalStatusKind.LAC:
         from casework.safeguarding.services import looked_after_started
 
-        looked_after_started(status_id=status.pk, child=child, starts_on=starts_on)
+        looked_after_started(actor=actor, status_id=status.pk, child=child, starts_on=starts_on)
     _refresh_due(child, today)
     return status
 

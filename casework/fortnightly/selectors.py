@@ -56,6 +56,14 @@ from domain.returns.fortnightly import (
     percent,
 )
 
+RETURN_ROLES = frozenset({Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST})
+
+
+def can_make_return(user: User) -> bool:
+    """The fortnightly return covers the whole LA: heads of service and performance analysts only."""
+    return user.la_id is not None and user.role in RETURN_ROLES
+
+
 # SSDA903 placement types that are children's homes: K1 secure children's home, K2 children's home.
 CHILDRENS_HOME_PLACEMENTS = ("K1", "K2")
 CHILDREN, STAFF, REFERRALS, HOMES, NONE = "children", "staff", "referrals", "homes", "none"

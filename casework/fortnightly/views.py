@@ -10,20 +10,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from casework.accounts.models import Role, User
 from casework.core import clock
 from casework.core.types import AuthenticatedRequest
 from casework.fortnightly import selectors, services
 from casework.fortnightly.forms import FortnightForm
+from casework.fortnightly.selectors import can_make_return
 from domain.returns.fortnightly import Fortnight, fortnight_ending, latest_completed_fortnight
 
-RETURN_ROLES = {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST}
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def can_make_return(user: User) -> bool:
-    return user.la_id is not None and user.role in RETURN_ROLES
 
 
 def _check(request: AuthenticatedRequest) -> date:
@@ -97,7 +92,7 @@ def download_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The figures, one row per measure (`?detail=1`: one row per record behind each figure)."""
     period = _period_from_link(request, _check(request))
     detail = request.GET.get("detail") == "1"
-    body = services.return_csv(user=request.user, period=period, detail=detail)
+    body = services.return_csv(actor=request.user, period=period, detail=detail)
     suffix = "-records" if detail else ""
     return _attachment(
         body, content_type="text/csv", name=f"dfe-fortnightly-return-{period.ends_on:%Y-%m-%d}{suffix}.csv"
@@ -106,5 +101,5 @@ def download_csv(request: AuthenticatedRequest) -> HttpResponse:
 
 def download_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     period = _period_from_link(request, _check(request))
-    body = services.return_xlsx(user=request.user, period=period)
+    body = services.return_xlsx(actor=request.user, period=period)
     return _attachment(body, content_type=XLSX, name=f"dfe-fortnightly-return-{period.ends_on:%Y-%m-%d}.xlsx")
