@@ -45,7 +45,7 @@ lint: env
 	$(VENV)/bin/ruff format --check .
 
 typecheck: env
-	$(VENV)/bin/mypy domain continuity casework
+	$(VENV)/bin/mypy domain continuity casework demo
 
 ## Benchmarks: writes bench/results.json (see README).
 bench: env

@@ -5,9 +5,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from casework.core import home
-from casework.core.types import AuthenticatedRequest
-
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -21,11 +18,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
             {"status": "error", "database": "unreachable", "detail": type(err).__name__}, status=503
         )
     return JsonResponse({"status": "ok", "database": "reachable"})
-
-
-def home_page(request: AuthenticatedRequest) -> HttpResponse:
-    context = home.home_context(user=request.user)
-    return render(request, "core/home.html", context)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

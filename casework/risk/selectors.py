@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from casework.children.models import Child
-from casework.contacts import context
+from casework.policy import context
 from domain.contact import ContactPlan as PlanRule
 from domain.contact import PlanAssessment, PlanProposal, Rating, assess_plan, propose_plan
 from domain.people.rules import age_on
@@ -25,7 +25,7 @@ class RatingAdvice:
 def rating_advice(*, child: Child, rating: str, factors: list[str], today: date) -> RatingAdvice:
     situation = context.situation_for(child, today)
     rules = context.rules_for(child.la_id, today)
-    settings = context.settings_for(child.la_id, today)
+    settings = context.rag_settings_for(child.la_id, today)
     suggestion = suggest_rating(
         factors=factors,
         statuses=situation.statuses,
@@ -49,5 +49,5 @@ def assess(*, child: Child, rating: str, plan: PlanRule, today: date) -> PlanAss
         statuses=situation.statuses,
         facts=situation.facts,
         rules=context.rules_for(child.la_id, today),
-        settings=context.settings_for(child.la_id, today),
+        settings=context.rag_settings_for(child.la_id, today),
     )

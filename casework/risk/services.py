@@ -11,15 +11,13 @@ from django.db import IntegrityError, transaction
 
 from casework.audit.services import audit_record
 from casework.children.models import Child
-from casework.contacts import context
-from casework.contacts.due import refresh_due_states
-from casework.contacts.models import ContactPlan
-from casework.core import access, signoff
-from casework.decisions.models import Departure
+from casework.core import effects, permissions, signoff
+from casework.policy import context
+from casework.risk.events import RatingDecided, RatingSubmitted, RatingSuperseded
 from casework.risk.models import RerateTrigger, RiskRating
 from casework.risk.selectors import RatingAdvice, assess, rating_advice  # noqa: F401 (callers' names)
 from domain.contact import ContactPlan as PlanRule
-from domain.contact import PlanAssessment, Rating
+from domain.contact import Rating
 from domain.people.rules import age_on
 from domain.risk import FACTORS_BY_CODE, review_date, suggest_rating
 
@@ -70,6 +68,7 @@ def rating_submit(
         _check_departure_reasons(departure_rationale, departure_risk_assessment)
     Child.objects.select_for_update().filter(pk=child.pk).first()
     rules = context.rules_for(child.la_id, today)
+    settings = context.rag_settings_for(child.la_id, today)
     suggestion = suggest_rating(
         factors=factors,
         statuses=context.situation_for(child, today).statuses,
@@ -89,18 +88,26 @@ def rating_submit(
             family_strengths=family_strengths,
             rated_by=actor,
             rated_on=today,
-            review_on=review_date(
-                Rating(rating), today, context.calendar(), settings=context.settings_for(child.la_id, today)
-            ),
+            review_on=review_date(Rating(rating), today, context.calendar(), settings=settings),
             regime=rules.regime.id,
             emergency_id=_emergency_pk(rules),
             created_by=actor,
             updated_by=actor,
         )
         _save_new_rating(record)
-        contact_plan = _create_plan(actor, record, plan, assessment)
-        _record_plan_departures(
-            actor, contact_plan, assessment, departure_rationale, departure_risk_assessment, rules.regime.id
+        effects.announce(
+            RatingSubmitted(
+                la_id=child.la_id,
+                child_id=child.pk,
+                rating_id=record.pk,
+                plan=plan,
+                assessment=assessment,
+                departure_rationale=departure_rationale,
+                departure_risk_assessment=departure_risk_assessment,
+                regime=rules.regime.id,
+                actor_id=actor.pk,
+                today=today,
+            )
         )
         RerateTrigger.objects.filter(child=child, resolved_by__isnull=True).update(resolved_by=record)
     audit_record(
@@ -114,7 +121,6 @@ def rating_submit(
         + (f"; {len(assessment.departures)} departure(s) recorded" if assessment.departures else ""),
         reason=rationale,
     )
-    refresh_due_states(la_id=child.la_id, today=today, child_ids=[child.pk])
     return record
 
 
@@ -155,51 +161,6 @@ def _save_new_rating(record: RiskRating) -> None:
         ) from err
 
 
-def _create_plan(actor: User, record: RiskRating, plan: PlanRule, assessment: PlanAssessment) -> ContactPlan:
-    return ContactPlan.objects.create(
-        la_id=record.la_id,
-        child=record.child,
-        rating=record,
-        interval_amount=plan.interval.amount,
-        interval_unit=str(plan.interval.unit),
-        face_to_face_every=plan.face_to_face_every,
-        modes=sorted(str(m) for m in plan.modes),
-        statutory_minimum="; ".join(m.describe() for m in assessment.minimums)[:300],
-        below_statutory_minimum=assessment.below_statutory_minimum,
-        starts_on=record.rated_on,
-        created_by=actor,
-        updated_by=actor,
-    )
-
-
-def _record_plan_departures(
-    actor: User,
-    contact_plan: ContactPlan,
-    assessment: PlanAssessment,
-    rationale: str,
-    risk_assessment: str,
-    regime: str,
-) -> None:
-    """Each minimum the plan falls below goes to the decision log, for the manager with the rating."""
-    for needed in assessment.departures:
-        Departure.objects.create(
-            la_id=contact_plan.la_id,
-            child=contact_plan.child,
-            requirement=needed.requirement,
-            required=needed.required,
-            done_instead=needed.planned,
-            rationale=rationale,
-            risk_assessment=risk_assessment,
-            source=needed.source,
-            regime=regime,
-            requested_by=actor,
-            requested_on=contact_plan.starts_on,
-            plan=contact_plan,
-            created_by=actor,
-            updated_by=actor,
-        )
-
-
 def _emergency_pk(rules: object) -> int | None:
     emergency = getattr(rules, "local_emergency", None)
     return int(emergency.id) if emergency is not None and str(emergency.id).isdigit() else None
@@ -208,8 +169,7 @@ def _emergency_pk(rules: object) -> int | None:
 def _supersede(old: RiskRating) -> None:
     old.status = signoff.SUPERSEDED
     old.save(update_fields=["status", "updated_at"])
-    ContactPlan.objects.filter(rating=old, status=signoff.AWAITING).update(status=signoff.SUPERSEDED)
-    Departure.objects.filter(plan__rating=old, status=signoff.AWAITING).update(status=signoff.SUPERSEDED)
+    effects.announce(RatingSuperseded(rating_id=old.pk))
 
 
 @transaction.atomic
@@ -218,7 +178,7 @@ def rating_decide(*, actor: User, rating_id: int, approve: bool, comment: str, t
     record = (
         RiskRating.objects.select_for_update(of=("self",))
         .select_related("child", "rated_by", "decided_by")
-        .filter(pk=rating_id, la_id=access.la_id_of(actor))
+        .filter(pk=rating_id, la_id=permissions.la_id_of(actor))
         .first()
     )
     if record is None:
@@ -234,13 +194,18 @@ def rating_decide(*, actor: User, rating_id: int, approve: bool, comment: str, t
     )
     with pghistory.context(user=actor.pk, reason=comment or ("Signed off" if approve else "Returned")):
         record.save(update_fields=["status", "decided_by", "decided_at", "manager_comment", "updated_at"])
-        if approve:
-            ContactPlan.objects.filter(child=record.child, status=signoff.APPROVED).update(
-                status=signoff.SUPERSEDED
+        effects.announce(
+            RatingDecided(
+                la_id=record.la_id,
+                child_id=record.child_id,
+                rating_id=record.pk,
+                status=record.status,
+                approved=approve,
+                actor_id=actor.pk,
+                decided_at=record.decided_at,
+                comment=comment,
+                today=today,
             )
-        ContactPlan.objects.filter(rating=record, status=signoff.AWAITING).update(status=record.status)
-        Departure.objects.filter(plan__rating=record, status=signoff.AWAITING).update(
-            status=record.status, decided_by=actor, decided_at=record.decided_at, manager_comment=comment
         )
         if not approve:
             RerateTrigger.objects.create(
@@ -261,7 +226,6 @@ def rating_decide(*, actor: User, rating_id: int, approve: bool, comment: str, t
         f"by {record.rated_by}",
         reason=comment,
     )
-    refresh_due_states(la_id=record.la_id, today=today, child_ids=[record.child_id])
     return record
 
 

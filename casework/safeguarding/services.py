@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from casework.accounts.models import User
 from casework.audit.services import audit_record
+from casework.children.access import children_visible_to
 from casework.children.models import Child
-from casework.contacts import context
-from casework.core import access
+from casework.core import permissions
+from casework.policy import context
 from casework.safeguarding import deadlines
 from casework.safeguarding.models import Deadline, InformationShare, Meeting, Referral, SeriousIncident
 from domain.timescales import deadline as compute_deadline
@@ -33,40 +34,20 @@ recompute_deadlines = deadlines.recompute_deadlines
 
 def _visible(actor: User, children: Iterable[Child]) -> None:
     ids = [c.pk for c in children]
-    if access.children_visible_to(actor).filter(pk__in=ids).count() != len(set(ids)):
+    if children_visible_to(actor).filter(pk__in=ids).count() != len(set(ids)):
         raise PermissionDenied("You cannot record this for that child.")
 
 
 def _lock_incident(actor: User, incident: SeriousIncident) -> None:
     """Lock the incident's row and refresh `incident` from it, refusing an actor who may not open the
     incident's child (the rule of the incident's page), so a change is never made on a stale copy."""
-    found = SeriousIncident.objects.select_for_update().filter(pk=incident.pk, la_id=access.la_id_of(actor))
+    found = SeriousIncident.objects.select_for_update().filter(
+        pk=incident.pk, la_id=permissions.la_id_of(actor)
+    )
     if not found.exists():
         raise PermissionDenied("You cannot record this for that child.")
     incident.refresh_from_db()
     _visible(actor, [incident.child])
-
-
-def _deadline_set(
-    *, la_id: int, child: Child | None, rule_id: str, subject_type: str, subject_id: int, event_on: date
-) -> Deadline:
-    """Create or recompute the deadline `rule_id` started by `event_on` for one subject."""
-    result = compute_deadline(rule_id, event_on, calendar=context.calendar())
-    row, _ = Deadline.objects.update_or_create(
-        subject_type=subject_type,
-        subject_id=subject_id,
-        rule_id=rule_id,
-        child=child,
-        defaults={
-            "la_id": la_id,
-            "event_on": event_on,
-            "due_on": result.due_on,
-            "normal_due_on": result.normal_due_on,
-            "regime": result.regime.id,
-            "as_soon_as_reasonably_practicable": result.as_soon_as_reasonably_practicable,
-        },
-    )
-    return row
 
 
 def _deadline_meet(*, subject_type: str, subject_id: int, rule_ids: Sequence[str], met_on: date) -> None:
@@ -98,7 +79,7 @@ def referral_record(
         raise ValidationError(errors)
     _visible(actor, children)
     referral = Referral.objects.create(
-        la_id=access.la_id_of(actor),
+        la_id=permissions.la_id_of(actor),
         received_at=received_at,
         source=source,
         source_detail=source_detail,
@@ -109,7 +90,7 @@ def referral_record(
     )
     referral.children.set(children)
     day = timezone.localtime(received_at).date()
-    _deadline_set(
+    deadlines.deadline_set(
         la_id=referral.la_id,
         child=children[0] if len(children) == 1 else None,
         rule_id="referral.decision",
@@ -140,7 +121,7 @@ def referral_decide(
 ) -> Referral:
     from casework.safeguarding.selectors import referrals_visible_to
 
-    access.la_id_of(actor)
+    permissions.la_id_of(actor)
     locked = referrals_visible_to(actor).select_for_update(of=("self",)).filter(pk=referral.pk).first()
     if locked is None:  # the referral's page refuses the same people
         raise PermissionDenied("You cannot decide this referral.")
@@ -171,7 +152,7 @@ def referral_decide(
         received = timezone.localtime(locked.received_at).date()
         # Each child the referral is about is assessed: each has the 45-working-day deadline.
         for child in locked.children.all():
-            _deadline_set(
+            deadlines.deadline_set(
                 la_id=locked.la_id,
                 child=child,
                 rule_id="assessment.completion",
@@ -230,7 +211,7 @@ def meeting_record(
         open_due.met_on = held_on
         open_due.save(update_fields=["met_on", "computed_at"])
     if kind == Meeting.Kind.STRATEGY and meeting.section47_initiated:
-        _deadline_set(
+        deadlines.deadline_set(
             la_id=child.la_id,
             child=child,
             rule_id="icpc.convene",
@@ -239,7 +220,7 @@ def meeting_record(
             event_on=held_on,
         )
     if kind in STARTS:
-        _deadline_set(
+        deadlines.deadline_set(
             la_id=child.la_id,
             child=child,
             rule_id=STARTS[kind],
@@ -251,7 +232,7 @@ def meeting_record(
         # CPPCR 2010 reg 33: the second review within 3 months of the first, then every 6 months.
         first = open_due is None or open_due.rule_id == "lac.first_review"
         earlier = Meeting.objects.filter(child=child, kind=kind, held_on__lt=held_on).exists()
-        _deadline_set(
+        deadlines.deadline_set(
             la_id=child.la_id,
             child=child,
             rule_id="lac.second_review" if first and not earlier else "lac.subsequent_review",
@@ -428,7 +409,7 @@ def incident_record(
 
 @transaction.atomic
 def _incident_deadline(incident: SeriousIncident, rule_id: str, event_on: date) -> Deadline:
-    return _deadline_set(
+    return deadlines.deadline_set(
         la_id=incident.la_id,
         child=incident.child,
         rule_id=rule_id,
@@ -595,21 +576,4 @@ def incident_review_published(
         target=incident,
         child=incident.child,
         summary=f"Local review published {published_on:%d/%m/%Y}",
-    )
-
-
-@transaction.atomic
-def looked_after_started(*, actor: User, status_id: int, child: Child, starts_on: date) -> None:
-    """A child became looked after: the first review is due within 20 working days (CPPCR 2010 reg 33).
-
-    Called by `children.services.legal_status_add`, which has checked that `actor` may change the child."""
-    if child.la_id != access.la_id_of(actor):
-        raise PermissionDenied("That record belongs to another local authority.")
-    _deadline_set(
-        la_id=child.la_id,
-        child=child,
-        rule_id="lac.first_review",
-        subject_type="legal_status",
-        subject_id=status_id,
-        event_on=starts_on,
     )

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from casework.accounts.models import User
 from casework.core import clock
 from casework.fortnightly import services
-from casework.fortnightly.selectors import can_make_return
-from domain.returns.fortnightly import fortnight_ending, latest_completed_fortnight
+from casework.fortnightly.views import can_make_return
+from domain.fortnightly import fortnight_ending, latest_completed_fortnight
 
 
 class Command(BaseCommand):
