@@ -158,7 +158,7 @@ def generate_demo(
             )
             counts = load_plan(plan, la_id=la.pk, password_hash=password_hash)
             due_started = time.perf_counter()
-            counts["due_states"] = refresh_due_states(la_id=la.pk, today=today)
+            counts["due_states"] = refresh_due_states(la_id=la.pk, today=today, parallel=True)
             due_seconds = time.perf_counter() - due_started
         if analyse:
             transaction.on_commit(analyze)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import models, transaction
 
 from casework.audit.models import AuditEvent, RecordAccess
 
@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from casework.children.models import Child
 
 
+# No savepoint: one INSERT inside the caller's transaction (or its own when there is none), so the audit
+# adds no queries to the service or page that writes it.
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     actor: User | None,
@@ -37,13 +40,14 @@ def audit_record(
     )
 
 
-def record_access_log(*, user: User, child_ref: int, outcome: str, path: str) -> None:
-    """Log a view of a child's record, or a refused attempt. Users without an LA cannot be logged
-    against one; they see no children anyway."""
-    if user.la_id is None:
+@transaction.atomic(savepoint=False)
+def record_access_log(*, actor: User, child_ref: int, outcome: str, path: str) -> None:
+    """Log a view of a child's record by `actor`, or a refused attempt. Users without an LA cannot be
+    logged against one; they see no children anyway."""
+    if actor.la_id is None:
         return
     RecordAccess.objects.create(
-        la_id=user.la_id, user=user, child_ref=child_ref, outcome=outcome, path=path[:300]
+        la_id=actor.la_id, user=actor, child_ref=child_ref, outcome=outcome, path=path[:300]
     )
 
 

@@ -43,7 +43,7 @@ def child_get_for_user(*, user: User, child_id: int, path: str = "", log: bool =
     )
     if log:
         outcome = RecordAccess.Outcome.VIEWED if child else RecordAccess.Outcome.REFUSED
-        record_access_log(user=user, child_ref=child_id, outcome=outcome, path=path)
+        record_access_log(actor=user, child_ref=child_id, outcome=outcome, path=path)
     if child is None:
         raise Http404("No child found")
     return child

@@ -91,7 +91,17 @@ class Contact(TenantModel):
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["child", "-occurred_at"], name="contact_child_latest")]
+        indexes = [
+            models.Index(fields=["child", "-occurred_at"], name="contact_child_latest"),
+            # The due-state recompute reads the latest contact of each kind of every child of an LA
+            # (casework/contacts/due.py LATEST_CONTACTS_SQL): in this order, with the time included,
+            # it is an index-only scan with no sort.
+            models.Index(
+                fields=["la", "child", "mode", "remote_reason", "child_seen", "child_seen_alone"],
+                include=["occurred_at"],
+                name="contact_latest_of_kind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()} on {self.occurred_at:%d/%m/%Y}"

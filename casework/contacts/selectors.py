@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from casework.children.access import children_visible_to
-from casework.children.models import Child, LegalStatus
+from casework.children.models import Child, HouseholdCovidStatus, LegalStatus
 from casework.contacts.models import Contact, DueState
 from casework.decisions.models import Departure
+from casework.policy import context
 from casework.risk.models import RiskRating
+from domain.contact import Mode, remote_contact_requirements
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
@@ -158,3 +160,28 @@ def contact_summary_for_child(*, child: Child) -> ContactSummary:
         .order_by("-requested_on", "-pk")
     )
     return ContactSummary(due=due, rating=rating, contacts=contacts, departures=departures)
+
+
+def remote_requirement_for(child: Child, mode: str, day: date) -> Any:
+    """What the record of a contact by `mode` on `day` needs under the rules of that day."""
+    situation = context.situation_for(child, day)
+    rules = context.rules_for(child.la_id, day)
+    due = DueState.objects.filter(child=child).first()
+    plan_wants_f2f = bool(due and due.face_to_face_due and due.face_to_face_due <= day)
+    statutory_visit = "lac" in situation.statuses
+    return remote_contact_requirements(
+        planned_face_to_face=plan_wants_f2f or statutory_visit,
+        mode=Mode(mode),
+        rules=rules,
+        requirement="lac.visit" if statutory_visit else None,
+    )
+
+
+def covid_statuses_today(child: Child, day: date) -> set[str]:
+    if child.household_id is None:
+        return set()
+    return {
+        s.status
+        for s in HouseholdCovidStatus.objects.filter(household_id=child.household_id, starts_on__lte=day)
+        if s.ends_on is None or s.ends_on >= day
+    }

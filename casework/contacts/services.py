@@ -16,15 +16,16 @@ from django.utils import timezone
 from casework.accounts.models import Role, User
 from casework.audit.services import audit_record
 from casework.children.access import children_visible_to, who_may_see
-from casework.children.models import Child, HouseholdCovidStatus, VideoCalls
+from casework.children.models import Child, VideoCalls
 from casework.contacts.due import refresh_due_states
-from casework.contacts.models import FACE_TO_FACE_MODES, Contact, DueState
+from casework.contacts.models import FACE_TO_FACE_MODES, Contact
+from casework.contacts.selectors import remote_requirement_for
 from casework.core import permissions
 from casework.core.models import Alert
 from casework.decisions.models import Departure
 from casework.policy import context
 from casework.risk.services import trigger_rerating
-from domain.contact import Mode, remote_contact_requirements
+from domain.contact import Mode
 
 if TYPE_CHECKING:
     pass
@@ -49,22 +50,7 @@ def can_record_contact(user: User, child: Child) -> bool:
     return children_visible_to(user).filter(pk=child.pk).exists()
 
 
-def remote_requirement_for(child: Child, mode: str, day: date) -> Any:
-    """What the record of a contact by `mode` on `day` needs under the rules of that day."""
-    situation = context.situation_for(child, day)
-    rules = context.rules_for(child.la_id, day)
-    due = DueState.objects.filter(child=child).first()
-    plan_wants_f2f = bool(due and due.face_to_face_due and due.face_to_face_due <= day)
-    statutory_visit = "lac" in situation.statuses
-    return remote_contact_requirements(
-        planned_face_to_face=plan_wants_f2f or statutory_visit,
-        mode=Mode(mode),
-        rules=rules,
-        requirement="lac.visit" if statutory_visit else None,
-    )
-
-
-def managers_to_alert(child: Child, worker: User) -> list[User]:
+def _managers_to_alert(child: Child, worker: User) -> list[User]:
     people: dict[int, User] = {}
     if child.team_id and child.team and child.team.manager_id:
         people[child.team.manager_id] = child.team.manager  # type: ignore[assignment]
@@ -79,9 +65,9 @@ def managers_to_alert(child: Child, worker: User) -> list[User]:
     return who_may_see(child, managers)
 
 
-def alert_managers(*, child: Child, worker: User, kind: str, message: str, link: str) -> list[Alert]:
+def _alert_managers(*, child: Child, worker: User, kind: str, message: str, link: str) -> list[Alert]:
     alerts = []
-    for manager in managers_to_alert(child, worker):
+    for manager in _managers_to_alert(child, worker):
         alerts.append(
             Alert.objects.create(
                 la_id=child.la_id,
@@ -122,8 +108,48 @@ def contact_record(
     if not can_record_contact(actor, child):
         raise PermissionDenied("You cannot record contact for this child.")
     now = now or timezone.now()
-    errors: dict[str, str] = {}
     day = timezone.localtime(occurred_at).date()
+    errors = _record_errors(child, occurred_at, day, mode, child_seen, outcome, details, now=now)
+    requirement = None
+    if not errors:
+        requirement = remote_requirement_for(child, mode, day)
+        errors = _remote_reason_errors(requirement, child_seen, details.get("remote_reason") or None)
+    if errors:
+        raise ValidationError(errors)
+    contact = _new_contact(actor, child, occurred_at, mode, child_seen, outcome, day, details)
+    with pghistory.context(user=actor.pk, reason="Contact recorded"):
+        contact.save()
+        if child_seen and requirement is not None and requirement.remote:
+            _record_remote_departure(actor, contact, requirement, day)
+    refused = bool(details.get("access_refused"))
+    _follow_up(actor, contact, refused, day)
+    audit_record(
+        actor=actor,
+        la_id=child.la_id,
+        action="contact.recorded",
+        target=contact,
+        child=child,
+        summary=f"{contact.get_mode_display()} on {day:%d/%m/%Y}: "
+        + ("child seen" if child_seen else "access refused" if refused else "child not seen"),
+        reason=contact.remote_reason_detail,
+    )
+    refresh_due_states(la_id=child.la_id, today=timezone.localdate(now), child_ids=[child.pk])
+    return contact
+
+
+def _record_errors(
+    child: Child,
+    occurred_at: datetime,
+    day: date,
+    mode: str,
+    child_seen: bool,
+    outcome: str,
+    details: dict[str, Any],
+    *,
+    now: datetime,
+) -> dict[str, str]:
+    """What is wrong with the record itself, before the rules of the day are asked."""
+    errors: dict[str, str] = {}
     if occurred_at > now:
         errors["occurred_at"] = CONTACT_IN_FUTURE
     elif child.date_of_birth and day < child.date_of_birth:
@@ -132,25 +158,42 @@ def contact_record(
         errors["mode"] = VIDEO_NOT_AVAILABLE
     if not outcome.strip():
         errors["outcome"] = "Enter the outcome of the contact"
-    refused = bool(details.get("access_refused"))
-    if refused:
-        if child_seen:
-            errors["child_seen"] = (
-                "Access was refused, so the child cannot have been seen: check your answers"
-            )
-        for field, message in REFUSAL_FIELDS.items():
-            if not str(details.get(field, "")).strip():
-                errors[field] = message
-    requirement = None
-    if not errors:
-        requirement = remote_requirement_for(child, mode, day)
-        reason = details.get("remote_reason") or None
-        if child_seen and requirement.reason_required and not reason:
-            errors["remote_reason"] = REASON_REQUIRED
-        elif reason and requirement.lawful_reasons and reason not in requirement.lawful_reasons:
-            errors["remote_reason"] = "Select one of the reasons the regulations allow"
-    if errors:
-        raise ValidationError(errors)
+    if details.get("access_refused"):
+        errors.update(_refusal_errors(child_seen, details))
+    return errors
+
+
+def _refusal_errors(child_seen: bool, details: dict[str, Any]) -> dict[str, str]:
+    """Refused access is recorded with the reason given, how the need was explained and what next."""
+    errors: dict[str, str] = {}
+    if child_seen:
+        errors["child_seen"] = "Access was refused, so the child cannot have been seen: check your answers"
+    for field, message in REFUSAL_FIELDS.items():
+        if not str(details.get(field, "")).strip():
+            errors[field] = message
+    return errors
+
+
+def _remote_reason_errors(requirement: Any, child_seen: bool, reason: str | None) -> dict[str, str]:
+    """A child seen other than face to face needs a reason the rules of the day allow (SI 2020/909)."""
+    if child_seen and requirement.reason_required and not reason:
+        return {"remote_reason": REASON_REQUIRED}
+    if reason and requirement.lawful_reasons and reason not in requirement.lawful_reasons:
+        return {"remote_reason": "Select one of the reasons the regulations allow"}
+    return {}
+
+
+def _new_contact(
+    actor: User,
+    child: Child,
+    occurred_at: datetime,
+    mode: str,
+    child_seen: bool,
+    outcome: str,
+    day: date,
+    details: dict[str, Any],
+) -> Contact:
+    """The contact as it will be saved, validated against the model's own rules."""
     contact = Contact(
         la_id=child.la_id,
         child=child,
@@ -167,66 +210,46 @@ def contact_record(
     if mode not in FACE_TO_FACE_MODES:
         contact.ppe_used = False
     contact.full_clean(exclude=["la", "created_by", "updated_by", "made_by"])
-    with pghistory.context(user=actor.pk, reason="Contact recorded"):
-        contact.save()
-        if (
-            child_seen
-            and requirement is not None
-            and requirement.remote
-            and requirement.is_departure(contact.remote_reason or None)
-        ):
-            Departure.objects.create(
-                la_id=child.la_id,
-                child=child,
-                requirement="lac.visit" if requirement.statutory else "plan.face_to_face",
-                required="A face-to-face visit"
-                + (" (CPPCR 2010 reg 28)" if requirement.statutory else " under the contact plan"),
-                done_instead=f"{contact.get_mode_display()} on {day:%d/%m/%Y}",
-                rationale=contact.remote_reason_detail
-                or contact.get_remote_reason_display()
-                or "Not recorded",
-                risk_assessment=contact.concerns or "See the contact record",
-                source=requirement.source,
-                regime=contact.regime,
-                requested_by=actor,
-                requested_on=day,
-                contact=contact,
-                created_by=actor,
-                updated_by=actor,
-            )
-    link = f"/children/{child.pk}/"
+    return contact
+
+
+def _record_remote_departure(actor: User, contact: Contact, requirement: Any, day: date) -> None:
+    """A remote visit where a face-to-face one was required, for a reason that departs from it, goes
+    to the decision log."""
+    if not requirement.is_departure(contact.remote_reason or None):
+        return
+    Departure.objects.create(
+        la_id=contact.la_id,
+        child=contact.child,
+        requirement="lac.visit" if requirement.statutory else "plan.face_to_face",
+        required="A face-to-face visit"
+        + (" (CPPCR 2010 reg 28)" if requirement.statutory else " under the contact plan"),
+        done_instead=f"{contact.get_mode_display()} on {day:%d/%m/%Y}",
+        rationale=contact.remote_reason_detail or contact.get_remote_reason_display() or "Not recorded",
+        risk_assessment=contact.concerns or "See the contact record",
+        source=requirement.source,
+        regime=contact.regime,
+        requested_by=actor,
+        requested_on=day,
+        contact=contact,
+        created_by=actor,
+        updated_by=actor,
+    )
+
+
+def _follow_up(actor: User, contact: Contact, refused: bool, day: date) -> None:
+    """Refused access puts the case back for re-rating; immediate protection alerts the managers now."""
+    child = contact.child
     if refused:
         trigger_rerating(
             actor=actor, child=child, reason="refused_access", occurred_on=day, detail=contact.refusal_reason
         )
     if contact.immediate_protection:
-        alert_managers(
+        _alert_managers(
             child=child,
             worker=actor,
             kind="immediate_protection",
             message=f"Immediate protection: {actor} reports risk to life or of immediate serious harm to "
             f"{child.full_name} ({day:%d/%m/%Y}). Working Together immediate protection procedures apply.",
-            link=link,
+            link=f"/children/{child.pk}/",
         )
-    audit_record(
-        actor=actor,
-        la_id=child.la_id,
-        action="contact.recorded",
-        target=contact,
-        child=child,
-        summary=f"{contact.get_mode_display()} on {day:%d/%m/%Y}: "
-        + ("child seen" if child_seen else "access refused" if refused else "child not seen"),
-        reason=contact.remote_reason_detail,
-    )
-    refresh_due_states(la_id=child.la_id, today=timezone.localdate(now), child_ids=[child.pk])
-    return contact
-
-
-def covid_statuses_today(child: Child, day: date) -> set[str]:
-    if child.household_id is None:
-        return set()
-    return {
-        s.status
-        for s in HouseholdCovidStatus.objects.filter(household_id=child.household_id, starts_on__lte=day)
-        if s.ends_on is None or s.ends_on >= day
-    }

@@ -32,7 +32,7 @@ def worklist(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _covid_context(child: Child, day: date) -> dict[str, Any]:
-    statuses = services.covid_statuses_today(child, day)
+    statuses = selectors.covid_statuses_today(child, day)
     due = DueState.objects.filter(child=child).only("rating").first()
     rating = Rating(due.rating) if due and due.rating else Rating.AMBER
     return {
@@ -91,7 +91,7 @@ def contact_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse
         mode = request.POST.get("mode") or mode
     if mode not in {Mode.PHONE, Mode.VIDEO}:
         mode = Mode.PHONE.value
-    requirement = services.remote_requirement_for(child, mode, day)
+    requirement = selectors.remote_requirement_for(child, mode, day)
     return render(
         request,
         "contacts/contact_form.html",

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
@@ -71,14 +72,14 @@ def _header(*, user: User, result: selectors.FortnightlyReturn) -> list[list[str
     ]
 
 
-def summary_rows(result: selectors.FortnightlyReturn) -> Iterator[list[Any]]:
+def _summary_rows(result: selectors.FortnightlyReturn) -> Iterator[list[Any]]:
     for f in result.figures:
         m = f.measure
         value: Any = f.value if f.computable else "Not computable"
         yield [m.key, m.section, m.label, value, "" if f.of is None else f.of, f.percent or "", m.definition]
 
 
-def child_row(child: dict[str, Any]) -> list[Any]:
+def _child_row(child: dict[str, Any]) -> list[Any]:
     has_setting = child["has_setting"]
     return [
         child["la_child_id"],
@@ -96,13 +97,13 @@ def child_row(child: dict[str, Any]) -> list[Any]:
     ]
 
 
-def detail_table(
+def _detail_table(
     measure: Measure, *, user: User, period: Fortnight, children: list[dict[str, Any]]
 ) -> tuple[list[str], Iterator[list[Any]]]:
     """The records behind one figure, as rows for a download (LA child IDs, never names). `children`:
     `selectors.child_rows` for the period, read once for every measure."""
     if measure.record == CHILDREN:
-        return CHILD_COLUMNS, (child_row(c) for c in selectors.matching(children, measure))
+        return CHILD_COLUMNS, (_child_row(c) for c in selectors.matching(children, measure))
     records = selectors.list_behind(measure, user=user, period=period).iterator(chunk_size=CHUNK)
     if measure.record == STAFF:
         return ["Username", "Team", "Absences in the fortnight"], (
@@ -162,6 +163,11 @@ def _detail_ids(
             yield [measure.key, measure.label, kind, pk, ""]
 
 
+def _require_maker(actor: User) -> None:
+    if not permissions.can_read_returns(actor):
+        raise PermissionDenied("Only heads of service and performance analysts can download the return.")
+
+
 @transaction.atomic
 def _audit(*, user: User, period: Fortnight, form: str) -> None:
     la = LocalAuthority.objects.get(pk=permissions.la_id_of(user))
@@ -183,57 +189,59 @@ def _audit(*, user: User, period: Fortnight, form: str) -> None:
 
 
 @atomic_reads
-def return_csv(*, user: User, period: Fortnight, detail: bool = False) -> str:
+def return_csv(*, actor: User, period: Fortnight, detail: bool = False) -> str:
     """The return as CSV: one row per measure with its definition, or (`detail`) one row per record
     behind each measure. The download is audited."""
+    _require_maker(actor)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if detail:
         writer.writerow(DETAIL_COLUMNS)
-        children = selectors.child_rows(user=user, period=period)
+        children = selectors.child_rows(user=actor, period=period)
         for measure in MEASURES:
             if measure.record != NONE:
-                writer.writerows(_detail_ids(measure, user=user, period=period, children=children))
+                writer.writerows(_detail_ids(measure, user=actor, period=period, children=children))
     else:
-        result = selectors.fortnightly_return(user=user, period=period)
-        writer.writerows(_header(user=user, result=result))
+        result = selectors.fortnightly_return(user=actor, period=period)
+        writer.writerows(_header(user=actor, result=result))
         writer.writerow(SUMMARY_COLUMNS)
-        writer.writerows(summary_rows(result))
-    _audit(user=user, period=period, form="CSV, records behind each figure" if detail else "CSV")
+        writer.writerows(_summary_rows(result))
+    _audit(user=actor, period=period, form="CSV, records behind each figure" if detail else "CSV")
     return buffer.getvalue()
 
 
 @atomic_reads
-def return_xlsx(*, user: User, period: Fortnight) -> bytes:
+def return_xlsx(*, actor: User, period: Fortnight) -> bytes:
     """The return as a workbook: the figures on the first sheet, then a sheet per measure listing the
     records behind it (LA child IDs and the fields that decided inclusion). The download is audited."""
-    result = selectors.fortnightly_return(user=user, period=period)
-    children = selectors.child_rows(user=user, period=period)
+    _require_maker(actor)
+    result = selectors.fortnightly_return(user=actor, period=period)
+    children = selectors.child_rows(user=actor, period=period)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Return")
-    for row in _header(user=user, result=result):
+    for row in _header(user=actor, result=result):
         sheet.append(row)
     sheet.append(SUMMARY_COLUMNS)
-    for row in summary_rows(result):
+    for row in _summary_rows(result):
         sheet.append(row)
     for figure in result.figures:
         measure = figure.measure
         if measure.record == NONE:
             continue
-        sheet = book.create_sheet(sheet_title(measure.key))
+        sheet = book.create_sheet(_sheet_title(measure.key))
         sheet.append([measure.label])
         sheet.append([measure.definition])
         sheet.append([])
-        columns, rows = detail_table(measure, user=user, period=period, children=children)
+        columns, rows = _detail_table(measure, user=actor, period=period, children=children)
         sheet.append(columns)
         for row in rows:
             sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    _audit(user=user, period=period, form="XLSX")
+    _audit(user=actor, period=period, form="XLSX")
     return buffer.getvalue()
 
 
-def sheet_title(key: str) -> str:
+def _sheet_title(key: str) -> str:
     """Excel sheet names are at most 31 characters."""
     return key.replace("social_workers", "sw").replace("childrens_homes", "homes")[:31]

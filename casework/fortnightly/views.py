@@ -98,7 +98,7 @@ def download_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The figures, one row per measure (`?detail=1`: one row per record behind each figure)."""
     period = _period_from_link(request, _check(request))
     detail = request.GET.get("detail") == "1"
-    body = services.return_csv(user=request.user, period=period, detail=detail)
+    body = services.return_csv(actor=request.user, period=period, detail=detail)
     suffix = "-records" if detail else ""
     return _attachment(
         body, content_type="text/csv", name=f"dfe-fortnightly-return-{period.ends_on:%Y-%m-%d}{suffix}.csv"
@@ -108,5 +108,5 @@ def download_csv(request: AuthenticatedRequest) -> HttpResponse:
 @reads_from_replica
 def download_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     period = _period_from_link(request, _check(request))
-    body = services.return_xlsx(user=request.user, period=period)
+    body = services.return_xlsx(actor=request.user, period=period)
     return _attachment(body, content_type=XLSX, name=f"dfe-fortnightly-return-{period.ends_on:%Y-%m-%d}.xlsx")

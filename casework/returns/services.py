@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from casework.audit.services import audit_record
 from casework.children import access as children_access
 from casework.children.models import Child
-from casework.core import clock, permissions
+from casework.core import permissions
 from casework.returns.models import ImportIssue, ImportRun, ReturnKind
 
 if TYPE_CHECKING:
@@ -178,50 +178,6 @@ def _enqueue(run: ImportRun) -> None:
     transaction.on_commit(lambda: run_import.enqueue(run_id))
 
 
-def perform_import(run_id: int) -> str:
-    """The task body: import a queued run's stored file(s)."""
-    from casework.returns.cin_import import import_cin
-    from casework.returns.lac_import import import_903
-
-    run = ImportRun.objects.select_related("la", "created_by").get(pk=run_id)
-    if run.status != ImportRun.Status.QUEUED:
-        return f"Import {run_id} was already {run.get_status_display().lower()}"
-    today = clock.today()
-    if run.kind == ReturnKind.CIN:
-        import_cin(
-            la=run.la,
-            path=Path(run.stored_path),
-            actor=run.created_by,
-            mode=run.mode,
-            expected_year=run.collection_year,
-            today=today,
-            run=run,
-        )
-    else:
-        import_903(
-            la=run.la,
-            paths=Path(run.stored_path),
-            actor=run.created_by,
-            mode=run.mode,
-            year=run.collection_year,
-            today=today,
-            run=run,
-        )
-    run.refresh_from_db()
-    if run.status == ImportRun.Status.DONE and run.stored_path:
-        _discard_upload(run)
-    return run.message
-
-
-def _discard_upload(run: ImportRun) -> None:
-    """An imported upload is not kept (the records are); a held one waits for the user's choice."""
-    path = Path(run.stored_path)
-    root = Path(settings.UPLOAD_ROOT).resolve()
-    folder = path if path.is_dir() else path.parent
-    if root in folder.resolve().parents:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 @dataclass
 class ExportFile:
     path: Path
@@ -230,6 +186,7 @@ class ExportFile:
     workdir: Path
 
 
+@transaction.atomic
 def export_return(*, actor: User, kind: str, year: int) -> ExportFile:
     """Write a return for a collection year to a temporary file (CIN: XML; SSDA903: a zip of CSVs)."""
     from casework.returns.cin_export import export_cin

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -16,10 +15,11 @@ from casework.core import effects, permissions, signoff
 from casework.policy import context
 from casework.risk.events import RatingDecided, RatingSubmitted, RatingSuperseded
 from casework.risk.models import RerateTrigger, RiskRating
+from casework.risk.selectors import RatingAdvice, assess, rating_advice  # noqa: F401 (callers' names)
 from domain.contact import ContactPlan as PlanRule
-from domain.contact import PlanAssessment, PlanProposal, Rating, assess_plan, propose_plan
+from domain.contact import Rating
 from domain.people.rules import age_on
-from domain.risk import FACTORS_BY_CODE, RatingSuggestion, review_date, suggest_rating
+from domain.risk import FACTORS_BY_CODE, review_date, suggest_rating
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
@@ -31,15 +31,6 @@ DEPARTURE_RATIONALE_REQUIRED = (
 DEPARTURE_RISK_REQUIRED = "The plan is below the minimum shown: enter how the risk to the child is managed"
 
 
-@dataclass(frozen=True)
-class RatingAdvice:
-    """What the rating page shows beside the practitioner's choices: the system suggests, they decide."""
-
-    suggestion: RatingSuggestion
-    proposal: PlanProposal
-    rules_description: str
-
-
 def can_rate(user: User, child: Child) -> bool:
     """The allocated worker, practitioners of the child's team and its managers rate its case."""
     if user.la_id != child.la_id:
@@ -47,37 +38,6 @@ def can_rate(user: User, child: Child) -> bool:
     if child.allocated_worker_id == user.pk or signoff.can_sign_off(user, child):
         return True
     return user.is_practitioner and child.team_id is not None and child.team_id == user.team_id
-
-
-def rating_advice(*, child: Child, rating: str, factors: list[str], today: date) -> RatingAdvice:
-    situation = context.situation_for(child, today)
-    rules = context.rules_for(child.la_id, today)
-    settings = context.rag_settings_for(child.la_id, today)
-    suggestion = suggest_rating(
-        factors=factors,
-        statuses=situation.statuses,
-        age_years=age_on(child.date_of_birth, today) if child.date_of_birth else 0,
-    )
-    proposal = propose_plan(
-        rating=Rating(rating or suggestion.rating),
-        statuses=situation.statuses,
-        facts=situation.facts,
-        rules=rules,
-        settings=settings,
-    )
-    return RatingAdvice(suggestion, proposal, rules.describe())
-
-
-def assess(*, child: Child, rating: str, plan: PlanRule, today: date) -> PlanAssessment:
-    situation = context.situation_for(child, today)
-    return assess_plan(
-        plan,
-        rating=Rating(rating),
-        statuses=situation.statuses,
-        facts=situation.facts,
-        rules=context.rules_for(child.la_id, today),
-        settings=context.rag_settings_for(child.la_id, today),
-    )
 
 
 @transaction.atomic
@@ -102,24 +62,10 @@ def rating_submit(
     """
     if not can_rate(actor, child):
         raise PermissionDenied("You cannot rate this child's case.")
-    errors: dict[str, str] = {}
-    if rating not in Rating.__members__.values():
-        errors["rating"] = "Select red, amber or green"
-    if not rationale.strip():
-        errors["rationale"] = RATIONALE_REQUIRED
-    unknown = [f for f in factors if f not in FACTORS_BY_CODE]
-    if unknown:
-        errors["factors"] = f"Unknown factors: {', '.join(unknown)}"
-    if errors:
-        raise ValidationError(errors)
+    _check_rating(rating, rationale, factors)
     assessment = assess(child=child, rating=rating, plan=plan, today=today)
     if assessment.departures:
-        if not departure_rationale.strip():
-            errors["departure_rationale"] = DEPARTURE_RATIONALE_REQUIRED
-        if not departure_risk_assessment.strip():
-            errors["departure_risk_assessment"] = DEPARTURE_RISK_REQUIRED
-        if errors:
-            raise ValidationError(errors)
+        _check_departure_reasons(departure_rationale, departure_risk_assessment)
     Child.objects.select_for_update().filter(pk=child.pk).first()
     rules = context.rules_for(child.la_id, today)
     settings = context.rag_settings_for(child.la_id, today)
@@ -148,15 +94,7 @@ def rating_submit(
             created_by=actor,
             updated_by=actor,
         )
-        try:
-            with transaction.atomic():
-                record.save()
-        except IntegrityError as err:  # another rating was submitted for the child at the same moment
-            raise ValidationError(
-                "Someone else rated this case at the same moment. Nothing of yours was saved: reload "
-                "the page to see their rating.",
-                code="race",
-            ) from err
+        _save_new_rating(record)
         effects.announce(
             RatingSubmitted(
                 la_id=child.la_id,
@@ -184,6 +122,43 @@ def rating_submit(
         reason=rationale,
     )
     return record
+
+
+def _check_rating(rating: str, rationale: str, factors: list[str]) -> None:
+    errors: dict[str, str] = {}
+    if rating not in Rating.__members__.values():
+        errors["rating"] = "Select red, amber or green"
+    if not rationale.strip():
+        errors["rationale"] = RATIONALE_REQUIRED
+    unknown = [f for f in factors if f not in FACTORS_BY_CODE]
+    if unknown:
+        errors["factors"] = f"Unknown factors: {', '.join(unknown)}"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_departure_reasons(rationale: str, risk_assessment: str) -> None:
+    """A plan below a minimum is a departure: it needs why, and how the risk is managed."""
+    errors: dict[str, str] = {}
+    if not rationale.strip():
+        errors["departure_rationale"] = DEPARTURE_RATIONALE_REQUIRED
+    if not risk_assessment.strip():
+        errors["departure_risk_assessment"] = DEPARTURE_RISK_REQUIRED
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_new_rating(record: RiskRating) -> None:
+    """Save in a savepoint: the one-live-rating constraint refuses a rating submitted at the same moment."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as err:  # another rating was submitted for the child at the same moment
+        raise ValidationError(
+            "Someone else rated this case at the same moment. Nothing of yours was saved: reload "
+            "the page to see their rating.",
+            code="race",
+        ) from err
 
 
 def _emergency_pk(rules: object) -> int | None:
@@ -254,10 +229,13 @@ def rating_decide(*, actor: User, rating_id: int, approve: bool, comment: str, t
     return record
 
 
+@transaction.atomic
 def trigger_rerating(
     *, actor: User | None, child: Child, reason: str, occurred_on: date, detail: str = ""
 ) -> None:
     """Put a case back in the re-rating queue (new referral, refused access, COVID, missed school)."""
+    if actor is not None and actor.la_id != child.la_id:  # None: the system (an import, a nightly job)
+        raise PermissionDenied("That record belongs to another local authority.")
     RerateTrigger.objects.create(
         la_id=child.la_id,
         child=child,

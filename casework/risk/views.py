@@ -14,7 +14,7 @@ from casework.children.models import Child
 from casework.core import clock
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
-from casework.risk import services
+from casework.risk import selectors, services
 from casework.risk.forms import RatingForm, plan_from_data, plan_initial
 from casework.risk.models import Rating
 from domain.contact import PlanAssessment
@@ -42,8 +42,8 @@ def _assessment(child: Child, data: Any, today: date) -> tuple[PlanAssessment | 
     plan = plan_from_data(data)
     if plan is None:
         return None, None
-    advice = services.rating_advice(child=child, rating=rating, factors=[], today=today)
-    return services.assess(child=child, rating=str(advice.proposal.rating), plan=plan, today=today), plan
+    advice = selectors.rating_advice(child=child, rating=rating, factors=[], today=today)
+    return selectors.assess(child=child, rating=str(advice.proposal.rating), plan=plan, today=today), plan
 
 
 def rating_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
@@ -53,7 +53,7 @@ def rating_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
         form = RatingForm(request.POST)
         factors = [f for f in request.POST.getlist("factors") if f]
         rating = request.POST.get("rating", "") if request.POST.get("rating") in Rating.values else ""
-        advice = services.rating_advice(child=child, rating=rating, factors=factors, today=today)
+        advice = selectors.rating_advice(child=child, rating=rating, factors=factors, today=today)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -77,7 +77,7 @@ def rating_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
                 return redirect("children:detail", child_id=child.pk)
         assessment, plan = _assessment(child, request.POST, today)
     else:
-        advice = services.rating_advice(child=child, rating="", factors=[], today=today)
+        advice = selectors.rating_advice(child=child, rating="", factors=[], today=today)
         form = RatingForm(initial=plan_initial(advice.proposal.plan))
         assessment, plan = advice.proposal.assessment, advice.proposal.plan
     return render(

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from casework.children.events import LookedAfterStarted
 from casework.children.models import Child
+from casework.safeguarding.deadlines import looked_after_started
 from casework.safeguarding.selectors import child_safeguarding
-from casework.safeguarding.services import looked_after_started
 
 if TYPE_CHECKING:
     from casework.accounts.models import User

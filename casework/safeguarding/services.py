@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from casework.children.access import children_visible_to
 from casework.children.models import Child
 from casework.core import permissions
 from casework.policy import context
+from casework.safeguarding import deadlines
 from casework.safeguarding.models import Deadline, InformationShare, Meeting, Referral, SeriousIncident
 from domain.timescales import deadline as compute_deadline
 
@@ -26,6 +28,8 @@ MEETS: dict[str, tuple[str, ...]] = {
 }
 STARTS: dict[str, str] = {Meeting.Kind.ICPC: "cp.first_review", Meeting.Kind.RCPC: "cp.review"}
 FUTURE = "{what} must be today or in the past"
+# A whole-LA job (commands, benchmarks), not a service: no actor; kept importable here for its callers.
+recompute_deadlines = deadlines.recompute_deadlines
 
 
 def _visible(actor: User, children: Iterable[Child]) -> None:
@@ -34,29 +38,19 @@ def _visible(actor: User, children: Iterable[Child]) -> None:
         raise PermissionDenied("You cannot record this for that child.")
 
 
-def deadline_set(
-    *, la_id: int, child: Child | None, rule_id: str, subject_type: str, subject_id: int, event_on: date
-) -> Deadline:
-    """Create or recompute the deadline `rule_id` started by `event_on` for one subject."""
-    result = compute_deadline(rule_id, event_on, calendar=context.calendar())
-    row, _ = Deadline.objects.update_or_create(
-        subject_type=subject_type,
-        subject_id=subject_id,
-        rule_id=rule_id,
-        child=child,
-        defaults={
-            "la_id": la_id,
-            "event_on": event_on,
-            "due_on": result.due_on,
-            "normal_due_on": result.normal_due_on,
-            "regime": result.regime.id,
-            "as_soon_as_reasonably_practicable": result.as_soon_as_reasonably_practicable,
-        },
+def _lock_incident(actor: User, incident: SeriousIncident) -> None:
+    """Lock the incident's row and refresh `incident` from it, refusing an actor who may not open the
+    incident's child (the rule of the incident's page), so a change is never made on a stale copy."""
+    found = SeriousIncident.objects.select_for_update().filter(
+        pk=incident.pk, la_id=permissions.la_id_of(actor)
     )
-    return row
+    if not found.exists():
+        raise PermissionDenied("You cannot record this for that child.")
+    incident.refresh_from_db()
+    _visible(actor, [incident.child])
 
 
-def deadline_meet(*, subject_type: str, subject_id: int, rule_ids: Sequence[str], met_on: date) -> None:
+def _deadline_meet(*, subject_type: str, subject_id: int, rule_ids: Sequence[str], met_on: date) -> None:
     Deadline.objects.filter(
         subject_type=subject_type, subject_id=subject_id, rule_id__in=rule_ids, met_on__isnull=True
     ).update(met_on=met_on)
@@ -96,7 +90,7 @@ def referral_record(
     )
     referral.children.set(children)
     day = timezone.localtime(received_at).date()
-    deadline_set(
+    deadlines.deadline_set(
         la_id=referral.la_id,
         child=children[0] if len(children) == 1 else None,
         rule_id="referral.decision",
@@ -125,7 +119,12 @@ def referral_record(
 def referral_decide(
     *, actor: User, referral: Referral, decision: str, reason: str, decided_at: datetime, now: datetime
 ) -> Referral:
-    locked = Referral.objects.select_for_update().get(pk=referral.pk, la_id=permissions.la_id_of(actor))
+    from casework.safeguarding.selectors import referrals_visible_to
+
+    permissions.la_id_of(actor)
+    locked = referrals_visible_to(actor).select_for_update(of=("self",)).filter(pk=referral.pk).first()
+    if locked is None:  # the referral's page refuses the same people
+        raise PermissionDenied("You cannot decide this referral.")
     errors: dict[str, str] = {}
     if locked.decision:
         raise ValidationError(
@@ -143,7 +142,7 @@ def referral_decide(
     locked.decision, locked.decision_reason = decision, reason
     locked.decided_at, locked.decided_by = decided_at, actor
     locked.save(update_fields=["decision", "decision_reason", "decided_at", "decided_by", "updated_at"])
-    deadline_meet(
+    _deadline_meet(
         subject_type="referral",
         subject_id=locked.pk,
         rule_ids=["referral.decision"],
@@ -153,7 +152,7 @@ def referral_decide(
         received = timezone.localtime(locked.received_at).date()
         # Each child the referral is about is assessed: each has the 45-working-day deadline.
         for child in locked.children.all():
-            deadline_set(
+            deadlines.deadline_set(
                 la_id=locked.la_id,
                 child=child,
                 rule_id="assessment.completion",
@@ -212,7 +211,7 @@ def meeting_record(
         open_due.met_on = held_on
         open_due.save(update_fields=["met_on", "computed_at"])
     if kind == Meeting.Kind.STRATEGY and meeting.section47_initiated:
-        deadline_set(
+        deadlines.deadline_set(
             la_id=child.la_id,
             child=child,
             rule_id="icpc.convene",
@@ -221,7 +220,7 @@ def meeting_record(
             event_on=held_on,
         )
     if kind in STARTS:
-        deadline_set(
+        deadlines.deadline_set(
             la_id=child.la_id,
             child=child,
             rule_id=STARTS[kind],
@@ -233,7 +232,7 @@ def meeting_record(
         # CPPCR 2010 reg 33: the second review within 3 months of the first, then every 6 months.
         first = open_due is None or open_due.rule_id == "lac.first_review"
         earlier = Meeting.objects.filter(child=child, kind=kind, held_on__lt=held_on).exists()
-        deadline_set(
+        deadlines.deadline_set(
             la_id=child.la_id,
             child=child,
             rule_id="lac.second_review" if first and not earlier else "lac.subsequent_review",
@@ -410,7 +409,7 @@ def incident_record(
 
 @transaction.atomic
 def _incident_deadline(incident: SeriousIncident, rule_id: str, event_on: date) -> Deadline:
-    return deadline_set(
+    return deadlines.deadline_set(
         la_id=incident.la_id,
         child=incident.child,
         rule_id=rule_id,
@@ -420,10 +419,12 @@ def _incident_deadline(incident: SeriousIncident, rule_id: str, event_on: date) 
     )
 
 
+@transaction.atomic
 def incident_notify(
     *, actor: User, incident: SeriousIncident, notified_on: date | None, today: date
 ) -> SeriousIncident:
     """The Panel was notified: meets the 5-working-day deadline and starts the rapid review's."""
+    _lock_incident(actor, incident)
     if notified_on is None:
         raise ValidationError({"notified_on": "Enter the date the Panel was notified"})
     if notified_on > today:
@@ -432,8 +433,9 @@ def incident_notify(
         raise ValidationError({"notified_on": "The Panel cannot be notified before the LA became aware"})
     incident.notified_on = notified_on
     incident.updated_by = actor
-    incident.save(update_fields=["notified_on", "updated_by", "updated_at"])
-    deadline_meet(
+    with pghistory.context(user=actor.pk, reason="Panel notified"):
+        incident.save(update_fields=["notified_on", "updated_by", "updated_at"])
+    _deadline_meet(
         subject_type="incident", subject_id=incident.pk, rule_ids=["sin.notification"], met_on=notified_on
     )
     if incident.rapid_review_pace != SeriousIncident.Pace.LOCAL:
@@ -453,6 +455,7 @@ def incident_notify(
 def incident_set_pace(*, actor: User, incident: SeriousIncident, pace: str, reason: str) -> SeriousIncident:
     """The safeguarding partners set their own pace for the rapid review, with a reason, unless it must be
     expedited (a child died or was seriously injured and COVID-19 is strongly related)."""
+    _lock_incident(actor, incident)
     must_expedite = (incident.child_died or incident.seriously_injured) and incident.covid_strongly_related
     if pace == SeriousIncident.Pace.LOCAL and must_expedite:
         raise ValidationError(
@@ -464,7 +467,9 @@ def incident_set_pace(*, actor: User, incident: SeriousIncident, pace: str, reas
     if pace == SeriousIncident.Pace.LOCAL and not reason.strip():
         raise ValidationError({"pace_reason": "Enter why the partners set their own pace"})
     incident.rapid_review_pace, incident.pace_reason = pace, reason
-    incident.save(update_fields=["rapid_review_pace", "pace_reason", "updated_at"])
+    incident.updated_by = actor
+    with pghistory.context(user=actor.pk, reason=reason[:200] or "Rapid review pace set"):
+        incident.save(update_fields=["rapid_review_pace", "pace_reason", "updated_by", "updated_at"])
     if pace == SeriousIncident.Pace.LOCAL:
         Deadline.objects.filter(
             subject_type="incident",
@@ -486,39 +491,6 @@ def incident_set_pace(*, actor: User, incident: SeriousIncident, pace: str, reas
     return incident
 
 
-def recompute_deadlines(*, la_id: int, batch: int = 5000) -> int:
-    """Recompute every open deadline of the LA (after a bank-holiday or regime change), in batches."""
-    calendar = context.calendar()
-    changed: list[Deadline] = []
-    for row in (
-        Deadline.objects.filter(la_id=la_id, met_on__isnull=True)
-        .only(
-            "pk",
-            "rule_id",
-            "event_on",
-            "due_on",
-            "normal_due_on",
-            "regime",
-            "as_soon_as_reasonably_practicable",
-        )
-        .iterator(chunk_size=batch)
-    ):
-        result = compute_deadline(row.rule_id, row.event_on, calendar=calendar)
-        values = (
-            result.due_on,
-            result.normal_due_on,
-            result.regime.id,
-            result.as_soon_as_reasonably_practicable,
-        )
-        if values != (row.due_on, row.normal_due_on, row.regime, row.as_soon_as_reasonably_practicable):
-            row.due_on, row.normal_due_on, row.regime, row.as_soon_as_reasonably_practicable = values
-            changed.append(row)
-    Deadline.objects.bulk_update(
-        changed, ["due_on", "normal_due_on", "regime", "as_soon_as_reasonably_practicable"], batch_size=batch
-    )
-    return len(changed)
-
-
 @transaction.atomic
 def incident_review_decide(
     *,
@@ -534,6 +506,7 @@ def incident_review_decide(
 
     A review to be carried out is published within 6 months of the decision (Working Together 2018 ch. 4).
     """
+    _lock_incident(actor, incident)
     errors: dict[str, str] = {}
     if decided_on is None:
         errors["decided_on"] = "Enter the date of the decision"
@@ -557,14 +530,15 @@ def incident_review_decide(
     )
     if rapid_review_completed_on is not None:
         incident.rapid_review_completed_on = rapid_review_completed_on
-        deadline_meet(
+        _deadline_meet(
             subject_type="incident",
             subject_id=incident.pk,
             rule_ids=["rapid_review.completion"],
             met_on=rapid_review_completed_on,
         )
     incident.updated_by = actor
-    incident.save()
+    with pghistory.context(user=actor.pk, reason="Local review decided"):
+        incident.save()
     if decision == SeriousIncident.ReviewDecision.YES:
         _incident_deadline(incident, "lcspr.publication", decided_on)
     audit_record(
@@ -583,13 +557,16 @@ def incident_review_decide(
 def incident_review_published(
     *, actor: User, incident: SeriousIncident, published_on: date, today: date
 ) -> None:
+    _lock_incident(actor, incident)
     if published_on > today:
         raise ValidationError({"published_on": FUTURE.format(what="The publication date")})
     if incident.review_decided_on is None or published_on < incident.review_decided_on:
         raise ValidationError({"published_on": "The review cannot be published before it was decided on"})
     incident.review_published_on = published_on
-    incident.save(update_fields=["review_published_on", "updated_at"])
-    deadline_meet(
+    incident.updated_by = actor
+    with pghistory.context(user=actor.pk, reason="Local review published"):
+        incident.save(update_fields=["review_published_on", "updated_by", "updated_at"])
+    _deadline_meet(
         subject_type="incident", subject_id=incident.pk, rule_ids=["lcspr.publication"], met_on=published_on
     )
     audit_record(
@@ -599,16 +576,4 @@ def incident_review_published(
         target=incident,
         child=incident.child,
         summary=f"Local review published {published_on:%d/%m/%Y}",
-    )
-
-
-def looked_after_started(*, status_id: int, child: Child, starts_on: date) -> None:
-    """A child became looked after: the first review is due within 20 working days (CPPCR 2010 reg 33)."""
-    deadline_set(
-        la_id=child.la_id,
-        child=child,
-        rule_id="lac.first_review",
-        subject_type="legal_status",
-        subject_id=status_id,
-        event_on=starts_on,
     )

@@ -159,3 +159,50 @@ def test_the_whole_la_recomputes_in_one_pass(world):
     written = refresh_due_states(la_id=world.la.pk, today=NOW.date())
     assert written == 3
     assert DueState.objects.filter(la=world.la).count() == 3
+
+
+def test_a_whole_la_recompute_gives_each_child_what_refreshing_it_alone_gives(world):
+    """The whole-LA pass shares work between children (equal contact events, the minimums of equal
+    statuses and facts): no child may get another's answer."""
+    from casework.children.models import Placement
+    from tests.conftest import make_child
+
+    north = world.teams["north"]
+    twins = [
+        make_child(world, f"twin{i}", f"Twin{i}", "Same", team=north, worker=world.users["sw"], dob=dob)
+        for i, dob in enumerate([date(2012, 1, 1), date(2016, 6, 30)])
+    ]
+    lac = make_child(world, "lac", "Looked", "After", team=north, worker=world.users["sw"])
+    for child in [*twins, world.children["amira"]]:
+        LegalStatus.objects.create(la=world.la, child=child, kind="cin", starts_on=date(2020, 1, 6))
+    LegalStatus.objects.create(
+        la=world.la, child=twins[1], kind="cp", starts_on=date(2026, 9, 1), cp_category="NEG"
+    )
+    LegalStatus.objects.create(
+        la=world.la, child=lac, kind="lac", lac_legal_status="C2", starts_on=date(2025, 2, 3)
+    )
+    Placement.objects.create(
+        la=world.la, child=lac, starts_on=date(2025, 2, 3), placement_type="U1", provider="PR1"
+    )
+    record(world, child=twins[0], occurred_at=at(date(2026, 11, 2)))
+    record(world, child=twins[1], occurred_at=at(date(2026, 11, 2)))
+    record(
+        world,
+        child=lac,
+        occurred_at=at(date(2026, 10, 1)),
+        mode="phone",
+        child_seen_alone=False,
+        remote_reason="not_reasonably_practicable_covid",
+    )
+    record(world, child=world.children["jon"], occurred_at=at(date(2026, 10, 1)), child_seen=False)
+    columns = ["child_id", "next_due", "face_to_face_due", "statutory_due", "last_contact_on", "last_seen_on"]
+    columns += ["last_face_to_face_on", "last_seen_alone_on", "open_statuses", "rating"]
+    refresh_due_states(la_id=world.la.pk, today=NOW.date())
+    together = list(DueState.objects.filter(la=world.la).order_by("child_id").values_list(*columns))
+    assert len(together) == 6
+    for child_id, *_ in together:
+        refresh_due_states(la_id=world.la.pk, today=NOW.date(), child_ids=[child_id])
+    alone = list(DueState.objects.filter(la=world.la).order_by("child_id").values_list(*columns))
+    assert alone == together
+    by_child = {row[0]: row for row in together}
+    assert by_child[twins[0].pk][1:] != by_child[twins[1].pk][1:]  # the child protection plan differs

@@ -20,5 +20,5 @@ class Command(BaseCommand):
         today = clock.today()
         for la in LocalAuthority.objects.all():
             started = time.perf_counter()
-            written = refresh_due_states(la_id=la.pk, today=today)
+            written = refresh_due_states(la_id=la.pk, today=today, parallel=True)
             self.stdout.write(f"{la.name}: {written} due states in {time.perf_counter() - started:.1f} s")

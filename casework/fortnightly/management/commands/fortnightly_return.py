@@ -45,9 +45,9 @@ class Command(BaseCommand):
         if options["xlsx"]:
             if not output:
                 raise CommandError("Give --output for a workbook")
-            Path(output).write_bytes(services.return_xlsx(user=user, period=period))
+            Path(output).write_bytes(services.return_xlsx(actor=user, period=period))
         else:
-            body = services.return_csv(user=user, period=period, detail=options["detail"])
+            body = services.return_csv(actor=user, period=period, detail=options["detail"])
             if not output:
                 sys.stdout.write(body)
                 return
