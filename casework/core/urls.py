@@ -6,5 +6,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home_page, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("signed-in", views.signed_in, name="signed-in"),
     path("accessibility", views.accessibility, name="accessibility"),
 ]
