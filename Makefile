@@ -45,7 +45,7 @@ lint: env
 	$(VENV)/bin/ruff format --check .
 
 typecheck: env
-	$(VENV)/bin/mypy domain continuity casework
+	$(VENV)/bin/mypy domain continuity casework demo
 
 ## Benchmarks: writes each result to bench/results.json as it is measured (see README).
 ## `make bench ONLY="worklist cohort_page"` runs a subset; BENCH_ARGS="--reuse-db" keeps the last data.

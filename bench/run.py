@@ -120,8 +120,8 @@ def setup_django() -> None:
 def demo_authority(children: int) -> Any:
     """The benchmark's demo authority of `children` children, created (untimed) if there is none."""
     from casework.children.models import Child
-    from casework.core.demo.service import generate_demo
     from casework.core.models import LocalAuthority
+    from demo.service import generate_demo
 
     for la in LocalAuthority.objects.filter(is_demo=True).order_by("pk"):
         if Child.objects.filter(la=la).count() == children:
@@ -135,7 +135,7 @@ def settle() -> None:
     statistics), so it neither competes with the measurements nor changes plans halfway through."""
     from django.db import connection
 
-    from casework.core.demo.load import LOADED_MODELS
+    from demo.load import LOADED_MODELS
 
     with connection.cursor() as cursor:
         for model in LOADED_MODELS:
@@ -414,7 +414,7 @@ def bench_recompute_deadlines(scale: int) -> Result:
 
     from django.db import transaction
 
-    from casework.contacts import context
+    from casework.policy import context
     from casework.safeguarding.models import Deadline
     from casework.safeguarding.services import recompute_deadlines
 
@@ -447,7 +447,7 @@ def bench_fortnightly_xlsx(scale: int) -> Result:
     from django.test import Client
 
     from casework.accounts.models import User
-    from domain.returns.fortnightly import latest_completed_fortnight
+    from domain.fortnightly import latest_completed_fortnight
 
     la = demo_authority(scale)
     settle()

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "casework.oversight",
     "casework.fortnightly",
     "casework.returns",
+    "casework.web",
+    # The demo generator writes to the apps above and nothing imports it; production may leave it out.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "casework.core.context_processors.navigation",
+                "casework.web.context_processors.navigation",
             ],
         },
     }
@@ -135,7 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # Repeated failed sign-ins lock the account (by username, from any address) for a while.

@@ -2,13 +2,15 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("casework.core.urls")),
+    path("", include("casework.web.urls")),
     path("", include("casework.accounts.urls")),
     path("children/", include("casework.children.urls")),
     path("audit/", include("casework.audit.urls")),
     path("", include("casework.contacts.urls")),
     path("", include("casework.risk.urls")),
-    path("alerts/", include("casework.core.alert_urls")),
+    path("alerts/", include("casework.accounts.alert_urls")),
     path("oversight/", include("casework.oversight.urls")),
+    path("", include("casework.oversight.team_urls")),
     path("fortnightly/", include("casework.fortnightly.urls")),
     path("returns/", include("casework.returns.urls")),
     path("decisions/", include("casework.decisions.urls")),

@@ -1,4 +1,4 @@
-"""Regenerate casework/core/demo/postcodes.py: the real postcodes the demo authority's addresses use.
+"""Regenerate demo/postcodes.py: the real postcodes the demo authority's addresses use.
 
 The SSDA903 validator looks HOME_POST and PL_POST up in its bundled ONS postcode file and derives the
 placement's authority and distance from them (rules 392c, 164, 169, 1015, ...), so the demo's made-up
@@ -25,7 +25,7 @@ NEARBY = ("E08000003", "E08000008", "E08000009", "E06000049")  # Manchester, Tam
 DISTRICTS = 18  # pools.TOWNS numbers its postcode districts 1..18
 PER_DISTRICT = 24
 PER_NEARBY = 40
-OUT = Path(__file__).resolve().parent.parent / "casework" / "core" / "demo" / "postcodes.py"
+OUT = Path(__file__).resolve().parent.parent / "demo" / "postcodes.py"
 
 
 def main() -> None:

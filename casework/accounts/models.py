@@ -10,20 +10,9 @@ from django.db.models import Func, Q
 
 from casework.core.history import tracked
 from casework.core.models import LocalAuthority, TenantModel
+from casework.core.roles import PRACTITIONER_ROLES, Role
 
-
-class Role(models.TextChoices):
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
-    EARLY_HELP_WORKER = "early_help_worker", "Early help worker"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    HEAD_OF_SERVICE = "head_of_service", "Head of service"
-    BUSINESS_SUPPORT = "business_support", "Business support"
-    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
-    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
-
-
-PRACTITIONER_ROLES = frozenset({Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER, Role.EARLY_HELP_WORKER})
+__all__ = ["PRACTITIONER_ROLES", "Availability", "Role", "StaffAbsence", "Team", "User"]
 
 
 @tracked()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.models import StaffAbsence, Team, User
-from casework.core import access
+from casework.core import permissions
 from domain.people.availability import status_on
 
 
@@ -24,12 +24,22 @@ class StaffToday:
         return self.absence is None
 
 
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    """The teams whose pages the user may open: all of the LA's for LA-wide roles and administrators."""
+    if user.la_id is None:
+        return Team.objects.none()
+    teams = Team.objects.filter(la_id=user.la_id)
+    if permissions.sees_whole_la(user) or permissions.is_administrator(user):
+        return teams
+    return teams.filter(pk__in=permissions.team_ids_for(user))
+
+
 def absence_on(absences: list[StaffAbsence], day: date) -> StaffAbsence | None:
     return status_on(absences, day)
 
 
 def team_get_for_user(*, user: User, team_id: int) -> Team:
-    team = access.teams_visible_to(user).select_related("manager").filter(pk=team_id).first()
+    team = teams_visible_to(user).select_related("manager").filter(pk=team_id).first()
     if team is None:
         raise Http404("No team found")
     return team
@@ -54,8 +64,12 @@ def staff_get_for_user(*, user: User, staff_id: int) -> User:
     staff = User.objects.filter(la_id=user.la_id, pk=staff_id).select_related("team", "line_manager").first()
     if staff is None or user.la_id is None:
         raise Http404("No member of staff found")
-    if not (access.sees_whole_la(user) or access.can_manage_staff(user, staff.team) or staff.pk == user.pk):
-        if staff.team_id not in access.team_ids_for(user):
+    if not (
+        permissions.sees_whole_la(user)
+        or permissions.can_manage_staff(user, staff.team)
+        or staff.pk == user.pk
+    ):
+        if staff.team_id not in permissions.team_ids_for(user):
             raise Http404("No member of staff found")
     return staff
 

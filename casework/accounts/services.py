@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from casework.accounts.models import StaffAbsence, User
 from casework.audit.services import audit_record, diff
-from casework.core import access
+from casework.core import permissions
 from domain.people import rules
 
 ABSENCE_OVERLAP = "{name} is already recorded as {status} from {start} to {end}: change that period first"
@@ -31,7 +31,7 @@ def absence_record(
     note: str = "",
 ) -> StaffAbsence:
     """Record that a member of staff is off (sick, isolating, shielding, caring, on leave)."""
-    if user.la_id != actor.la_id or not access.can_manage_staff(actor, user.team):
+    if user.la_id != actor.la_id or not permissions.can_manage_staff(actor, user.team):
         raise PermissionDenied("You cannot record availability for this member of staff.")
     errors: dict[str, str] = {}
     if ends_on is not None and ends_on < starts_on:
@@ -57,7 +57,7 @@ def absence_record(
     if errors:
         raise ValidationError(errors)
     absence = StaffAbsence(
-        la_id=access.la_id_of(user),
+        la_id=permissions.la_id_of(user),
         user=user,
         status=status,
         starts_on=starts_on,
@@ -87,7 +87,7 @@ def absence_record(
 @transaction.atomic
 def absence_end(*, actor: User, absence: StaffAbsence, ends_on: date, note: str = "") -> StaffAbsence:
     """Record the day a member of staff's absence ended (their last day off)."""
-    if absence.la_id != actor.la_id or not access.can_manage_staff(actor, absence.user.team):
+    if absence.la_id != actor.la_id or not permissions.can_manage_staff(actor, absence.user.team):
         raise PermissionDenied("You cannot record availability for this member of staff.")
     locked = StaffAbsence.objects.select_for_update().get(pk=absence.pk)
     if ends_on < locked.starts_on:
@@ -123,7 +123,7 @@ STAFF_FIELDS = (
 
 def can_administer_staff(actor: User) -> bool:
     """Heads of service and system administrators keep staff records (team, role, manager, capacity)."""
-    return actor.la_id is not None and actor.role in {"head_of_service", "system_administrator"}
+    return permissions.can_change_staff_records(actor)
 
 
 def _check_staff_links(actor: User, data: dict[str, Any], staff: User | None = None) -> None:
@@ -150,7 +150,7 @@ def staff_create(*, actor: User, username: str, password: str, reason: str = "",
     _check_staff_links(actor, data)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "That username is taken: choose another"})
-    staff = User(username=username, la_id=access.la_id_of(actor), **data)
+    staff = User(username=username, la_id=permissions.la_id_of(actor), **data)
     try:
         validate_password(password, user=staff)
     except ValidationError as err:
@@ -161,7 +161,7 @@ def staff_create(*, actor: User, username: str, password: str, reason: str = "",
         staff.save()
     audit_record(
         actor=actor,
-        la_id=access.la_id_of(actor),
+        la_id=permissions.la_id_of(actor),
         action="staff.created",
         target=staff,
         summary=f"Added {staff} ({staff.get_role_display()})",
@@ -196,7 +196,7 @@ def staff_update(
         locked.save(update_fields=list(data))
     audit_record(
         actor=actor,
-        la_id=access.la_id_of(actor),
+        la_id=permissions.la_id_of(actor),
         action="staff.updated",
         target=locked,
         summary=f"{locked}: changed {', '.join(sorted(changes))}",

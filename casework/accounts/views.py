@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from casework.accounts import selectors, services
 from casework.accounts.forms import AbsenceEndForm, AbsenceForm, SignInForm, StaffCreateForm, StaffForm
 from casework.accounts.models import Availability, StaffAbsence, User
-from casework.core import access, clock
+from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 
@@ -31,40 +31,9 @@ def sign_out(request: AuthenticatedRequest) -> HttpResponseBase:
     return auth_views.LogoutView.as_view()(request)
 
 
-def team_list(request: AuthenticatedRequest) -> HttpResponse:
-    teams = access.teams_visible_to(request.user).select_related("manager")
-    return render(request, "accounts/team_list.html", {"teams": teams})
-
-
-def team_detail(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
-    team = selectors.team_get_for_user(user=request.user, team_id=team_id)
-    today = clock.today()
-    # Who is off comes first: it is what the page is opened for.
-    staff = sorted(selectors.staff_today_for_team(team=team, today=today), key=lambda s: s.available)
-    off_ids = [s.user.pk for s in staff if not s.available]
-    from casework.children.models import Child
-
-    uncovered = list(
-        access.children_visible_to(request.user)
-        .filter(allocated_worker_id__in=off_ids)
-        .select_related("allocated_worker")
-        .order_by("allocated_worker__last_name", "last_name")
-    )
-    context = {
-        "team": team,
-        "today": today,
-        "staff": staff,
-        "off": [s for s in staff if not s.available],
-        "uncovered": uncovered,
-        "can_manage": access.can_manage_staff(request.user, team),
-        "team_children": Child.objects.filter(la_id=team.la_id, team=team).count(),
-    }
-    return render(request, "accounts/team_detail.html", context)
-
-
 def staff_detail(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
     staff = selectors.staff_get_for_user(user=request.user, staff_id=staff_id)
-    can_manage = access.can_manage_staff(request.user, staff.team)
+    can_manage = permissions.can_manage_staff(request.user, staff.team)
     form = AbsenceForm(request.POST or None, prefix="absence")
     if request.method == "POST":
         if not can_manage:
@@ -102,7 +71,7 @@ def absence_end(request: AuthenticatedRequest, absence_id: int) -> HttpResponse:
     absence = get_object_or_404(
         StaffAbsence.objects.select_related("user", "user__team"), pk=absence_id, la_id=request.user.la_id
     )
-    if not access.can_manage_staff(request.user, absence.user.team):
+    if not permissions.can_manage_staff(request.user, absence.user.team):
         raise Http404
     form = AbsenceEndForm(request.POST or None, initial={"ends_on": clock.today()})
     if request.method == "POST" and form.is_valid():

@@ -5,14 +5,14 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from casework.audit.models import AuditEvent, RecordAccess
-from casework.core import access
+from casework.core import permissions
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
 
 
 def record_access_list_for_user(*, user: User, child_ref: int | None = None) -> QuerySet[RecordAccess]:
-    if not access.can_read_audit(user):
+    if not permissions.can_read_audit(user):
         return RecordAccess.objects.none()
     rows = RecordAccess.objects.filter(la_id=user.la_id).select_related("user")
     if child_ref is not None:
@@ -21,6 +21,6 @@ def record_access_list_for_user(*, user: User, child_ref: int | None = None) -> 
 
 
 def audit_event_list_for_user(*, user: User) -> QuerySet[AuditEvent]:
-    if not access.can_read_audit(user):
+    if not permissions.can_read_audit(user):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(la_id=user.la_id).select_related("actor", "child")

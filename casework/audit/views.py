@@ -9,13 +9,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from casework.audit import selectors
-from casework.core import access
+from casework.core import permissions
 from casework.core.types import AuthenticatedRequest
 
 
 def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     """Views of children's records (and refusals), and the changes made, for administrators."""
-    if not access.can_read_audit(request.user):
+    if not permissions.can_read_audit(request.user):
         raise PermissionDenied
     child_ref = request.GET.get("child")
     child_id = int(child_ref) if child_ref and child_ref.isdigit() else None

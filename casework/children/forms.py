@@ -5,8 +5,8 @@ from typing import Any, cast
 from django import forms
 
 from casework.accounts.models import Team, User
+from casework.accounts.selectors import teams_visible_to
 from casework.children.models import CovidStatus, EducationSetting, LegalStatusKind, VideoCalls
-from casework.core import access
 from casework.core.forms import GovukDateField, GovukForm
 from domain import codes
 
@@ -70,7 +70,7 @@ class ChildForm(GovukForm):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.team_field.queryset = access.teams_visible_to(actor)
+        self.team_field.queryset = teams_visible_to(actor)
         self.worker_field.queryset = User.objects.filter(
             la_id=actor.la_id,
             is_active=True,

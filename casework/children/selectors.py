@@ -1,4 +1,4 @@
-"""Reads of children's records. All of them go through casework.core.access."""
+"""Reads of children's records. All of them start from casework.children.access."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from django.http import Http404
 
 from casework.audit.models import RecordAccess
 from casework.audit.services import record_access_log
+from casework.children.access import children_visible_to
 from casework.children.models import Child, Household, HouseholdCovidStatus, LegalStatus, Placement
-from casework.core import access
 from domain.codes import DISABILITY, labels
 from domain.people.rules import age_on
 from domain.people.search import SearchQuery, parse_query
@@ -35,7 +35,7 @@ def child_get_for_user(*, user: User, child_id: int, path: str = "", log: bool =
     Every view and every refusal is logged.
     """
     child = (
-        access.children_visible_to(user)
+        children_visible_to(user)
         .select_related("household", "team", "allocated_worker", "education_setting")
         .filter(pk=child_id)
         .first()
@@ -72,7 +72,7 @@ def child_search_for_user(*, user: User, query: str | SearchQuery, limit: int = 
     parsed = parse_query(query) if isinstance(query, str) else query
     if parsed.is_empty:
         return []
-    children = access.children_visible_to(user)
+    children = children_visible_to(user)
     for dob in parsed.dates_of_birth:
         children = children.filter(Q(date_of_birth=dob) | Q(expected_date_of_birth=dob))
     for upn in parsed.upns:

@@ -13,6 +13,8 @@ from django.forms.models import model_to_dict
 
 from casework.accounts.models import User
 from casework.audit.services import audit_record, diff
+from casework.children.access import children_visible_to
+from casework.children.events import LookedAfterStarted, RegisterChanged, RerateNeeded
 from casework.children.models import (
     Child,
     ChildAccessGrant,
@@ -22,7 +24,7 @@ from casework.children.models import (
     LegalStatusKind,
     Placement,
 )
-from casework.core import access
+from casework.core import effects, permissions
 from domain.people import rules
 
 CHILD_FIELDS = (
@@ -55,15 +57,14 @@ OVERLAP = "This overlaps another {kind} period ({start} to {end}): end that one 
 
 
 def _refresh_due(child: Child, today: date | None = None) -> None:
-    """Keep the child's due state (statuses, allocation and restriction copies) in step with the record."""
-    from casework.contacts.due import refresh_due_states
+    """Tell the apps that copy the register's facts (the due states) that this child changed."""
     from casework.core import clock
 
-    refresh_due_states(la_id=child.la_id, today=today or clock.today(), child_ids=[child.pk])
+    effects.announce(RegisterChanged(la_id=child.la_id, child_ids=(child.pk,), today=today or clock.today()))
 
 
 def _require_editor(actor: User) -> None:
-    if not access.can_edit_children(actor):
+    if not permissions.can_edit_children(actor):
         raise PermissionDenied("Only business support and managers can change children's records.")
 
 
@@ -103,7 +104,7 @@ def child_create(*, actor: User, today: date, reason: str = "", **data: Any) -> 
     _check_child_rules(data, today=today)
     if Child.objects.filter(la_id=actor.la_id, la_child_id=data["la_child_id"]).exists():
         raise ValidationError({"la_child_id": DUPLICATE_CHILD_ID})
-    child = Child(la_id=access.la_id_of(actor), created_by=actor, updated_by=actor, **data)
+    child = Child(la_id=permissions.la_id_of(actor), created_by=actor, updated_by=actor, **data)
     child.full_clean(exclude=["la", "created_by", "updated_by"], validate_unique=False)
     with pghistory.context(user=actor.pk, reason=reason or "Child added to the register"):
         child.save()
@@ -171,7 +172,7 @@ def child_set_restriction(
     *, actor: User, child: Child, restricted: bool, reason: str, named_users: list[User]
 ) -> Child:
     """Restrict a record to named people (or lift the restriction). A reason is required."""
-    if actor.role not in {"team_manager", "head_of_service"}:
+    if not permissions.can_restrict_records(actor):
         raise PermissionDenied("Only managers can restrict or open a record.")
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the record is being restricted or opened"})
@@ -270,9 +271,9 @@ def legal_status_add(
         reason=reason,
     )
     if kind == LegalStatusKind.LAC:
-        from casework.safeguarding.services import looked_after_started
-
-        looked_after_started(status_id=status.pk, child=child, starts_on=starts_on)
+        effects.announce(
+            LookedAfterStarted(la_id=child.la_id, child_id=child.pk, status_id=status.pk, starts_on=starts_on)
+        )
     _refresh_due(child, today)
     return status
 
@@ -395,7 +396,7 @@ def household_update(*, actor: User, household: Household, reason: str = "", **d
 @transaction.atomic
 def household_create(*, actor: User, reason: str = "", **data: Any) -> Household:
     _require_editor(actor)
-    household = Household(la_id=access.la_id_of(actor), created_by=actor, updated_by=actor, **data)
+    household = Household(la_id=permissions.la_id_of(actor), created_by=actor, updated_by=actor, **data)
     household.full_clean(exclude=["la", "created_by", "updated_by"])
     with pghistory.context(user=actor.pk, reason=reason):
         household.save()
@@ -457,18 +458,15 @@ def covid_status_add(
         reason=note,
     )
     # COVID-19 in the household puts every child living there back in the re-rating queue (issue 3).
-    from casework.risk.models import RerateTrigger
-
-    RerateTrigger.objects.bulk_create(
-        RerateTrigger(
+    effects.announce(
+        RerateNeeded(
             la_id=household.la_id,
-            child=sibling,
+            child_ids=tuple(Child.objects.filter(household=household).values_list("pk", flat=True)),
             reason="covid_in_household",
             occurred_on=starts_on,
             detail=f"{record.get_status_display()} from {starts_on:%d/%m/%Y}",
-            created_by=actor,
+            actor_id=actor.pk,
         )
-        for sibling in Child.objects.filter(household=household)
     )
     return record
 
@@ -476,19 +474,20 @@ def covid_status_add(
 @transaction.atomic
 def missed_school_record(*, actor: User, child: Child, day: date, today: date, note: str = "") -> None:
     """A child expected at school did not attend: followed up, and the case goes back to be re-rated."""
-    from casework.risk.models import RerateTrigger
 
-    if not access.children_visible_to(actor).filter(pk=child.pk).exists():
+    if not children_visible_to(actor).filter(pk=child.pk).exists():
         raise PermissionDenied("You cannot record this for that child.")
     if day > today:
         raise ValidationError({"day": "The date the child missed school must be today or in the past"})
-    RerateTrigger.objects.create(
-        la_id=child.la_id,
-        child=child,
-        reason="missed_school",
-        occurred_on=day,
-        detail=note[:300],
-        created_by=actor,
+    effects.announce(
+        RerateNeeded(
+            la_id=child.la_id,
+            child_ids=(child.pk,),
+            reason="missed_school",
+            occurred_on=day,
+            detail=note,
+            actor_id=actor.pk,
+        )
     )
     audit_record(
         actor=actor,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
-from casework.children import selectors, services
+from casework.children import sections, selectors, services
 from casework.children.forms import (
     ChildForm,
     CovidStatusForm,
@@ -22,12 +22,9 @@ from casework.children.forms import (
     RestrictionForm,
 )
 from casework.children.models import LegalStatus
-from casework.contacts import selectors as contact_selectors
-from casework.core import access, clock
+from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
-from casework.risk.services import can_rate
-from casework.safeguarding import selectors as safeguarding_selectors
 from domain.people.search import parse_query
 
 
@@ -48,12 +45,12 @@ def _form_page(
 
 
 def _require_editor(request: AuthenticatedRequest) -> None:
-    if not access.can_edit_children(request.user):
+    if not permissions.can_edit_children(request.user):
         raise PermissionDenied
 
 
 def child_search(request: AuthenticatedRequest) -> HttpResponse:
-    if not access.can_search_children(request.user):
+    if not permissions.can_search_children(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
     parsed = parse_query(query)
@@ -65,35 +62,30 @@ def child_search(request: AuthenticatedRequest) -> HttpResponse:
         "searched": bool(query),
         "limit": selectors.SEARCH_LIMIT,
         "today": clock.today(),
-        "can_add": access.can_edit_children(request.user),
+        "can_add": permissions.can_edit_children(request.user),
     }
     template = "children/child_search.html#results" if request.htmx else "children/child_search.html"
     return render(request, template, context)
 
 
 def child_detail(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    today = clock.today()
     record = selectors.child_record_for_user(
-        user=request.user, child_id=child_id, today=clock.today(), path=request.path
+        user=request.user, child_id=child_id, today=today, path=request.path
     )
-    return render(
-        request,
-        "children/child_detail.html",
-        {
-            "record": record,
-            "child": record.child,
-            "today": clock.today(),
-            "can_edit": access.can_edit_children(request.user),
-            "can_restrict": request.user.role in {"team_manager", "head_of_service"},
-            "contact_summary": contact_selectors.contact_summary_for_child(child=record.child),
-            "can_rate": can_rate(request.user, record.child),
-            # The child was loaded through access.children_visible_to, which is all can_record_contact
-            # checks besides the role: no second query for it.
-            "can_record_contact": access.can_search_children(request.user),
-            "safeguarding": safeguarding_selectors.child_safeguarding(
-                child=record.child, today=clock.today()
-            ),
-        },
-    )
+    context = {
+        "record": record,
+        "child": record.child,
+        "today": today,
+        "can_edit": permissions.can_edit_children(request.user),
+        "can_restrict": permissions.can_restrict_records(request.user),
+        # The child was loaded through children_visible_to, which is all can_record_contact
+        # checks besides the role: no second query for it.
+        "can_record_contact": permissions.can_search_children(request.user),
+    }
+    # The rating, contacts and deadlines: sections the apps above the register add (children/sections.py).
+    context.update(sections.context_for(user=request.user, child=record.child, today=today))
+    return render(request, "children/child_detail.html", context)
 
 
 def _child_data(form: ChildForm) -> dict[str, Any]:
@@ -256,7 +248,7 @@ def household_edit(request: AuthenticatedRequest, child_id: int) -> HttpResponse
 
 
 def child_restriction(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
-    if request.user.role not in {"team_manager", "head_of_service"}:
+    if not permissions.can_restrict_records(request.user):
         raise PermissionDenied
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
     form = RestrictionForm(

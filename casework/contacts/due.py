@@ -21,8 +21,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from casework.children.models import Child, LegalStatus, Placement
-from casework.contacts import context
 from casework.contacts.models import ContactPlan, DueState
+from casework.policy import context
 from casework.risk.models import RiskRating
 from domain.contact import (
     FACE_TO_FACE,
@@ -242,7 +242,7 @@ def refresh_due_states(*, la_id: int, today: date, child_ids: Iterable[int] | No
         plans=latest_plan,
         contact_rows=_latest_contacts(la_id, ids),
         rules=context.rules_for(la_id, today),
-        settings=context.settings_for(la_id, today),
+        settings=context.rag_settings_for(la_id, today),
         now=timezone.now(),
     )
     context.calendar()  # built before any fork

@@ -7,28 +7,21 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
+from casework.core.choices import FACE_TO_FACE_MODES, IntervalUnit, Mode, Rating, SignOff
 from casework.core.history import tracked
 from casework.core.models import TenantModel
-from casework.risk.models import Rating, SignOff
 from domain.contact import COVID_REASON_LABELS, COVID_REASONS
 
-
-class Mode(models.TextChoices):
-    HOME = "home", "Face to face in the home"
-    DOORSTEP = "doorstep", "Face to face on the doorstep or in the garden"
-    ELSEWHERE = "elsewhere", "Face to face somewhere else"
-    VIDEO = "video", "Video call"
-    PHONE = "phone", "Phone call"
-
-
-FACE_TO_FACE_MODES = (Mode.HOME, Mode.DOORSTEP, Mode.ELSEWHERE)
-
-
-class IntervalUnit(models.TextChoices):
-    DAYS = "days", "days"
-    WORKING_DAYS = "working_days", "working days"
-    WEEKS = "weeks", "weeks"
-    MONTHS = "months", "months"
+__all__ = [
+    "FACE_TO_FACE_MODES",
+    "Contact",
+    "ContactPlan",
+    "DueState",
+    "IntervalUnit",
+    "Mode",
+    "Rating",
+    "SignOff",
+]
 
 
 @tracked()

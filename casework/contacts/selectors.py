@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 
+from casework.children.access import children_visible_to
 from casework.children.models import Child, LegalStatus
 from casework.contacts.models import Contact, DueState
-from casework.core import access
 from casework.decisions.models import Departure
 from casework.risk.models import RiskRating
 
@@ -103,7 +103,7 @@ def worklist_for_user(*, user: User, today: date, limit: int = WORKLIST_LIMIT) -
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
     children = list(
-        access.children_visible_to(user)
+        children_visible_to(user)
         .filter(allocated_worker_id=user.pk)
         .select_related("due")
         .prefetch_related(Prefetch("legal_statuses", queryset=open_statuses.order_by("kind")))

@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from casework.accounts.models import Role, User
 from casework.audit.services import audit_record
+from casework.children.access import children_visible_to
 from casework.children.models import Child, HouseholdCovidStatus, VideoCalls
-from casework.contacts import context
 from casework.contacts.due import refresh_due_states
 from casework.contacts.models import FACE_TO_FACE_MODES, Contact, DueState
-from casework.core import access
+from casework.core import permissions
 from casework.core.models import Alert
 from casework.decisions.models import Departure
+from casework.policy import context
 from casework.risk.services import trigger_rerating
 from domain.contact import Mode, remote_contact_requirements
 
@@ -43,9 +44,9 @@ REFUSAL_FIELDS = {
 
 
 def can_record_contact(user: User, child: Child) -> bool:
-    if user.la_id != child.la_id or user.role == Role.SYSTEM_ADMINISTRATOR:
+    if user.la_id != child.la_id or not permissions.can_see_children(user):
         return False
-    return access.children_visible_to(user).filter(pk=child.pk).exists()
+    return children_visible_to(user).filter(pk=child.pk).exists()
 
 
 def remote_requirement_for(child: Child, mode: str, day: date) -> Any:

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from casework.accounts.models import Role
-from casework.core import access
+from casework.core import permissions
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
@@ -31,11 +30,11 @@ def can_sign_off(user: User, child: Child | None) -> bool:
     """Team managers for the teams they manage; heads of service for the whole LA."""
     if user.la_id is None or (child is not None and child.la_id != user.la_id):
         return False
-    if user.role == Role.HEAD_OF_SERVICE:
+    if permissions.signs_off_for_whole_la(user):
         return True
-    if user.role != Role.TEAM_MANAGER:
+    if not permissions.signs_off_for_teams(user):
         return False
-    return child is None or child.team_id in access.team_ids_for(user)
+    return child is None or child.team_id in permissions.team_ids_for(user)
 
 
 def already_decided(item: Any, what: str) -> ValidationError:

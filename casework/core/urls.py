@@ -4,7 +4,6 @@ from casework.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home_page, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("signed-in", views.signed_in, name="signed-in"),
     path("accessibility", views.accessibility, name="accessibility"),

@@ -5,9 +5,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from casework.core import home
-from casework.core.types import AuthenticatedRequest
-
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -23,12 +20,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "reachable"})
 
 
-def home_page(request: AuthenticatedRequest) -> HttpResponse:
-    context = home.home_context(user=request.user)
-    return render(request, "core/home.html", context)
-
-
-def signed_in(request: AuthenticatedRequest) -> HttpResponse:
+def signed_in(request: HttpRequest) -> HttpResponse:
     """A page with nothing of its own: the base template (navigation, alerts banner) for any signed-in
     user, and no child's data. What every page costs before its own work: the benchmarks' page_floor."""
     return render(request, "core/signed_in.html")

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
+from casework.core.choices import SignOff
 from casework.core.forms import GovukDateField, GovukForm
-from casework.risk.models import SignOff
 
 
 class DepartureFilterForm(GovukForm):

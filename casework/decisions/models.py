@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from casework.core.choices import SignOff
 from casework.core.history import tracked
 from casework.core.models import TenantModel
-from casework.risk.models import SignOff
 
 
 @tracked()

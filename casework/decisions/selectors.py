@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from casework.core import access
+from casework.children.access import children_visible_to
+from casework.core import permissions
 from casework.decisions.models import Departure
 
 if TYPE_CHECKING:
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
 def departures_visible_to(user: User) -> QuerySet[Departure]:
     if user.la_id is None:
         return Departure.objects.none()
-    scope = Q(child__in=access.children_visible_to(user))
-    if access.sees_whole_la(user):
+    scope = Q(child__in=children_visible_to(user))
+    if permissions.sees_whole_la(user):
         scope |= Q(child__isnull=True)
     return Departure.objects.filter(la_id=user.la_id).filter(scope)
 

@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from casework.audit.services import audit_record
-from casework.contacts import context
-from casework.core import access, signoff
+from casework.children.access import children_visible_to
+from casework.core import permissions, signoff
 from casework.decisions.models import Departure
+from casework.policy import context
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -44,7 +45,7 @@ def departure_record(
     today: date,
 ) -> Departure:
     """Record a departure from standard practice or a statutory requirement, for a manager's approval."""
-    if child is not None and not access.children_visible_to(actor).filter(pk=child.pk).exists():
+    if child is not None and not children_visible_to(actor).filter(pk=child.pk).exists():
         raise PermissionDenied("You cannot record a departure for this child.")
     values = {
         "required": required,
@@ -55,7 +56,7 @@ def departure_record(
     errors = {k: m for k, m in FIELDS_REQUIRED.items() if not values[k].strip()}
     if errors:
         raise ValidationError(errors)
-    la_id = access.la_id_of(actor)
+    la_id = permissions.la_id_of(actor)
     departure = Departure(
         la_id=la_id,
         child=child,
@@ -87,12 +88,12 @@ def departure_decide(*, actor: User, departure_id: int, approve: bool, comment: 
     departure = (
         Departure.objects.select_for_update(of=("self",))
         .select_related("child", "requested_by", "decided_by")
-        .filter(pk=departure_id, la_id=access.la_id_of(actor))
+        .filter(pk=departure_id, la_id=permissions.la_id_of(actor))
         .first()
     )
     if departure is None:
         raise PermissionDenied("No such departure.")
-    if departure.child is None and actor.role != "head_of_service":
+    if departure.child is None and not permissions.can_record_la_wide_departure(actor):
         # A departure covering no single child is LA-wide: a head of service decides it.
         raise PermissionDenied("Only a head of service can approve a departure that covers the whole LA.")
     signoff.decide(

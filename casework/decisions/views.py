@@ -11,26 +11,27 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from casework.accounts.models import Role, User
+from casework.accounts.models import User
+from casework.accounts.selectors import teams_visible_to
+from casework.children.access import children_visible_to
 from casework.children.models import Child
-from casework.core import access, clock
+from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from casework.decisions import selectors, services
 from casework.decisions.forms import DepartureFilterForm, DepartureRecordForm
 
-LOG_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST}
 PAGE_SIZE = 50
 
 
 def can_read_log(user: User) -> bool:
-    return user.la_id is not None and user.role in LOG_ROLES
+    return permissions.can_read_decision_log(user)
 
 
 def _filtered(request: AuthenticatedRequest) -> tuple[DepartureFilterForm, Any]:
     if not can_read_log(request.user):
         raise PermissionDenied
-    teams = list(access.teams_visible_to(request.user).order_by("name").values_list("pk", "name"))
+    teams = list(teams_visible_to(request.user).order_by("name").values_list("pk", "name"))
     form = DepartureFilterForm(request.GET or None, teams=teams)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -63,14 +64,14 @@ def departure_export(request: AuthenticatedRequest) -> HttpResponse:
 
 def departure_record(request: AuthenticatedRequest) -> HttpResponse:
     """Record a departure by hand (for example from a child's page: /decisions/new?child=<id>)."""
-    if not access.can_search_children(request.user):
+    if not permissions.can_search_children(request.user):
         raise PermissionDenied
     child: Child | None = None
     child_ref = request.GET.get("child", "")
     if child_ref:
         if not child_ref.isdigit():
             raise Http404
-        child = access.children_visible_to(request.user).filter(pk=int(child_ref)).first()
+        child = children_visible_to(request.user).filter(pk=int(child_ref)).first()
         if child is None:
             raise Http404
     form = DepartureRecordForm(request.POST or None)
@@ -85,8 +86,8 @@ def departure_record(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, "Departure recorded: it waits for a manager's approval")
             if child is not None:
                 return redirect("children:detail", child_id=child.pk)
-            return redirect("core:home")
-    back = reverse("children:detail", args=[child.pk]) if child else reverse("core:home")
+            return redirect("web:home")
+    back = reverse("children:detail", args=[child.pk]) if child else reverse("web:home")
     return render(
         request,
         "core/form_page.html",

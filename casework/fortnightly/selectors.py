@@ -6,7 +6,7 @@ queryset per kind; the figures are one grouped query per kind (`GROUP BY` the fl
 whatever the size of the LA), and the list behind a figure is the same annotated queryset filtered by
 the same condition, so a list always has exactly as many rows as its figure.
 
-Every read starts from the user's local authority: children from `access.children_visible_to`, referrals
+Every read starts from the user's local authority: children from `children_visible_to`, referrals
 from `referrals_visible_to` (so a restricted record is neither listed nor counted for someone who may
 not see it), staff and absences from the user's LA.
 """
@@ -35,6 +35,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from casework.accounts.models import Availability, Role, StaffAbsence, User
+from casework.children.access import children_visible_to
 from casework.children.models import (
     Child,
     Household,
@@ -44,11 +45,11 @@ from casework.children.models import (
     Placement,
 )
 from casework.contacts.models import FACE_TO_FACE_MODES, Contact
-from casework.core import access
+from casework.core import permissions
 from casework.risk.models import RerateReason, RerateTrigger
 from casework.safeguarding.models import REFERRAL_SOURCES, Referral
 from casework.safeguarding.selectors import referrals_visible_to
-from domain.returns.fortnightly import (
+from domain.fortnightly import (
     UNAVAILABLE_THRESHOLD_PERCENT,
     Fortnight,
     exceeds_unavailability_threshold,
@@ -367,7 +368,7 @@ def _seen_contacts(la_id: int, period: Fortnight) -> QuerySet[Contact]:
 def children_flagged(*, user: User, period: Fortnight) -> QuerySet[Child]:
     """The children the user may see, alive on the fortnight's last day, with every flag a child measure
     uses (each an uncorrelated `IN (subquery)`, which PostgreSQL hashes once for the whole query)."""
-    la_id = access.la_id_of(user)
+    la_id = permissions.la_id_of(user)
     end = period.ends_on
 
     def status_ids(kind: str) -> QuerySet[LegalStatus, Any]:
@@ -399,7 +400,7 @@ def children_flagged(*, user: User, period: Fortnight) -> QuerySet[Child]:
         _open_on(end), la_id=la_id, kind__in=[LegalStatusKind.CIN, LegalStatusKind.CP, LegalStatusKind.LAC]
     ).values("child_id")
     return (
-        access.children_visible_to(user)
+        children_visible_to(user)
         .filter(Q(date_of_death__isnull=True) | Q(date_of_death__gt=end))
         .annotate(
             lac=_flag(Q(pk__in=status_ids(LegalStatusKind.LAC))),
@@ -440,7 +441,7 @@ def child_rows(*, user: User, period: Fortnight) -> list[dict[str, Any]]:
     """Every child counted in any child measure, once, in LA child ID order, with its flags and what
     decided its inclusion (for downloads): four set-wise queries, whatever the number of measures.
     `matching` then picks a measure's children with the same condition that counted them."""
-    la_id = access.la_id_of(user)
+    la_id = permissions.la_id_of(user)
     flagged = list(
         children_flagged(user=user, period=period).order_by("la_child_id", "pk").values(*CHILD_FIELDS)
     )
@@ -561,7 +562,7 @@ def children_detail(children: QuerySet[Child], *, period: Fortnight) -> QuerySet
 
 def staff_flagged(*, user: User, period: Fortnight) -> QuerySet[User]:
     """The LA's active social workers, flagged by their absences in the fortnight."""
-    la_id = access.la_id_of(user)
+    la_id = permissions.la_id_of(user)
     absences = StaffAbsence.objects.filter(_overlapping(period), la_id=la_id).exclude(
         status=Availability.AVAILABLE
     )
@@ -597,9 +598,9 @@ def referrals_in(*, user: User, period: Fortnight) -> QuerySet[Referral]:
 def homes_flagged(*, user: User, period: Fortnight) -> QuerySet[Household]:
     """Children's homes: the households of the children counted as living in one on the last day."""
     children = children_flagged(user=user, period=period).filter(**{"in_childrens_home": True})
-    covid = HouseholdCovidStatus.objects.filter(_overlapping(period), la_id=access.la_id_of(user))
+    covid = HouseholdCovidStatus.objects.filter(_overlapping(period), la_id=permissions.la_id_of(user))
     return Household.objects.filter(
-        la_id=access.la_id_of(user), pk__in=children.values("household_id")
+        la_id=permissions.la_id_of(user), pk__in=children.values("household_id")
     ).annotate(covid=_flag(Q(pk__in=covid.values("household_id"))))
 
 
@@ -734,7 +735,7 @@ def list_behind(measure: Measure, *, user: User, period: Fortnight) -> QuerySet[
             .order_by("last_name", "first_name", "pk")
         )
     if measure.record == REFERRALS:
-        visible = access.children_visible_to(user).only("pk", "la_child_id").order_by("la_child_id")
+        visible = children_visible_to(user).only("pk", "la_child_id").order_by("la_child_id")
         return records.prefetch_related(
             Prefetch("children", queryset=visible, to_attr="listed_children")
         ).order_by("received_at", "pk")

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.audit.services import audit_record
-from casework.core import access
+from casework.core import permissions
 from casework.core.models import LocalAuthority
 from casework.fortnightly import selectors, workbook
 from casework.fortnightly.selectors import CHILDREN, HOMES, MEASURES, NONE, REFERRALS, STAFF, Measure
-from domain.returns.fortnightly import Fortnight
+from domain.fortnightly import Fortnight
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
@@ -53,7 +53,7 @@ def _day(value: date | None) -> str:
 
 def _header(*, user: User, result: selectors.FortnightlyReturn) -> list[list[str]]:
     period = result.period
-    la = LocalAuthority.objects.get(pk=access.la_id_of(user))
+    la = LocalAuthority.objects.get(pk=permissions.la_id_of(user))
     return [
         ["DfE fortnightly return: vulnerable children and young people survey"],
         ["Local authority", la.name, la.lea_code],
@@ -156,7 +156,7 @@ def _detail_ids(
 
 
 def _audit(*, user: User, period: Fortnight, form: str) -> None:
-    la = LocalAuthority.objects.get(pk=access.la_id_of(user))
+    la = LocalAuthority.objects.get(pk=permissions.la_id_of(user))
     audit_record(
         actor=user,
         la_id=la.pk,

@@ -10,20 +10,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from casework.accounts.models import Role, User
-from casework.core import clock
+from casework.accounts.models import User
+from casework.core import clock, permissions
 from casework.core.types import AuthenticatedRequest
 from casework.fortnightly import selectors, services
 from casework.fortnightly.forms import FortnightForm
-from domain.returns.fortnightly import Fortnight, fortnight_ending, latest_completed_fortnight
+from domain.fortnightly import Fortnight, fortnight_ending, latest_completed_fortnight
 
-RETURN_ROLES = {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST}
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def can_make_return(user: User) -> bool:
-    return user.la_id is not None and user.role in RETURN_ROLES
+    return permissions.can_read_returns(user)
 
 
 def _check(request: AuthenticatedRequest) -> date:

@@ -1,6 +1,6 @@
 """What managers and the head of service oversee: every figure one SQL aggregate, never a query per child.
 
-Every read starts from `access.children_visible_to` (lists) or `access.due_states_visible_to`
+Every read starts from `children_visible_to` (lists) or `due_states_visible_to`
 (LA-wide figures, one pass over the due states), so a restricted record is neither listed nor counted
 for someone who may not see it, and nothing crosses between local authorities.
 """
@@ -16,9 +16,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from casework.accounts.models import Team, User
 from casework.accounts.selectors import staff_off_on
+from casework.children.access import children_visible_to
 from casework.children.models import Child, LegalStatus, LegalStatusKind
 from casework.contacts.models import ContactPlan, DueState
-from casework.core import access
 from casework.decisions.models import Departure
 from casework.policy.models import EmergencyDeclaration
 from casework.risk.models import Rating, RerateTrigger, RiskRating, SignOff
@@ -161,7 +161,7 @@ class AwaitingRating:
 
 def ratings_awaiting(*, user: User, team: Team) -> list[AwaitingRating]:
     """Ratings waiting for sign-off, with their proposed plan and its departures: three queries."""
-    visible = access.children_visible_to(user)
+    visible = children_visible_to(user)
     ratings = list(
         RiskRating.objects.filter(la_id=team.la_id, status=SignOff.AWAITING, child__team=team)
         .filter(child__in=visible)
@@ -180,7 +180,7 @@ def contact_departures_awaiting(*, user: User, team: Team) -> list[Departure]:
     """Departures waiting for approval that are not part of a rating's plan (e.g. a remote visit)."""
     return list(
         Departure.objects.filter(la_id=team.la_id, status=SignOff.AWAITING, plan__isnull=True)
-        .filter(child__team=team, child__in=access.children_visible_to(user))
+        .filter(child__team=team, child__in=children_visible_to(user))
         .select_related("child", "requested_by")
         .order_by("requested_on", "pk")[:LIST_LIMIT]
     )
@@ -205,7 +205,7 @@ def rerate_queue(*, user: User, team: Team) -> list[QueuedChild]:
     """Children with an unresolved re-rating trigger, oldest first (one query)."""
     triggers = (
         RerateTrigger.objects.filter(la_id=team.la_id, resolved_by__isnull=True, child__team=team)
-        .filter(child__in=access.children_visible_to(user))
+        .filter(child__in=children_visible_to(user))
         .select_related("child", "child__allocated_worker")
         .order_by("occurred_on", "pk")[: LIST_LIMIT * 3]
     )

@@ -11,26 +11,26 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from casework.accounts import reallocation
-from casework.accounts.models import Role, Team
-from casework.accounts.selectors import staff_today_for_team, team_get_for_user
+from casework.accounts.models import Team
+from casework.accounts.selectors import staff_today_for_team, team_get_for_user, teams_visible_to
+from casework.children.access import children_visible_to
 from casework.children.models import LegalStatusKind
-from casework.core import access, clock, signoff
+from casework.contacts.access import due_states_visible_to
+from casework.core import clock, permissions, signoff
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from casework.decisions import services as decision_services
 from casework.decisions.models import Departure
-from casework.oversight import selectors
+from casework.oversight import reallocation, selectors
 from casework.oversight.forms import DecisionForm, ReallocateAllForm, ReallocateForm
 from casework.risk import services as risk_services
 from casework.risk.models import RiskRating
 
 SITREP_CHILDREN_LIMIT = 500
-COHORT_ROLES = {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST}
 
 
 def can_see_cohort(user: Any) -> bool:
-    return user.la_id is not None and user.role in COHORT_ROLES
+    return permissions.can_read_cohort(user)
 
 
 def _team_for_oversight(request: AuthenticatedRequest, team_id: int) -> Team:
@@ -38,7 +38,7 @@ def _team_for_oversight(request: AuthenticatedRequest, team_id: int) -> Team:
     team = team_get_for_user(user=request.user, team_id=team_id)
     user = request.user
     if not signoff.can_sign_off(user, None) or (
-        user.role == Role.TEAM_MANAGER and team.pk not in access.team_ids_for(user)
+        permissions.is_team_manager(user) and team.pk not in permissions.team_ids_for(user)
     ):
         raise PermissionDenied
     return team
@@ -48,7 +48,7 @@ def team_oversight(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
     team = _team_for_oversight(request, team_id)
     today = clock.today()
     user = request.user
-    team_children = access.children_visible_to(user).filter(team=team)
+    team_children = children_visible_to(user).filter(team=team)
     overdue = selectors.overdue_for(team_children, today=today)
     staff = staff_today_for_team(team=team, today=today)
     context = {
@@ -62,7 +62,7 @@ def team_oversight(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
         "suggestions": reallocation.suggest_reallocations(team=team, today=today, viewer=request.user),
         "queue": selectors.rerate_queue(user=user, team=team),
         "progress": selectors.rerate_progress(
-            due=access.due_states_visible_to(user).filter(team=team),
+            due=due_states_visible_to(user).filter(team=team),
             la_id=team.la_id,
             today=today,
             by="worker",
@@ -96,7 +96,7 @@ def _decide(
 def rating_decide(request: AuthenticatedRequest, rating_id: int) -> HttpResponse:
     rating = get_object_or_404(
         RiskRating.objects.select_related("child", "rated_by", "decided_by").filter(
-            child__in=access.children_visible_to(request.user)
+            child__in=children_visible_to(request.user)
         ),
         pk=rating_id,
     )
@@ -124,10 +124,7 @@ def departure_decide(request: AuthenticatedRequest, departure_id: int) -> HttpRe
         ),
         pk=departure_id,
     )
-    if (
-        departure.child_id
-        and not access.children_visible_to(request.user).filter(pk=departure.child_id).exists()
-    ):
+    if departure.child_id and not children_visible_to(request.user).filter(pk=departure.child_id).exists():
         raise Http404
     if not signoff.can_sign_off(request.user, departure.child):
         raise PermissionDenied
@@ -145,7 +142,7 @@ def reallocate(request: AuthenticatedRequest, team_id: int, child_id: int) -> Ht
     """Move one child of an unavailable worker, only when the manager confirms (POST)."""
     team = _team_for_oversight(request, team_id)
     child = get_object_or_404(
-        access.children_visible_to(request.user).select_related("allocated_worker"), pk=child_id, team=team
+        children_visible_to(request.user).select_related("allocated_worker"), pk=child_id, team=team
     )
     today = clock.today()
     initial = {}
@@ -194,7 +191,7 @@ def reallocate_all(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         moved, refused = 0, []
         visible = set(
-            access.children_visible_to(request.user)
+            children_visible_to(request.user)
             .filter(pk__in=[s.child.pk for s in suggestions])
             .values_list("pk", flat=True)
         )
@@ -229,10 +226,10 @@ def reallocate_all(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
 
 def _cohort_context(request: AuthenticatedRequest) -> dict[str, Any]:
     user = request.user
-    la_id = access.la_id_of(user)
+    la_id = permissions.la_id_of(user)
     today = clock.today()
     staff = selectors.staff_picture(la_id=la_id, today=today)
-    due = access.due_states_visible_to(user)
+    due = due_states_visible_to(user)
     figures = selectors.compliance(due=due, today=today)
     return {
         "today": today,
@@ -258,7 +255,7 @@ def sitrep(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied
     context = _cohort_context(request)
     uncovered = selectors.children_of_staff_off(
-        children=access.children_visible_to(request.user), off=context["staff"].off
+        children=children_visible_to(request.user), off=context["staff"].off
     )
     context.update(
         generated_at=timezone.localtime(),
@@ -288,9 +285,9 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
     if team_id:
         if not team_id.isdigit():
             raise Http404
-        team = get_object_or_404(access.teams_visible_to(request.user), pk=int(team_id))
+        team = get_object_or_404(teams_visible_to(request.user), pk=int(team_id))
     children = selectors.drill_down(
-        children=access.children_visible_to(request.user),
+        children=children_visible_to(request.user),
         today=today,
         rating=rating,
         status=status,

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from casework.contacts.models import IntervalUnit
+from casework.core.choices import IntervalUnit
 from casework.core.forms import GovukDateField, GovukForm
 from domain.contact import RagSettings
 from domain.contact.enums import RATING_LABELS, RATINGS, STATUS_LABELS

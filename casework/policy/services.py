@@ -9,12 +9,11 @@ import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
-from casework.accounts.models import Role
 from casework.audit.services import audit_record
-from casework.core import access
+from casework.core import permissions
 from casework.policy.models import EmergencyDeclaration, RagSettingsVersion
-from casework.policy.settings_codec import settings_from_json, settings_to_json
-from domain.contact import RagSettings, validate_settings
+from casework.policy.rag_codec import rag_settings_from_json, rag_settings_to_json
+from domain.contact import RagSettings, validate_rag_settings
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
@@ -35,9 +34,9 @@ def emergency_declare(
 ) -> EmergencyDeclaration:
     """Declare the LA's own emergency: practice moves to risk-based contact and every open case must be
     rated by the target date."""
-    if actor.role != Role.HEAD_OF_SERVICE:
+    if not permissions.can_declare_emergency(actor):
         raise PermissionDenied("Only a head of service can declare an emergency.")
-    la_id = access.la_id_of(actor)
+    la_id = permissions.la_id_of(actor)
     errors = {}
     if not reason.strip():
         errors["reason"] = "Enter why the emergency is being declared"
@@ -85,7 +84,7 @@ def emergency_declare(
 
 @transaction.atomic
 def emergency_end(*, actor: User, declaration: EmergencyDeclaration, ends_on: date, reason: str) -> None:
-    if actor.role != Role.HEAD_OF_SERVICE or declaration.la_id != actor.la_id:
+    if not permissions.can_declare_emergency(actor) or declaration.la_id != actor.la_id:
         raise PermissionDenied("Only a head of service can end an emergency.")
     if ends_on < declaration.starts_on:
         raise ValidationError({"ends_on": "The end date must be on or after the start date"})
@@ -107,9 +106,9 @@ def rag_settings_change(
     *, actor: User, settings: RagSettings, effective_from: date, label: str, reason: str, today: date
 ) -> RagSettingsVersion:
     """A new version of the LA's RAG settings from a date. Past ratings keep the version they used."""
-    if actor.role not in {Role.HEAD_OF_SERVICE, Role.SYSTEM_ADMINISTRATOR}:
+    if not permissions.can_change_rag_settings(actor):
         raise PermissionDenied("Only a head of service or an administrator can change the RAG settings.")
-    problems = validate_settings(settings)
+    problems = validate_rag_settings(settings)
     errors: dict[str, list[str]] = {}
     if problems:
         errors["settings"] = problems
@@ -121,9 +120,9 @@ def rag_settings_change(
         errors["reason"] = ["Enter why the settings are changing"]
     if errors:
         raise ValidationError(errors)
-    la_id = access.la_id_of(actor)
-    data = settings_to_json(settings)
-    settings_from_json(data, effective_from=effective_from, label=label)  # the stored form must read back
+    la_id = permissions.la_id_of(actor)
+    data = rag_settings_to_json(settings)
+    rag_settings_from_json(data, effective_from=effective_from, label=label)  # the stored form must read back
     version, _ = RagSettingsVersion.objects.update_or_create(
         la_id=la_id,
         effective_from=effective_from,

@@ -11,11 +11,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from casework.accounts.models import Role, User
-from casework.contacts import context as rules_context
-from casework.core import access, clock
+from casework.accounts.models import User
+from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
+from casework.policy import context as rules_context
 from casework.policy import services
 from casework.policy.forms import EmergencyDeclareForm, EmergencyEndForm, RagSettingsForm, status_label
 from casework.policy.models import EmergencyDeclaration, RagSettingsVersion
@@ -23,21 +23,18 @@ from domain.contact import RagSettings
 from domain.contact.enums import RATING_LABELS, RATINGS, Rating
 from domain.intervals import Interval, Unit
 
-READ_ROLES = {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.SYSTEM_ADMINISTRATOR}
-SETTINGS_EDITORS = {Role.HEAD_OF_SERVICE, Role.SYSTEM_ADMINISTRATOR}
-
 
 def _require_reader(user: User) -> int:
-    if user.la_id is None or user.role not in READ_ROLES:
+    if not permissions.can_read_policy(user):
         raise PermissionDenied
-    return access.la_id_of(user)
+    return permissions.la_id_of(user)
 
 
 def emergency(request: AuthenticatedRequest) -> HttpResponse:
     la_id = _require_reader(request.user)
-    if request.user.role == Role.SYSTEM_ADMINISTRATOR:
+    if permissions.is_administrator(request.user):
         raise PermissionDenied
-    can_declare = request.user.role == Role.HEAD_OF_SERVICE
+    can_declare = permissions.can_declare_emergency(request.user)
     form = EmergencyDeclareForm(request.POST or None, prefix="declare")
     today = clock.today()
     if request.method == "POST":
@@ -72,7 +69,7 @@ def emergency(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def emergency_end(request: AuthenticatedRequest, declaration_id: int) -> HttpResponse:
-    if request.user.role != Role.HEAD_OF_SERVICE:
+    if not permissions.can_declare_emergency(request.user):
         raise PermissionDenied
     declaration = get_object_or_404(EmergencyDeclaration, pk=declaration_id, la_id=request.user.la_id)
     form = EmergencyEndForm(request.POST or None, initial={"ends_on": clock.today()})
@@ -132,8 +129,8 @@ def _settings_from_form(current: RagSettings, form: RagSettingsForm) -> RagSetti
 def rag_settings(request: AuthenticatedRequest) -> HttpResponse:
     la_id = _require_reader(request.user)
     today = clock.today()
-    current = rules_context.settings_for(la_id, today)
-    can_change = request.user.role in SETTINGS_EDITORS
+    current = rules_context.rag_settings_for(la_id, today)
+    can_change = permissions.can_change_rag_settings(request.user)
     form = RagSettingsForm(
         request.POST or None, current=current, initial={"effective_from": today, "label": ""}
     )

@@ -16,9 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from casework.accounts.models import Role
 from casework.audit.services import audit_record
-from casework.core import clock
+from casework.core import clock, permissions
 from casework.returns.models import ImportRun, ReturnKind
 
 if TYPE_CHECKING:
@@ -26,13 +25,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RETURN_ROLES = {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST}
 ZIP_MEMBERS_MAX = 50
 
 
 def can_use_returns(user: User) -> bool:
     """Imports write the whole cohort and exports hold every child's data: leaders and analysts only."""
-    return user.la_id is not None and user.role in RETURN_ROLES
+    return permissions.can_read_returns(user)
 
 
 def _require(user: User) -> None:

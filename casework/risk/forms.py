@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from casework.contacts.models import IntervalUnit, Mode
+from casework.core.choices import IntervalUnit, Mode
 from casework.core.forms import GovukForm
 from casework.risk.models import Rating
 from casework.risk.services import RATIONALE_REQUIRED

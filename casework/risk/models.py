@@ -7,21 +7,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
+from casework.core.choices import Rating, SignOff
 from casework.core.history import tracked
 from casework.core.models import TenantModel
 
-
-class Rating(models.TextChoices):
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
-
-
-class SignOff(models.TextChoices):
-    AWAITING = "awaiting", "Awaiting sign-off"
-    APPROVED = "approved", "Signed off"
-    RETURNED = "returned", "Returned to the practitioner"
-    SUPERSEDED = "superseded", "Superseded by a later rating"
+__all__ = ["Rating", "RerateReason", "RerateTrigger", "RiskRating", "SignOff"]
 
 
 @tracked()

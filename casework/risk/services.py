@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 
 from casework.audit.services import audit_record
 from casework.children.models import Child
-from casework.contacts import context
 from casework.contacts.due import refresh_due_states
 from casework.contacts.models import ContactPlan
-from casework.core import access, signoff
+from casework.core import permissions, signoff
 from casework.decisions.models import Departure
+from casework.policy import context
 from casework.risk.models import RerateTrigger, RiskRating
 from domain.contact import ContactPlan as PlanRule
 from domain.contact import PlanAssessment, PlanProposal, Rating, assess_plan, propose_plan
@@ -54,7 +54,7 @@ def can_rate(user: User, child: Child) -> bool:
 def rating_advice(*, child: Child, rating: str, factors: list[str], today: date) -> RatingAdvice:
     situation = context.situation_for(child, today)
     rules = context.rules_for(child.la_id, today)
-    settings = context.settings_for(child.la_id, today)
+    settings = context.rag_settings_for(child.la_id, today)
     suggestion = suggest_rating(
         factors=factors,
         statuses=situation.statuses,
@@ -78,7 +78,7 @@ def assess(*, child: Child, rating: str, plan: PlanRule, today: date) -> PlanAss
         statuses=situation.statuses,
         facts=situation.facts,
         rules=context.rules_for(child.la_id, today),
-        settings=context.settings_for(child.la_id, today),
+        settings=context.rag_settings_for(child.la_id, today),
     )
 
 
@@ -124,7 +124,7 @@ def rating_submit(
             raise ValidationError(errors)
     Child.objects.select_for_update().filter(pk=child.pk).first()
     rules = context.rules_for(child.la_id, today)
-    settings = context.settings_for(child.la_id, today)
+    settings = context.rag_settings_for(child.la_id, today)
     suggestion = suggest_rating(
         factors=factors,
         statuses=context.situation_for(child, today).statuses,
@@ -224,7 +224,7 @@ def rating_decide(*, actor: User, rating_id: int, approve: bool, comment: str, t
     record = (
         RiskRating.objects.select_for_update(of=("self",))
         .select_related("child", "rated_by", "decided_by")
-        .filter(pk=rating_id, la_id=access.la_id_of(actor))
+        .filter(pk=rating_id, la_id=permissions.la_id_of(actor))
         .first()
     )
     if record is None:

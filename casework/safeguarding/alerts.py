@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from casework.accounts.models import Role, User
-from casework.contacts import context
 from casework.core.models import Alert
+from casework.policy import context
 from casework.safeguarding.models import Deadline
 from domain.timescales import rule_by_id
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from casework.core import access
+from casework.children.access import children_visible_to
+from casework.core import permissions
 from casework.safeguarding.models import AGENCIES, Deadline, InformationShare, Meeting, Referral
 from domain.timescales import rule_by_id
 
@@ -48,7 +49,7 @@ class DeadlineRow:
 def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
     """Deadlines of children the user may see; LA-wide ones (no single child) for LA-wide roles."""
     rows = Deadline.objects.filter(la_id=user.la_id)
-    if access.sees_whole_la(user) and user.is_authenticated and user.la_id is not None:
+    if permissions.sees_whole_la(user) and user.is_authenticated and user.la_id is not None:
         # The same rule as `children_visible_to`, put the other way round: an LA-wide reader sees every
         # child of the authority but the few restricted records not allocated or granted to them. Testing
         # each row against that short list is far cheaper than against every child the reader may see.
@@ -62,8 +63,8 @@ def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
             .values("pk")
         )
         return rows.filter(Q(child__isnull=True) | ~Q(child__in=hidden))
-    visible = access.children_visible_to(user).values("pk")
-    if access.sees_whole_la(user):
+    visible = children_visible_to(user).values("pk")
+    if permissions.sees_whole_la(user):
         return rows.filter(Q(child__isnull=True) | Q(child__in=visible))
     return rows.filter(child__in=visible)
 
@@ -137,9 +138,9 @@ FRONT_DOOR_LIMIT = 200
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
     """Referrals about at least one child the user may see (LA-wide roles see every referral of the LA)."""
     referrals = Referral.objects.filter(la_id=user.la_id)
-    if access.sees_whole_la(user):
+    if permissions.sees_whole_la(user):
         return referrals
-    visible = access.children_visible_to(user).values("pk")
+    visible = children_visible_to(user).values("pk")
     return referrals.filter(
         Exists(Referral.children.through.objects.filter(referral_id=OuterRef("pk"), child_id__in=visible))
     )
@@ -201,7 +202,7 @@ SHARES_LIMIT = 500
 
 def information_shares_visible_to(user: User) -> QuerySet[InformationShare]:
     return InformationShare.objects.filter(
-        la_id=user.la_id, child__in=access.children_visible_to(user).values("pk")
+        la_id=user.la_id, child__in=children_visible_to(user).values("pk")
     ).select_related("child", "decided_by")
 
 
@@ -233,7 +234,7 @@ class ChildSafeguarding:
 def child_safeguarding(*, child: Child, today: date) -> ChildSafeguarding:
     """Meetings and deadlines for the child's page: two queries whatever the history's length.
 
-    The child was loaded through access.children_visible_to; open deadlines first, then the latest met."""
+    The child was loaded through children_visible_to; open deadlines first, then the latest met."""
     meetings = [
         MeetingRow(m, _agencies(m.agencies_invited), _agencies(m.agencies_present))
         for m in Meeting.objects.filter(child=child).order_by("-held_on", "-pk")[:CHILD_PAGE_LIMIT]

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from casework.accounts.models import User
 from casework.audit.services import audit_record
+from casework.children.access import children_visible_to
 from casework.children.models import Child
-from casework.contacts import context
-from casework.core import access
+from casework.core import permissions
+from casework.policy import context
 from casework.safeguarding.models import Deadline, InformationShare, Meeting, Referral, SeriousIncident
 from domain.timescales import deadline as compute_deadline
 
@@ -29,7 +30,7 @@ FUTURE = "{what} must be today or in the past"
 
 def _visible(actor: User, children: Iterable[Child]) -> None:
     ids = [c.pk for c in children]
-    if access.children_visible_to(actor).filter(pk__in=ids).count() != len(set(ids)):
+    if children_visible_to(actor).filter(pk__in=ids).count() != len(set(ids)):
         raise PermissionDenied("You cannot record this for that child.")
 
 
@@ -84,7 +85,7 @@ def referral_record(
         raise ValidationError(errors)
     _visible(actor, children)
     referral = Referral.objects.create(
-        la_id=access.la_id_of(actor),
+        la_id=permissions.la_id_of(actor),
         received_at=received_at,
         source=source,
         source_detail=source_detail,
@@ -124,7 +125,7 @@ def referral_record(
 def referral_decide(
     *, actor: User, referral: Referral, decision: str, reason: str, decided_at: datetime, now: datetime
 ) -> Referral:
-    locked = Referral.objects.select_for_update().get(pk=referral.pk, la_id=access.la_id_of(actor))
+    locked = Referral.objects.select_for_update().get(pk=referral.pk, la_id=permissions.la_id_of(actor))
     errors: dict[str, str] = {}
     if locked.decision:
         raise ValidationError(

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.children import selectors as child_selectors
+from casework.children.access import children_visible_to
 from casework.children.selectors import child_get_for_user
-from casework.core import access, clock
+from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from casework.safeguarding import selectors, services
@@ -50,7 +51,7 @@ INCIDENT_INTRO = (
 
 
 def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
-    if request.user.la_id is None or request.user.role == "system_administrator":
+    if not permissions.can_see_children(request.user):
         raise PermissionDenied
     rule = request.GET.get("rule", "")
     groups = selectors.deadlines_for_user(user=request.user, today=clock.today(), rule=rule)
@@ -188,7 +189,7 @@ def meeting_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse
 
 
 def _require_staff(request: AuthenticatedRequest) -> None:
-    if not access.can_search_children(request.user):
+    if not permissions.can_search_children(request.user):
         raise PermissionDenied
 
 
@@ -223,7 +224,7 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
     ticked = [_int_or_none(v) for v in request.POST.getlist("children")]
     ids = {i for i in [preselected, *ticked, *(c.pk for c in found)] if i is not None}
     candidates = (
-        access.children_visible_to(request.user).filter(pk__in=ids).order_by("last_name", "first_name", "pk")
+        children_visible_to(request.user).filter(pk__in=ids).order_by("last_name", "first_name", "pk")
     )
     form = ReferralForm(
         request.POST or None,
@@ -299,7 +300,7 @@ def referral_detail(request: AuthenticatedRequest, referral_id: int) -> HttpResp
         else:
             messages.success(request, "Decision recorded")
             return redirect("safeguarding:referral", referral_id=referral.pk)
-    visible = access.children_visible_to(request.user)
+    visible = children_visible_to(request.user)
     return render(
         request,
         "safeguarding/referral_detail.html",

@@ -6,7 +6,7 @@ Public API (import from `domain.contact`):
 * facts: `ChildContactFacts`, `ContactEvent`
 * minimums: `statutory_minimum`, `statutory_minimums`, `StatutoryMinimum`, `PracticeStandard`,
   `DEFAULT_PRACTICE_STANDARDS`
-* settings: `Cadence`, `RagSettings`, `DEFAULT_RAG_SETTINGS`, `settings_in_force`, `validate_settings`
+* rag: `Cadence`, `RagSettings`, `DEFAULT_RAG_SETTINGS`, `rag_settings_in_force`, `validate_rag_settings`
 * planning: `ContactPlan`, `propose_plan`, `assess_plan`, `PlanProposal`, `PlanAssessment`,
   `DepartureNeeded`, `DepartureKind`, `la_standard`
 * due dates: `next_due`, `statutory_due`, `DueState`
@@ -49,14 +49,14 @@ from domain.contact.planning import (
     la_standard,
     propose_plan,
 )
-from domain.contact.remote import RemoteRecordRequirement, remote_contact_requirements
-from domain.contact.settings import (
+from domain.contact.rag import (
     DEFAULT_RAG_SETTINGS,
     Cadence,
     RagSettings,
-    settings_in_force,
-    validate_settings,
+    rag_settings_in_force,
+    validate_rag_settings,
 )
+from domain.contact.remote import RemoteRecordRequirement, remote_contact_requirements
 from domain.intervals import Interval, Unit
 
 __all__ = [
@@ -99,9 +99,9 @@ __all__ = [
     "propose_plan",
     "remote_contact_requirements",
     "risk_rank",
-    "settings_in_force",
+    "rag_settings_in_force",
     "statutory_due",
     "statutory_minimum",
     "statutory_minimums",
-    "validate_settings",
+    "validate_rag_settings",
 ]

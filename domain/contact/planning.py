@@ -26,7 +26,7 @@ from domain.contact.enums import RATINGS, STATUS_LABELS, Rating, describe_modes
 from domain.contact.facts import ChildContactFacts
 from domain.contact.minimums import StatutoryMinimum, statutory_minimums
 from domain.contact.plan import ContactPlan, at_least_as_demanding, fit_face_to_face, most_demanding
-from domain.contact.settings import RagSettings
+from domain.contact.rag import RagSettings
 from domain.intervals import Interval, never_longer, shortest
 from domain.regimes import Effect, RulesInForce
 

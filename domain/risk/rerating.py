@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from domain.calendar import WorkingCalendar
 from domain.contact.enums import Rating
-from domain.contact.settings import DEFAULT_RAG_SETTINGS, RagSettings
+from domain.contact.rag import DEFAULT_RAG_SETTINGS, RagSettings
 from domain.regimes import format_date
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.returns.fortnightly import (
+from domain.fortnightly import (
     ANCHOR,
     Fortnight,
     exceeds_unavailability_threshold,

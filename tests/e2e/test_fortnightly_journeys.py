@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from casework.contacts.models import Contact
 from casework.core import clock
-from domain.returns.fortnightly import latest_completed_fortnight
+from domain.fortnightly import latest_completed_fortnight
 from tests.conftest import World
 from tests.e2e.test_journeys import sign_in
 

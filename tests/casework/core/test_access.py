@@ -8,9 +8,9 @@ import pytest
 from django.http import Http404
 
 from casework.audit.models import RecordAccess
+from casework.children.access import children_visible_to
 from casework.children.models import ChildAccessGrant
 from casework.children.selectors import child_get_for_user, child_search_for_user
-from casework.core.access import children_visible_to
 
 pytestmark = pytest.mark.django_db
 
@@ -115,8 +115,8 @@ def test_signed_out_users_are_sent_to_sign_in(world, client):
 def test_due_states_follow_exactly_the_same_access_rules_as_children(world, other_world):
     """LA-wide figures are counted from due states: they must never show a child the user cannot see."""
     from casework.children.models import ChildAccessGrant
+    from casework.contacts.access import due_states_visible_to
     from casework.contacts.due import refresh_due_states
-    from casework.core.access import due_states_visible_to
     from tests.conftest import TODAY
 
     child = world.children["amira"]

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("role", ["sw", "tm", "hos", "bs", "analyst", "admin"])
 def test_home_page_renders_for_every_role(client, world, role):
     client.force_login(world.users[role])
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("web:home"))
     assert response.status_code == 200
     assert world.users[role].get_role_display() in response.content.decode()
 
@@ -31,6 +31,6 @@ def test_child_pages_render(client, world):
         response = client.get(reverse(name, args=[child.pk]))
         assert response.status_code == 200, name
     assert client.get(reverse("children:search") + "?q=jonathon").status_code == 200
-    assert client.get(reverse("accounts:team-detail", args=[world.teams["north"].pk])).status_code == 200
+    assert client.get(reverse("teams:detail", args=[world.teams["north"].pk])).status_code == 200
     assert client.get(reverse("accounts:staff-detail", args=[world.users["sw"].pk])).status_code == 200
     assert client.get(reverse("audit:log")).status_code == 200

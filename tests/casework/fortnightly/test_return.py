@@ -22,7 +22,7 @@ from casework.contacts.models import Contact
 from casework.fortnightly import selectors
 from casework.risk.models import RerateTrigger
 from casework.safeguarding.models import Referral
-from domain.returns.fortnightly import fortnight_ending
+from domain.fortnightly import fortnight_ending
 from tests.conftest import TODAY, World, make_child
 
 pytestmark = pytest.mark.django_db

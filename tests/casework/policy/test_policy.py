@@ -8,10 +8,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from casework.accounts import reallocation
 from casework.accounts import services as staff_services
-from casework.contacts import context
-from casework.policy import services
+from casework.oversight import reallocation
+from casework.policy import context, services
 from casework.risk.models import RerateTrigger
 from domain.contact import DEFAULT_RAG_SETTINGS, Cadence, Mode, Rating
 from domain.intervals import Interval
@@ -76,10 +75,10 @@ def test_rag_settings_change_from_a_date_and_past_days_keep_the_old_ones(world, 
         reason="Board decision",
         today=today,
     )
-    assert context.settings_for(world.la.pk, date(2026, 12, 2)).cadence(
+    assert context.rag_settings_for(world.la.pk, date(2026, 12, 2)).cadence(
         Rating.RED, "cin"
     ).interval == Interval.weeks(1)
-    assert context.settings_for(world.la.pk, today).is_default
+    assert context.rag_settings_for(world.la.pk, today).is_default
 
 
 def test_settings_that_plan_red_less_often_than_amber_are_refused(world, today):

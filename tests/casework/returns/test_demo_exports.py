@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from casework.core.demo.service import generate_demo
 from casework.returns.cin_export import export_cin
 from casework.returns.lac_export import export_903
 from continuity.validators import ValidatorResult, run_903, run_cin, validators_python
+from demo.service import generate_demo
 
 pytestmark = pytest.mark.django_db
 

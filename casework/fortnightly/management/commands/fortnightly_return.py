@@ -15,7 +15,7 @@ from casework.accounts.models import User
 from casework.core import clock
 from casework.fortnightly import services
 from casework.fortnightly.views import can_make_return
-from domain.returns.fortnightly import fortnight_ending, latest_completed_fortnight
+from domain.fortnightly import fortnight_ending, latest_completed_fortnight
 
 
 class Command(BaseCommand):

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from casework.core import alert_views
-
-app_name = "alerts"
-urlpatterns = [
-    path("", alert_views.alert_list, name="list"),
-    path("<int:alert_id>/read", alert_views.alert_read, name="read"),
-]

@@ -1,0 +1,1113 @@
+"""Writing a DemoPlan with PostgreSQL COPY: about 400,000 rows a minute would be far too slow through the ORM.
+
+Ids are taken from each table's own sequence before the rows are written (`nextval` once per row, in
+one query), so they never collide with rows other sessions insert meanwhile and the sequences need no
+`setval` afterwards. Foreign keys are DEFERRABLE INITIALLY DEFERRED (Django's default on PostgreSQL), so
+tables that point at each other (teams and their managers, staff and their line managers) load in any
+order inside the one transaction. Generated columns (the child's search keys) are left to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+
+from django.db import connection, models
+from django.db.backends.utils import CursorWrapper
+from django.utils import timezone
+
+from casework.accounts.models import StaffAbsence, Team, User
+from casework.children.models import (
+    Child,
+    ChildAccessGrant,
+    EducationSetting,
+    Household,
+    HouseholdCovidStatus,
+    LegalStatus,
+    Placement,
+)
+from casework.contacts.models import Contact, ContactPlan, DueState
+from casework.core.models import Alert
+from casework.decisions.models import Departure
+from casework.policy.models import EmergencyDeclaration
+from casework.returns.models import (
+    ChildReturnDetails,
+    CinAssessment,
+    CinEpisode,
+    CinPlan,
+    CpPlan,
+    LacAdoption,
+    LacCareLeaver,
+    LacEpisode,
+    LacMissing,
+    LacOutcomes,
+    LacPlacedForAdoption,
+    LacPreviousPermanence,
+    LacReview,
+    Section47,
+)
+from casework.risk.models import RerateTrigger, RiskRating
+from casework.safeguarding.models import Deadline, InformationShare, Meeting, Referral, SeriousIncident
+from demo.generate import DemoPlan
+from demo.operations import CONTACT_COLUMNS, CONTACT_TEMPLATES, N, _esc
+from demo.returns import DemoReturns
+from demo.safeguarding import DECISION_REASON
+from domain.regimes import national_regime_on
+
+
+class Identified(Protocol):
+    id: int
+
+
+TENANT = ("la", "created_at", "created_by", "updated_at", "updated_by")
+
+
+def _reserve_ids(cursor: CursorWrapper, model: type[models.Model], count: int) -> list[int]:
+    if count == 0:
+        return []
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [model._meta.db_table, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field.column
+
+
+def _copy(
+    cursor: CursorWrapper, model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """COPY rows (values in the order of `fields`) into the model's table; returns the number written."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_column(model, name)) for name in fields)
+    written = 0
+    # The psycopg cursor underneath Django's wrapper: COPY is a psycopg 3 feature Django does not wrap.
+    with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            written += 1
+    return written
+
+
+def _copy_lines(
+    cursor: CursorWrapper, model: type[models.Model], fields: Sequence[str], lines: Iterable[str]
+) -> int:
+    """COPY rows already formatted as text (tab-separated, newline-terminated): several times faster
+    than `_copy` for the bulk tables, whose values need no adaptation."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_column(model, name)) for name in fields)
+    written = 0
+    chunk: list[str] = []
+    with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) >= 20000:
+                copy.write("".join(chunk).encode())
+                written += len(chunk)
+                chunk = []
+        copy.write("".join(chunk).encode())
+        written += len(chunk)
+    return written
+
+
+def _d(day: date | None) -> str:
+    return N if day is None else day.isoformat()
+
+
+def load_plan(plan: DemoPlan, *, la_id: int, password_hash: str) -> dict[str, int]:
+    """Write every row of the plan for local authority `la_id`. Call inside a transaction."""
+    now = timezone.now()
+    stamp = (la_id, now, None, now, None)
+    counts: dict[str, int] = {}
+    statuses = [(child, status) for child in plan.children for status in child.statuses]
+    placements = [(child, placement) for child in plan.children for placement in child.placements]
+    grants = [(child, user, reason) for child in plan.children for user, reason in child.grants]
+
+    with connection.cursor() as cursor:
+        # Every pgtrigger trigger (pghistory's history triggers are pgtrigger triggers) first reads the
+        # setting "pgtrigger.ignore". Unset, reading it raises an error which the trigger catches in a
+        # subtransaction: about 0.5 ms a row, which made a 100,000-child load take over fifteen minutes.
+        # An empty list means the same thing (ignore nothing) without the error. Transaction-local.
+        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+        identified: tuple[tuple[Sequence[Identified], type[models.Model]], ...] = (
+            (plan.teams, Team),
+            (plan.staff, User),
+            (plan.settings, EducationSetting),
+            (plan.households, Household),
+            (plan.children, Child),
+        )
+        for objects, model in identified:
+            for obj, pk in zip(objects, _reserve_ids(cursor, model, len(objects)), strict=True):
+                obj.id = pk
+
+        def joined(day: Any) -> datetime:
+            return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+        counts["teams"] = _copy(
+            cursor,
+            Team,
+            ("id", *TENANT, "name", "service_area", "manager"),
+            ((t.id, *stamp, t.name, t.service_area, t.manager.id if t.manager else None) for t in plan.teams),
+        )
+        counts["staff"] = _copy(
+            cursor,
+            User,
+            (
+                "id",
+                "password",
+                "is_superuser",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_staff",
+                "is_active",
+                "date_joined",
+                "la",
+                "role",
+                "job_title",
+                "team",
+                "line_manager",
+                "caseload_capacity",
+                "phone",
+            ),
+            (
+                (
+                    s.id,
+                    password_hash,
+                    False,
+                    s.username,
+                    s.first_name,
+                    s.last_name,
+                    s.email,
+                    False,
+                    True,
+                    joined(s.joined),
+                    la_id,
+                    s.role,
+                    s.job_title,
+                    s.team.id if s.team else None,
+                    s.line_manager.id if s.line_manager else None,
+                    s.capacity,
+                    s.phone,
+                )
+                for s in plan.staff
+            ),
+        )
+        counts["absences"] = _copy(
+            cursor,
+            StaffAbsence,
+            (*TENANT, "user", "status", "starts_on", "ends_on", "can_work_from_home", "note"),
+            (
+                (*stamp, a.user.id, a.status, a.starts_on, a.ends_on, a.can_work_from_home, a.note)
+                for a in plan.absences
+            ),
+        )
+        counts["education_settings"] = _copy(
+            cursor,
+            EducationSetting,
+            ("id", *TENANT, "name", "urn", "kind", "is_open"),
+            ((s.id, *stamp, s.name, s.urn, s.kind, True) for s in plan.settings),
+        )
+        counts["households"] = _copy(
+            cursor,
+            Household,
+            (
+                "id",
+                *TENANT,
+                "address_line_1",
+                "address_line_2",
+                "town",
+                "postcode",
+                "phone",
+                "video_calls",
+                "digital_access_notes",
+                "members_note",
+            ),
+            (
+                (
+                    h.id,
+                    *stamp,
+                    h.address_line_1,
+                    h.address_line_2,
+                    h.town,
+                    h.postcode,
+                    h.phone,
+                    h.video_calls,
+                    h.digital_access_notes,
+                    h.members_note,
+                )
+                for h in plan.households
+            ),
+        )
+        counts["covid_statuses"] = _copy(
+            cursor,
+            HouseholdCovidStatus,
+            (*TENANT, "household", "status", "starts_on", "ends_on", "note"),
+            ((*stamp, c.household.id, c.status, c.starts_on, c.ends_on, c.note) for c in plan.covid),
+        )
+        counts["children"] = _copy(cursor, Child, CHILD_FIELDS, _child_rows(plan, stamp))
+        counts["access_grants"] = _copy(
+            cursor,
+            ChildAccessGrant,
+            (*TENANT, "child", "user", "reason"),
+            ((*stamp, child.id, user.id, reason) for child, user, reason in grants),
+        )
+        counts["legal_statuses"] = _copy(
+            cursor,
+            LegalStatus,
+            (
+                *TENANT,
+                "child",
+                "kind",
+                "starts_on",
+                "ends_on",
+                "cp_category",
+                "lac_legal_status",
+                "end_reason",
+                "note",
+            ),
+            (
+                (
+                    *stamp,
+                    child.id,
+                    s.kind,
+                    s.starts_on,
+                    s.ends_on,
+                    s.cp_category,
+                    s.lac_legal_status,
+                    s.end_reason,
+                    s.note,
+                )
+                for child, s in statuses
+            ),
+        )
+        counts["placements"] = _copy(
+            cursor,
+            Placement,
+            (
+                *TENANT,
+                "child",
+                "starts_on",
+                "ends_on",
+                "placement_type",
+                "provider",
+                "carer_or_setting",
+                "postcode",
+            ),
+            (
+                (
+                    *stamp,
+                    child.id,
+                    p.starts_on,
+                    p.ends_on,
+                    p.placement_type,
+                    p.provider,
+                    p.carer_or_setting,
+                    p.postcode,
+                )
+                for child, p in placements
+            ),
+        )
+        if plan.operations is not None:
+            counts.update(_load_operations(cursor, plan, la_id, stamp))
+        if plan.safeguarding is not None:
+            counts.update(_load_safeguarding(cursor, plan, la_id, stamp))
+        if plan.returns is not None:
+            counts.update(_load_returns(cursor, plan.returns, stamp))
+    return counts
+
+
+def _text(value: Any) -> str:
+    """One value in COPY text format (the return records hold codes, dates, flags and lists of them)."""
+    if value is None:
+        return N
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, list):
+        return "{" + ",".join(_text(item) for item in value) + "}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return _esc(str(value))
+
+
+def _lines(prefix: str, rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    for row in rows:
+        yield prefix + "\t".join(map(_text, row)) + "\n"
+
+
+def _load_returns(cursor: CursorWrapper, returns: DemoReturns, stamp: tuple[Any, ...]) -> dict[str, int]:
+    """The CIN census and SSDA903 records (demo.returns), as COPY text: about 140,000 rows
+    for 20,000 children.
+
+    Written without their insert history events (about 20 s at 100,000 children): a demo return record's
+    history starts at its first change, as for one migrated in, like the demo's contacts."""
+    from casework.returns import models as return_models
+
+    tables = [getattr(return_models, name)._meta.db_table for name in sorted(RETURN_RECORD_MODELS)]
+    cursor.execute(
+        "SELECT array_agg(tgname::text) FROM pg_trigger WHERE tgrelid::regclass::text = ANY(%s) "
+        "AND tgname LIKE %s",
+        [tables, "pgtrigger_snapshot_insert%"],
+    )
+    insert_triggers = cursor.fetchone()[0] or []
+    cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(insert_triggers) + "}"])
+    counts: dict[str, int] = {}
+    tenant = "\t".join(map(_text, (stamp[0], stamp[1].isoformat(), None, stamp[3].isoformat(), None))) + "\t"
+    counts["return_details"] = _copy_lines(
+        cursor,
+        ChildReturnDetails,
+        (*TENANT, "child", "upn_unknown", "mother", "mother_child_dob", "uasc", "uasc_ceased"),
+        _lines(
+            tenant,
+            (
+                (d.child.id, d.upn_unknown, d.mother, d.mother_child_dob, d.uasc, d.uasc_ceased)
+                for d in returns.details
+            ),
+        ),
+    )
+    for episode, pk in zip(returns.cin, _reserve_ids(cursor, CinEpisode, len(returns.cin)), strict=True):
+        episode.id = pk
+    counts["cin_episodes"] = _copy_lines(
+        cursor,
+        CinEpisode,
+        (
+            *TENANT,
+            "id",
+            "child",
+            "referral_date",
+            "referral_source",
+            "primary_need",
+            "closure_date",
+            "closure_reason",
+            "referral_nfa",
+            "initial_cpc_date",
+        ),
+        _lines(
+            tenant,
+            (
+                (e.id, e.child.id, e.referral, e.source, e.need, e.closure, e.reason, e.nfa, None)
+                for e in returns.cin
+            ),
+        ),
+    )
+    part = (*TENANT, "episode", "position")
+    counts["cin_assessments"] = _copy_lines(
+        cursor,
+        CinAssessment,
+        (*part, "start_date", "internal_review_date", "authorisation_date", "factors"),
+        _lines(
+            tenant,
+            (
+                (e.id, index, starts, None, authorised, factors)
+                for e in returns.cin
+                for index, (starts, authorised, factors) in enumerate(e.assessments)
+            ),
+        ),
+    )
+    counts["cin_plans"] = _copy_lines(
+        cursor,
+        CinPlan,
+        (*part, "start_date", "end_date"),
+        _lines(tenant, ((e.id, index, *dates) for e in returns.cin for index, dates in enumerate(e.plans))),
+    )
+    counts["section47s"] = _copy_lines(
+        cursor,
+        Section47,
+        (*part, "start_date", "icpc_target", "icpc_date", "icpc_not_required"),
+        _lines(
+            tenant,
+            (
+                (e.id, index, starts, target, conference, False)
+                for e in returns.cin
+                for index, (starts, target, conference) in enumerate(e.section47s)
+            ),
+        ),
+    )
+    counts["cp_plans"] = _copy_lines(
+        cursor,
+        CpPlan,
+        (
+            *part,
+            "start_date",
+            "end_date",
+            "initial_category",
+            "latest_category",
+            "previous_plans",
+            "review_dates",
+        ),
+        _lines(
+            tenant,
+            (
+                (e.id, index, starts, ends, category, category, previous, reviews)
+                for e in returns.cin
+                for index, (starts, ends, category, previous, reviews) in enumerate(e.cp_plans)
+            ),
+        ),
+    )
+    counts["lac_episodes"] = _copy_lines(
+        cursor,
+        LacEpisode,
+        (
+            *TENANT,
+            "child",
+            "decom",
+            "rne",
+            "legal_status",
+            "cin",
+            "place",
+            "place_provider",
+            "dec",
+            "rec",
+            "reason_place_change",
+            "home_post",
+            "pl_post",
+            "urn",
+        ),
+        _lines(
+            tenant,
+            (
+                (
+                    r.child.id,
+                    r.decom,
+                    r.rne,
+                    r.legal_status,
+                    r.cin,
+                    r.place,
+                    r.provider,
+                    r.dec,
+                    r.rec,
+                    r.reason_place_change,
+                    r.home_post,
+                    r.pl_post,
+                    r.urn,
+                )
+                for r in returns.lac
+            ),
+        ),
+    )
+    per_child: tuple[tuple[str, type[models.Model], tuple[str, ...], list[Any]], ...] = (
+        ("lac_reviews", LacReview, ("review", "review_code"), returns.reviews),
+        ("lac_missing", LacMissing, ("missing", "start_date", "end_date"), returns.missing),
+        (
+            "lac_placed_for_adoption",
+            LacPlacedForAdoption,
+            ("date_placed", "date_placed_ceased", "reason_placed_ceased"),
+            returns.placed_for_adoption,
+        ),
+        (
+            "lac_adoptions",
+            LacAdoption,
+            ("date_int", "date_match", "foster_care", "nb_adoptr", "sex_adoptr", "ls_adoptr"),
+            returns.adoptions,
+        ),
+        (
+            "lac_previous_permanence",
+            LacPreviousPermanence,
+            ("collection_year", "prev_perm", "la_perm", "date_perm"),
+            returns.previous_permanence,
+        ),
+        (
+            "lac_outcomes",
+            LacOutcomes,
+            (
+                "collection_year",
+                "sdq_score",
+                "sdq_reason",
+                "convicted",
+                "health_check",
+                "immunisations",
+                "teeth_check",
+                "health_assessment",
+                "substance_misuse",
+                "intervention_received",
+                "intervention_offered",
+            ),
+            returns.outcomes,
+        ),
+        (
+            "lac_care_leavers",
+            LacCareLeaver,
+            ("collection_year", "in_touch", "activ", "accom"),
+            returns.care_leavers,
+        ),
+    )
+    for name, model, fields, rows in per_child:
+        counts[name] = _copy_lines(
+            cursor,
+            model,
+            (*TENANT, "child", *fields),
+            _lines(tenant, ((child.id, *rest) for child, *rest in rows)),
+        )
+    cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+    return counts
+
+
+RETURN_RECORD_MODELS = frozenset(
+    {
+        "ChildReturnDetails",
+        "CinEpisode",
+        "CinAssessment",
+        "CinPlan",
+        "Section47",
+        "CpPlan",
+        "LacEpisode",
+        "LacReview",
+        "LacMissing",
+        "LacSocialWorkerEpisode",
+        "LacPlacedForAdoption",
+        "LacAdoption",
+        "LacPreviousPermanence",
+        "LacOutcomes",
+        "LacCareLeaver",
+        "LacDeprivationOfLiberty",
+    }
+)
+
+
+def _load_safeguarding(
+    cursor: CursorWrapper, plan: DemoPlan, la_id: int, stamp: tuple[Any, ...]
+) -> dict[str, int]:
+    sg = plan.safeguarding
+    assert sg is not None
+    counts: dict[str, int] = {}
+    identified: tuple[tuple[Sequence[Identified], type[models.Model]], ...] = (
+        (sg.referrals, Referral),
+        (sg.meetings, Meeting),
+        (sg.incidents, SeriousIncident),
+    )
+    for objects, model in identified:
+        for obj, pk in zip(objects, _reserve_ids(cursor, model, len(objects)), strict=True):
+            obj.id = pk
+    tz = timezone.get_current_timezone()
+
+    def at(day: date, minute: int) -> datetime:
+        return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=tz)
+
+    counts["referrals"] = _copy(
+        cursor,
+        Referral,
+        (
+            "id",
+            *TENANT,
+            "received_at",
+            "source",
+            "source_detail",
+            "concerns",
+            "consent",
+            "decision",
+            "decided_at",
+            "decided_by",
+            "decision_reason",
+        ),
+        (
+            (
+                r.id,
+                *stamp,
+                at(r.received_on, r.minute),
+                r.source,
+                "",
+                r.concerns,
+                r.consent,
+                r.decision,
+                at(r.decided_on, max(r.minute, 17 * 60) if r.decided_on == r.received_on else 10 * 60)
+                if r.decided_on
+                else None,
+                r.decided_by.id if r.decided_by else None,
+                DECISION_REASON.get(r.decision, "") if r.decided_on else "",
+            )
+            for r in sg.referrals
+        ),
+    )
+    head = f"{la_id}\t{stamp[1].isoformat()}\t\\N\t{stamp[3].isoformat()}\t\\N"
+    counts["referral_children"] = _copy_lines(
+        cursor,
+        Referral.children.through,
+        ("referral", "child"),
+        (f"{r.id}\t{c.id}\n" for r in sg.referrals for c in r.children),
+    )
+    text = {
+        value: _esc(value) for m in sg.meetings for value in (m.quorum, m.decisions, m.plan, m.late_reason)
+    }
+    counts["meetings"] = _copy_lines(
+        cursor,
+        Meeting,
+        (
+            "id",
+            *TENANT,
+            "child",
+            "kind",
+            "held_on",
+            "remote",
+            "agencies_invited",
+            "agencies_present",
+            "section47_initiated",
+            "quorum_concerns",
+            "decisions",
+            "plan",
+            "late_reason",
+        ),
+        (
+            f"{m.id}\t{head}\t{m.child.id}\t{m.kind}\t{m.held_on.isoformat()}\t{'t' if m.remote else 'f'}\t"
+            f"{{{','.join(m.invited)}}}\t{{{','.join(m.present)}}}\t{'t' if m.section47 else 'f'}\t"
+            f"{text[m.quorum]}\t{text[m.decisions]}\t{text[m.plan]}\t{text[m.late_reason]}\n"
+            for m in sg.meetings
+        ),
+    )
+    counts["incidents"] = _copy(
+        cursor,
+        SeriousIncident,
+        (
+            "id",
+            *TENANT,
+            "child",
+            "occurred_on",
+            "aware_on",
+            "summary",
+            "child_died",
+            "seriously_injured",
+            "covid_strongly_related",
+            "notified_on",
+            "ofsted_notified_on",
+            "rapid_review_pace",
+            "pace_reason",
+            "rapid_review_completed_on",
+            "review_decision",
+            "review_decided_on",
+            "dfe_told_on",
+            "review_published_on",
+        ),
+        (
+            (
+                i.id,
+                *stamp,
+                i.child.id,
+                i.occurred_on,
+                i.aware_on,
+                i.summary,
+                i.died,
+                i.injured,
+                i.covid,
+                i.notified_on,
+                i.ofsted_on,
+                i.pace,
+                i.pace_reason,
+                i.review_done_on,
+                i.review_decision,
+                i.review_decided_on,
+                i.dfe_told_on,
+                i.published_on,
+            )
+            for i in sg.incidents
+        ),
+    )
+    counts["information_shares"] = _copy(
+        cursor,
+        InformationShare,
+        (
+            *TENANT,
+            "child",
+            "shared_on",
+            "what",
+            "with_agency",
+            "with_person",
+            "lawful_basis",
+            "without_consent",
+            "reason",
+            "decided_by",
+        ),
+        (
+            (
+                *stamp,
+                s.child.id,
+                s.shared_on,
+                s.what,
+                s.agency,
+                s.person,
+                s.basis,
+                s.without_consent,
+                s.reason,
+                s.decided_by.id,
+            )
+            for s in sg.shares
+        ),
+    )
+    now = stamp[1].isoformat()
+    counts["deadlines"] = _copy_lines(
+        cursor,
+        Deadline,
+        (
+            "la",
+            "child",
+            "rule_id",
+            "subject_type",
+            "subject_id",
+            "event_on",
+            "due_on",
+            "normal_due_on",
+            "as_soon_as_reasonably_practicable",
+            "regime",
+            "met_on",
+            "computed_at",
+        ),
+        (
+            f"{la_id}\t{d.child.id if d.child else N}\t{d.result.rule.id}\t{d.subject_type}\t"
+            f"{d.subject.id}\t{d.result.event_on.isoformat()}\t{_d(d.result.due_on)}\t"
+            f"{d.result.normal_due_on.isoformat()}\t"
+            f"{'t' if d.result.as_soon_as_reasonably_practicable else 'f'}\t{d.result.regime.id}\t"
+            f"{_d(d.met_on)}\t{now}\n"
+            for d in sg.deadlines
+        ),
+    )
+    return counts
+
+
+def _load_operations(
+    cursor: CursorWrapper, plan: DemoPlan, la_id: int, stamp: tuple[Any, ...]
+) -> dict[str, int]:
+    ops = plan.operations
+    assert ops is not None
+    counts: dict[str, int] = {}
+
+    def at(day: date, hour: int = 14) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+    ops.emergency.id = _reserve_ids(cursor, EmergencyDeclaration, 1)[0]
+    e = ops.emergency
+    counts["emergencies"] = _copy(
+        cursor,
+        EmergencyDeclaration,
+        ("id", *TENANT, "name", "starts_on", "ends_on", "rating_target_date", "reason", "declared_by"),
+        [(e.id, *stamp, e.name, e.starts_on, None, e.rating_target_date, e.reason, e.declared_by.id)],
+    )
+    for obj, pk in zip(ops.ratings, _reserve_ids(cursor, RiskRating, len(ops.ratings)), strict=True):
+        obj.id = pk
+    counts["ratings"] = _copy(
+        cursor,
+        RiskRating,
+        (
+            "id",
+            *TENANT,
+            "child",
+            "rating",
+            "suggested_rating",
+            "factors",
+            "rationale",
+            "childs_views",
+            "family_strengths",
+            "rated_by",
+            "rated_on",
+            "review_on",
+            "status",
+            "decided_by",
+            "decided_at",
+            "manager_comment",
+            "regime",
+            "emergency",
+        ),
+        (
+            (
+                r.id,
+                *stamp,
+                r.child.id,
+                r.rating,
+                r.suggested,
+                r.factors,
+                r.rationale,
+                r.childs_views,
+                "",
+                r.rated_by.id,
+                r.rated_on,
+                r.review_on,
+                r.status,
+                r.decided_by.id if r.decided_by else None,
+                at(r.decided_on) if r.decided_on else None,
+                r.comment if r.decided_by else "",
+                r.regime,
+                e.id if r.emergency else None,
+            )
+            for r in ops.ratings
+        ),
+    )
+    for plan_obj, pk in zip(ops.plans, _reserve_ids(cursor, ContactPlan, len(ops.plans)), strict=True):
+        plan_obj.id = pk
+    counts["contact_plans"] = _copy(
+        cursor,
+        ContactPlan,
+        (
+            "id",
+            *TENANT,
+            "child",
+            "rating",
+            "interval_amount",
+            "interval_unit",
+            "face_to_face_every",
+            "modes",
+            "statutory_minimum",
+            "below_statutory_minimum",
+            "starts_on",
+            "status",
+        ),
+        (
+            (
+                p.id,
+                *stamp,
+                p.child.id,
+                p.rating.id,
+                p.interval_amount,
+                p.interval_unit,
+                p.face_to_face_every,
+                p.modes,
+                p.statutory_minimum,
+                p.below,
+                p.starts_on,
+                p.status,
+            )
+            for p in ops.plans
+        ),
+    )
+    counts["contacts"] = _copy_contacts(cursor, plan, la_id, stamp)
+    counts["departures"] = _copy(
+        cursor,
+        Departure,
+        (
+            *TENANT,
+            "child",
+            "requirement",
+            "required",
+            "done_instead",
+            "rationale",
+            "risk_assessment",
+            "source",
+            "regime",
+            "requested_by",
+            "requested_on",
+            "status",
+            "decided_by",
+            "decided_at",
+            "manager_comment",
+            "contact",
+            "plan",
+        ),
+        (
+            (
+                *stamp,
+                d.child.id,
+                d.requirement,
+                d.required,
+                d.done_instead,
+                d.rationale,
+                d.risk_assessment,
+                d.source,
+                d.regime,
+                d.requested_by.id,
+                d.requested_on,
+                d.status,
+                d.decided_by.id if d.decided_by else None,
+                at(min(plan.today, d.requested_on + timedelta(days=2))) if d.decided_by else None,
+                "Agreed for the period of the emergency; review at supervision." if d.decided_by else "",
+                d.contact.id if d.contact else None,
+                d.plan.id if d.plan else None,
+            )
+            for d in ops.departures
+        ),
+    )
+    counts["rerate_triggers"] = _copy(
+        cursor,
+        RerateTrigger,
+        (*TENANT, "child", "reason", "occurred_on", "detail", "resolved_by"),
+        (
+            (
+                *stamp,
+                t.child.id,
+                t.reason,
+                t.occurred_on,
+                t.detail,
+                t.resolved_by.id if t.resolved_by else None,
+            )
+            for t in ops.triggers
+        ),
+    )
+    counts["alerts"] = _copy(
+        cursor,
+        Alert,
+        (*TENANT, "recipient", "child", "kind", "message", "link", "read_at"),
+        (
+            (*stamp, a.recipient.id, a.child.id, a.kind, a.message, f"/children/{a.child.id}/", None)
+            for a in ops.alerts
+        ),
+    )
+    return counts
+
+
+CONTACT_HEAD = ("child", "made_by", "occurred_at", "regime")
+
+
+def _copy_contacts(cursor: CursorWrapper, plan: DemoPlan, la_id: int, stamp: tuple[Any, ...]) -> int:
+    """The bulk of the demo: written as COPY text, a pre-formatted template per contact."""
+    ops = plan.operations
+    assert ops is not None
+    quote = connection.ops.quote_name
+    when = stamp[1].isoformat()
+    prefix = f"{la_id}\t{when}\t\\N\t{when}\t\\N\t"
+    templates = [t.line for t in CONTACT_TEMPLATES]
+    regimes: dict[date, str] = {}
+
+    def regime(day: date) -> str:
+        found = regimes.get(day)
+        if found is None:
+            found = regimes[day] = national_regime_on(day).id
+        return found
+
+    def stamp_of(day: date, minute: int) -> str:
+        return f"{day.isoformat()} {minute // 60:02d}:{minute % 60:02d}:00 Europe/London"
+
+    columns = ", ".join(quote(_column(Contact, name)) for name in (*TENANT, *CONTACT_HEAD, *CONTACT_COLUMNS))
+    # Two million contacts with a history event each doubled the load (about two minutes more at
+    # 100,000 children), so the bulk is written without its insert events: a demo contact's history
+    # starts at its first change, like a record migrated in. The few contacts other records point at
+    # (below) keep theirs. Transaction-local, and restored to ignore nothing straight after.
+    cursor.execute(
+        "SELECT array_agg(tgname::text) FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE %s",
+        [Contact._meta.db_table, "pgtrigger_snapshot_insert%"],
+    )
+    insert_triggers = cursor.fetchone()[0] or []
+    cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(insert_triggers) + "}"])
+    table = quote(Contact._meta.db_table)
+    written = 0
+    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        lines: list[str] = []
+        for child, made_by, day, minute, template in ops.contacts:
+            head = f"{prefix}{child.id}\t{made_by.id}\t{stamp_of(day, minute)}\t{regime(day)}"
+            lines.append(f"{head}\t{templates[template]}\n")
+            if len(lines) >= 20000:
+                copy.write("".join(lines).encode())
+                written += len(lines)
+                lines = []
+        copy.write("".join(lines).encode())
+        written += len(lines)
+    cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+    keyed = ops.keyed_contacts
+    for obj, pk in zip(keyed, _reserve_ids(cursor, Contact, len(keyed)), strict=True):
+        obj.id = pk
+    with cursor.cursor.copy(f"COPY {table} ({quote('id')}, {columns}) FROM STDIN") as copy:
+        for k in keyed:
+            line = f"{k.id}\t{prefix}{k.child.id}\t{k.made_by.id}\t{stamp_of(k.on, k.minute)}\t{regime(k.on)}"
+            copy.write(f"{line}\t{templates[k.template]}\n".encode())
+            written += 1
+    return written
+
+
+CHILD_FIELDS = (
+    "id",
+    *TENANT,
+    "la_child_id",
+    "upn",
+    "former_upn",
+    "first_name",
+    "last_name",
+    "known_as",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "gender",
+    "ethnicity",
+    "disabilities",
+    "date_of_death",
+    "first_language",
+    "household",
+    "team",
+    "allocated_worker",
+    "education_setting",
+    "health_vulnerabilities",
+    "clinically_extremely_vulnerable",
+    "is_restricted",
+    "restriction_reason",
+)
+
+
+def _child_rows(plan: DemoPlan, stamp: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+    for c in plan.children:
+        yield (
+            c.id,
+            *stamp,
+            c.la_child_id,
+            c.upn,
+            c.former_upn,
+            c.first_name,
+            c.last_name,
+            c.known_as,
+            c.date_of_birth,
+            c.expected_date_of_birth,
+            c.gender,
+            c.ethnicity,
+            c.disabilities,
+            None,
+            c.first_language,
+            c.household.id if c.household else None,
+            c.team.id if c.team else None,
+            c.worker.id if c.worker else None,
+            c.setting.id if c.setting else None,
+            c.health_vulnerabilities,
+            c.clinically_extremely_vulnerable,
+            c.is_restricted,
+            c.restriction_reason,
+        )
+
+
+# The tables a demo load writes (their history tables are written by the triggers).
+LOADED_MODELS: tuple[type[models.Model], ...] = (
+    Team,
+    User,
+    StaffAbsence,
+    EducationSetting,
+    Household,
+    HouseholdCovidStatus,
+    Child,
+    ChildAccessGrant,
+    LegalStatus,
+    Placement,
+    EmergencyDeclaration,
+    RiskRating,
+    ContactPlan,
+    Contact,
+    Departure,
+    RerateTrigger,
+    Alert,
+    DueState,
+    Referral,
+    Referral.children.through,
+    Meeting,
+    SeriousIncident,
+    InformationShare,
+    Deadline,
+    ChildReturnDetails,
+    CinEpisode,
+    CinAssessment,
+    CinPlan,
+    Section47,
+    CpPlan,
+    LacEpisode,
+    LacReview,
+    LacMissing,
+    LacPlacedForAdoption,
+    LacAdoption,
+    LacPreviousPermanence,
+    LacOutcomes,
+    LacCareLeaver,
+)
+
+
+def analyze() -> None:
+    """Fresh planner statistics for the tables just loaded (a 100,000-child load changes them wholesale)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in LOADED_MODELS:
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
