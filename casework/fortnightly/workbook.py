@@ -57,12 +57,13 @@ def column_letters(index: int) -> str:
 
 
 class Row:
-    """A row rendered once, its row number still to be filled in (`template.format(number)`)."""
+    """A row rendered once: its XML in pieces, the row number going between each piece and the next
+    (`str(number).join(parts)`, one call however many cells)."""
 
-    __slots__ = ("template",)
+    __slots__ = ("parts",)
 
-    def __init__(self, template: str) -> None:
-        self.template = template
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts
 
 
 class Workbook:
@@ -86,12 +87,6 @@ class Workbook:
         else:
             self._zip.close()
 
-    def _string(self, value: str) -> int:
-        index = self._strings.get(value)
-        if index is None:
-            index = self._strings[value] = len(self._strings)
-        return index
-
     def _column(self, index: int) -> str:
         while len(self._columns) <= index:
             self._columns.append(column_letters(len(self._columns)))
@@ -99,21 +94,27 @@ class Workbook:
 
     def row(self, cells: Sequence[Cell]) -> Row:
         """`cells` rendered for any sheet: text as shared strings, numbers as numbers, "" and None blank."""
-        parts = ['<row r="{0}">']
+        strings = self._strings
+        parts = ['<row r="']
+        after = '">'  # what follows the row number just written
         for index, value in enumerate(cells):
             if value is None or value == "":
                 continue
-            ref = self._column(index)
             if isinstance(value, str):
-                parts.append(f'<c r="{ref}{{0}}" t="s"><v>{self._string(value)}</v></c>')
+                shared = strings.get(value)
+                if shared is None:
+                    shared = strings[value] = len(strings)
+                cell = f'" t="s"><v>{shared}</v></c>'
             elif isinstance(value, int) and not isinstance(value, bool):
-                parts.append(f'<c r="{ref}{{0}}"><v>{value}</v></c>')
+                cell = f'"><v>{value}</v></c>'
             elif isinstance(value, float) and math.isfinite(value):
-                parts.append(f'<c r="{ref}{{0}}"><v>{value!r}</v></c>')
+                cell = f'"><v>{value!r}</v></c>'
             else:
                 raise TypeError(f"A cell holds text or a number, not {value!r}")
-        parts.append("</row>")
-        return Row("".join(parts))
+            parts.append(f'{after}<c r="{self._column(index)}')
+            after = cell
+        parts.append(f"{after}</row>")
+        return Row(parts)
 
     def add_sheet(self, title: str, rows: Iterable[Sequence[Cell] | Row]) -> None:
         """A sheet of `rows` (each a list of cells, or a `Row` made by `row`), streamed into the file."""
@@ -127,7 +128,7 @@ class Workbook:
             for number, row in enumerate(rows, 1):
                 if number > MAX_ROWS:
                     raise ValueError(f"More than {MAX_ROWS:,} rows for the sheet {title}")
-                chunk.append((row if isinstance(row, Row) else self.row(row)).template.format(number))
+                chunk.append(str(number).join((row if isinstance(row, Row) else self.row(row)).parts))
                 if len(chunk) == 2000:
                     part.write("".join(chunk).encode())
                     chunk.clear()

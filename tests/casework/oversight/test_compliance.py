@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from casework.contacts.access import due_states_visible_to
 from casework.contacts.due import refresh_due_states
 from casework.contacts.models import DueState
-from casework.core import access
 from casework.oversight import selectors
 from tests.conftest import make_child
 
@@ -59,7 +59,7 @@ def test_the_figures_and_the_matrix_match_a_count_of_each_due_state(world, today
             last_face_to_face_on=day,
             last_seen_alone_on=day and day - timedelta(days=10),
         )
-    due = access.due_states_visible_to(world.users["hos"])
+    due = due_states_visible_to(world.users["hos"])
     figures = selectors.compliance(due=due, today=today)
     assert figures == one_by_one(list(due), today)
     assert figures["open"] > 10
