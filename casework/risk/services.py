@@ -12,11 +12,9 @@ from django.db import IntegrityError, transaction
 
 from casework.audit.services import audit_record
 from casework.children.models import Child
-from casework.contacts.due import refresh_due_states
-from casework.contacts.models import ContactPlan
-from casework.core import permissions, signoff
-from casework.decisions.models import Departure
+from casework.core import effects, permissions, signoff
 from casework.policy import context
+from casework.risk.events import RatingDecided, RatingSubmitted, RatingSuperseded
 from casework.risk.models import RerateTrigger, RiskRating
 from domain.contact import ContactPlan as PlanRule
 from domain.contact import PlanAssessment, PlanProposal, Rating, assess_plan, propose_plan
@@ -159,37 +157,20 @@ def rating_submit(
                 "the page to see their rating.",
                 code="race",
             ) from err
-        contact_plan = ContactPlan.objects.create(
-            la_id=child.la_id,
-            child=child,
-            rating=record,
-            interval_amount=plan.interval.amount,
-            interval_unit=str(plan.interval.unit),
-            face_to_face_every=plan.face_to_face_every,
-            modes=sorted(str(m) for m in plan.modes),
-            statutory_minimum="; ".join(m.describe() for m in assessment.minimums)[:300],
-            below_statutory_minimum=assessment.below_statutory_minimum,
-            starts_on=today,
-            created_by=actor,
-            updated_by=actor,
-        )
-        for needed in assessment.departures:
-            Departure.objects.create(
+        effects.announce(
+            RatingSubmitted(
                 la_id=child.la_id,
-                child=child,
-                requirement=needed.requirement,
-                required=needed.required,
-                done_instead=needed.planned,
-                rationale=departure_rationale,
-                risk_assessment=departure_risk_assessment,
-                source=needed.source,
+                child_id=child.pk,
+                rating_id=record.pk,
+                plan=plan,
+                assessment=assessment,
+                departure_rationale=departure_rationale,
+                departure_risk_assessment=departure_risk_assessment,
                 regime=rules.regime.id,
-                requested_by=actor,
-                requested_on=today,
-                plan=contact_plan,
-                created_by=actor,
-                updated_by=actor,
+                actor_id=actor.pk,
+                today=today,
             )
+        )
         RerateTrigger.objects.filter(child=child, resolved_by__isnull=True).update(resolved_by=record)
     audit_record(
         actor=actor,
@@ -202,7 +183,6 @@ def rating_submit(
         + (f"; {len(assessment.departures)} departure(s) recorded" if assessment.departures else ""),
         reason=rationale,
     )
-    refresh_due_states(la_id=child.la_id, today=today, child_ids=[child.pk])
     return record
 
 
@@ -214,8 +194,7 @@ def _emergency_pk(rules: object) -> int | None:
 def _supersede(old: RiskRating) -> None:
     old.status = signoff.SUPERSEDED
     old.save(update_fields=["status", "updated_at"])
-    ContactPlan.objects.filter(rating=old, status=signoff.AWAITING).update(status=signoff.SUPERSEDED)
-    Departure.objects.filter(plan__rating=old, status=signoff.AWAITING).update(status=signoff.SUPERSEDED)
+    effects.announce(RatingSuperseded(rating_id=old.pk))
 
 
 @transaction.atomic
@@ -240,13 +219,18 @@ def rating_decide(*, actor: User, rating_id: int, approve: bool, comment: str, t
     )
     with pghistory.context(user=actor.pk, reason=comment or ("Signed off" if approve else "Returned")):
         record.save(update_fields=["status", "decided_by", "decided_at", "manager_comment", "updated_at"])
-        if approve:
-            ContactPlan.objects.filter(child=record.child, status=signoff.APPROVED).update(
-                status=signoff.SUPERSEDED
+        effects.announce(
+            RatingDecided(
+                la_id=record.la_id,
+                child_id=record.child_id,
+                rating_id=record.pk,
+                status=record.status,
+                approved=approve,
+                actor_id=actor.pk,
+                decided_at=record.decided_at,
+                comment=comment,
+                today=today,
             )
-        ContactPlan.objects.filter(rating=record, status=signoff.AWAITING).update(status=record.status)
-        Departure.objects.filter(plan__rating=record, status=signoff.AWAITING).update(
-            status=record.status, decided_by=actor, decided_at=record.decided_at, manager_comment=comment
         )
         if not approve:
             RerateTrigger.objects.create(
@@ -267,7 +251,6 @@ def rating_decide(*, actor: User, rating_id: int, approve: bool, comment: str, t
         f"by {record.rated_by}",
         reason=comment,
     )
-    refresh_due_states(la_id=record.la_id, today=today, child_ids=[record.child_id])
     return record
 
 
