@@ -8,7 +8,7 @@ urlpatterns = [
     path("audit/", include("casework.audit.urls")),
     path("", include("casework.contacts.urls")),
     path("", include("casework.risk.urls")),
-    path("alerts/", include("casework.accounts.alert_urls")),
+    path("alerts/", include("casework.web.alert_urls")),
     path("oversight/", include("casework.oversight.urls")),
     path("", include("casework.oversight.team_urls")),
     path("fortnightly/", include("casework.fortnightly.urls")),

@@ -183,6 +183,10 @@ class Child(TenantModel):
                 name="child_expected_dob",
             ),
             models.Index(fields=["la", "former_upn"], condition=~Q(former_upn=""), name="child_former_upn"),
+            # The few restricted records: every LA-wide list excludes those hidden from its reader.
+            models.Index(
+                fields=["la", "allocated_worker"], condition=Q(is_restricted=True), name="child_restricted"
+            ),
             models.Index(
                 F("la"), OpClass(Upper("la_child_id"), name="text_pattern_ops"), name="child_id_prefix"
             ),

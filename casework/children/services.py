@@ -114,7 +114,8 @@ def child_create(*, actor: User, today: date, reason: str = "", **data: Any) -> 
         action="child.created",
         target=child,
         child=child,
-        summary=f"Added {child.full_name} ({child.la_child_id}) to the register",
+        # No name: the audit log is read by administrators, who do not see children's records.
+        summary=f"Added {child.la_child_id} to the register",
         reason=reason,
     )
     _refresh_due(child, today)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from casework.accounts.models import Role, User
 from casework.audit.services import audit_record
-from casework.children.access import children_visible_to
+from casework.children.access import children_visible_to, who_may_see
 from casework.children.models import Child, HouseholdCovidStatus, VideoCalls
 from casework.contacts.due import refresh_due_states
 from casework.contacts.models import FACE_TO_FACE_MODES, Contact, DueState
@@ -73,7 +73,10 @@ def managers_to_alert(child: Child, worker: User) -> list[User]:
     if not people:
         for user in User.objects.filter(la_id=child.la_id, role=Role.HEAD_OF_SERVICE, is_active=True):
             people[user.pk] = user
-    return [p for p in people.values() if p.pk != worker.pk or len(people) == 1]
+    managers = [p for p in people.values() if p.pk != worker.pk or len(people) == 1]
+    # The alert names the child: only to those who may open the record (for a restricted record whose
+    # managers are not named on it, to the people who are).
+    return who_may_see(child, managers)
 
 
 def alert_managers(*, child: Child, worker: User, kind: str, message: str, link: str) -> list[Alert]:

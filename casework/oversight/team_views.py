@@ -7,7 +7,6 @@ from django.shortcuts import render
 
 from casework.accounts.selectors import staff_today_for_team, team_get_for_user, teams_visible_to
 from casework.children.access import children_visible_to
-from casework.children.models import Child
 from casework.core import clock, permissions
 from casework.core.types import AuthenticatedRequest
 
@@ -36,6 +35,7 @@ def team_detail(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
         "off": [s for s in staff if not s.available],
         "uncovered": uncovered,
         "can_manage": permissions.can_manage_staff(request.user, team),
-        "team_children": Child.objects.filter(la_id=team.la_id, team=team).count(),
+        # Of the team's children, those the user may see: a restricted record is not counted.
+        "team_children": children_visible_to(request.user).filter(team=team).count(),
     }
     return render(request, "accounts/team_detail.html", context)

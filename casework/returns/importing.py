@@ -23,6 +23,7 @@ from typing import Any
 import pghistory
 import psycopg
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from casework.returns.models import ImportIssue, ImportOutcome, ImportRun
@@ -307,10 +308,11 @@ def _record(run: ImportRun, import_log: ImportLog) -> None:
 REPORT_HEADER = ["severity", "file", "location", "la_child_id", "field", "value", "message", "fix"]
 
 
-def issues_as_rows(run: ImportRun) -> Iterator[list[str]]:
-    """Every kept issue of a run, for a CSV report (header row first)."""
+def issues_as_rows(run: ImportRun, issues: QuerySet[ImportIssue] | None = None) -> Iterator[list[str]]:
+    """Every kept issue of a run (or those of `issues`: a reader's share), for a CSV report (header
+    row first)."""
     yield REPORT_HEADER
-    for issue in run.issues.order_by("id").iterator(chunk_size=2000):
+    for issue in (run.issues.all() if issues is None else issues).order_by("id").iterator(chunk_size=2000):
         yield [
             issue.severity,
             issue.file_name,

@@ -76,7 +76,7 @@ def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
             response["HX-Refresh"] = "true"  # finished: load the whole report
         return response
     severity = request.GET.get("severity", "")
-    issues = run.issues.all()
+    issues = services.issues_visible_to(user=request.user, run=run)
     if severity in ImportIssue.Severity.values:
         issues = issues.filter(severity=severity)
     page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
@@ -112,7 +112,8 @@ class _Echo:
 def run_issues_csv(request: AuthenticatedRequest, run_id: int) -> StreamingHttpResponse:
     run = _run_for(request, run_id)
     writer = csv.writer(_Echo())
-    rows = (writer.writerow(row) for row in issues_as_rows(run))
+    issues = services.issues_visible_to(user=request.user, run=run)
+    rows = (writer.writerow(row) for row in issues_as_rows(run, issues))
     response = StreamingHttpResponse(rows, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
     return response

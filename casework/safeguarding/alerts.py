@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from casework.accounts.models import Role, User
+from casework.children.access import who_may_see
 from casework.core.models import Alert
 from casework.policy import context
 from casework.safeguarding.models import Deadline
@@ -21,10 +22,13 @@ WARN_WORKING_DAYS = 2
 
 
 def _recipients(deadline: Deadline) -> list[User]:
+    """The child's team manager (else the heads of service), of those only people who may see the child."""
     child = deadline.child
     if child is not None and child.team_id and child.team and child.team.manager_id:
-        return [child.team.manager]  # type: ignore[list-item]
-    return list(User.objects.filter(la_id=deadline.la_id, role=Role.HEAD_OF_SERVICE, is_active=True))
+        managers = [child.team.manager]
+    else:
+        managers = list(User.objects.filter(la_id=deadline.la_id, role=Role.HEAD_OF_SERVICE, is_active=True))
+    return who_may_see(child, managers)  # type: ignore[arg-type]
 
 
 def _send(deadline: Deadline, kind: str, message: str) -> int:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
+from django.urls import reverse
 
-from casework.children.access import children_visible_to
+from casework.children.access import child_visible_q, children_visible_to
 from casework.core import permissions
 from casework.safeguarding.models import AGENCIES, Deadline, InformationShare, Meeting, Referral
 from domain.timescales import rule_by_id
@@ -39,34 +41,68 @@ DEADLINE_SHOWN = (
 
 @dataclass(frozen=True)
 class DeadlineRow:
+    """A deadline as a list shows it. The dates and the child's link are made here, once per row: the
+    deadlines page shows up to 600 rows, and Django's `date` filter and `url` tag were most of its time."""
+
     deadline: Deadline
     title: str
     source: str
     confirmed: bool
     days_overdue: int
 
+    @property
+    def event_text(self) -> str:
+        return short_date(self.deadline.event_on)
+
+    @property
+    def due_text(self) -> str:
+        due = self.deadline.due_on
+        return f"{WEEKDAYS[due.weekday()]} {short_date(due)}" if due else ""
+
+    @property
+    def normal_due_text(self) -> str:
+        return short_date(self.deadline.normal_due_on)
+
+    @property
+    def met_text(self) -> str:
+        return short_date(self.deadline.met_on)
+
+    @property
+    def child_name(self) -> str:
+        child = self.deadline.child
+        return child.full_name if child is not None else ""
+
+    @property
+    def child_url(self) -> str:
+        return child_url(self.deadline.child_id) if self.deadline.child_id else ""
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date(day: date | None) -> str:
+    """3 Dec 2026 (Django's "j M Y", in English whatever the server's locale)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+@functools.cache
+def _child_url_pattern() -> str:
+    return reverse("children:detail", args=[0]).replace("/0/", "/{}/")
+
+
+def child_url(child_id: int) -> str:
+    """The child's record page (the `children:detail` route, reversed once)."""
+    return _child_url_pattern().format(child_id)
+
 
 def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
     """Deadlines of children the user may see; LA-wide ones (no single child) for LA-wide roles."""
     rows = Deadline.objects.filter(la_id=user.la_id)
-    if permissions.sees_whole_la(user) and user.is_authenticated and user.la_id is not None:
-        # The same rule as `children_visible_to`, put the other way round: an LA-wide reader sees every
-        # child of the authority but the few restricted records not allocated or granted to them. Testing
-        # each row against that short list is far cheaper than against every child the reader may see.
-        from casework.children.models import Child as ChildModel
-        from casework.children.models import ChildAccessGrant
-
-        hidden = (
-            ChildModel.objects.filter(la_id=user.la_id, is_restricted=True)
-            .exclude(allocated_worker_id=user.pk)
-            .exclude(Exists(ChildAccessGrant.objects.filter(child_id=OuterRef("pk"), user_id=user.pk)))
-            .values("pk")
-        )
-        return rows.filter(Q(child__isnull=True) | ~Q(child__in=hidden))
-    visible = children_visible_to(user).values("pk")
+    scope = child_visible_q(user)
     if permissions.sees_whole_la(user):
-        return rows.filter(Q(child__isnull=True) | Q(child__in=visible))
-    return rows.filter(child__in=visible)
+        scope |= Q(child__isnull=True)
+    return rows.filter(scope)
 
 
 GROUP_LIMIT = 100
@@ -87,15 +123,9 @@ def deadlines_for_user(*, user: User, today: date, rule: str = "") -> dict[str, 
     """Each group's true count and its first rows (most urgent first): a fixed number of queries, and a page
     of bounded size however many deadlines an LA has (a filter by timescale narrows a long group)."""
     week_end = today + timedelta(days=6 - today.weekday())
-    # Of the child, only what the page shows (a name and a link).
-    rows = (
-        deadlines_visible_to(user)
-        .select_related("child")
-        .only(*DEADLINE_SHOWN, *(f"child__{name}" for name in CHILD_SHOWN))
-    )
+    rows = deadlines_visible_to(user)
     if rule:
         rows = rows.filter(rule_id=rule)
-    open_rows = rows.filter(met_on__isnull=True)
     conditions = {
         "overdue": Q(met_on__isnull=True, due_on__lt=today),
         "today": Q(met_on__isnull=True, due_on=today),
@@ -105,19 +135,43 @@ def deadlines_for_user(*, user: User, today: date, rule: str = "") -> dict[str, 
         "met_late": Q(met_on__isnull=False, due_on__isnull=False, met_on__gt=F("due_on")),
     }
     totals = rows.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
-    groups: dict[str, DeadlineGroup] = {}
-    for key in GROUPS:
-        chosen = (open_rows if key != "met_late" else rows).filter(conditions[key])
-        order = ("-met_on", "pk") if key == "met_late" else ("due_on", "normal_due_on", "pk")
-        items = []
-        for row in chosen.order_by(*order)[:GROUP_LIMIT]:
-            spec = rule_by_id(row.rule_id)
-            days = (
-                (today - row.due_on).days if row.met_on is None and row.due_on and row.due_on < today else 0
-            )
-            items.append(DeadlineRow(row, spec.title, spec.source, spec.confirmed, days))
-        groups[key] = DeadlineGroup(key, items, int(totals[key]))
-    return groups
+    chosen = _first_of_each_group(rows, conditions)
+    return {
+        key: DeadlineGroup(key, deadline_rows(chosen[key], today=today), int(totals[key])) for key in GROUPS
+    }
+
+
+GROUP_ORDER = {"met_late": ("-met_on", "pk")}
+OPEN_ORDER = ("due_on", "normal_due_on", "pk")
+
+
+def _first_of_each_group(rows: QuerySet[Deadline], conditions: dict[str, Q]) -> dict[str, list[Deadline]]:
+    """The first GROUP_LIMIT rows of every group, most urgent first: one query for the keys of all the
+    groups together (a UNION ALL of each group's ordered, limited query) and one to load those rows."""
+    parts = [
+        rows.filter(conditions[key])
+        .order_by(*GROUP_ORDER.get(key, OPEN_ORDER))
+        .annotate(group=Value(key))
+        .values_list("pk", "group")[:GROUP_LIMIT]
+        for key in GROUPS
+    ]
+    picked = list(parts[0].union(*parts[1:], all=True))
+    # Of the child, only what the page shows (a name and a link).
+    loaded = (
+        Deadline.objects.select_related("child")
+        .only(*DEADLINE_SHOWN, *(f"child__{name}" for name in CHILD_SHOWN))
+        .in_bulk([pk for pk, _ in picked])
+    )
+    chosen: dict[str, list[Deadline]] = {key: [] for key in GROUPS}
+    for pk, key in picked:
+        if pk in loaded:
+            chosen[key].append(loaded[pk])
+    for key, items in chosen.items():
+        if key == "met_late":
+            items.sort(key=lambda d: (-(d.met_on or date.min).toordinal(), d.pk))
+        else:
+            items.sort(key=lambda d: (d.due_on or date.max, d.normal_due_on, d.pk))
+    return chosen
 
 
 def deadline_rows(deadlines: Iterable[Deadline], *, today: date) -> list[DeadlineRow]:
@@ -135,15 +189,20 @@ def deadline_rows(deadlines: Iterable[Deadline], *, today: date) -> list[Deadlin
 FRONT_DOOR_LIMIT = 200
 
 
+def referral_links_visible_to(user: User) -> QuerySet[Any]:
+    """The links between referrals and children that `user` may see: those to children they may open."""
+    links = Referral.children.through.objects.filter(referral__la_id=user.la_id)
+    return links.filter(child_visible_q(user))
+
+
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
-    """Referrals about at least one child the user may see (LA-wide roles see every referral of the LA)."""
+    """Referrals about at least one child the user may see. A referral about no one else but a restricted
+    child is part of that child's record, so LA-wide roles not named on it do not see it either."""
     referrals = Referral.objects.filter(la_id=user.la_id)
-    if permissions.sees_whole_la(user):
-        return referrals
-    visible = children_visible_to(user).values("pk")
-    return referrals.filter(
-        Exists(Referral.children.through.objects.filter(referral_id=OuterRef("pk"), child_id__in=visible))
+    visible_links = Referral.children.through.objects.filter(referral_id=OuterRef("pk")).filter(
+        child_visible_q(user)
     )
+    return referrals.filter(Exists(visible_links))
 
 
 def referral_get_for_user(*, user: User, referral_id: int) -> Referral:
@@ -152,6 +211,27 @@ def referral_get_for_user(*, user: User, referral_id: int) -> Referral:
         return referrals_visible_to(user).select_related("decided_by").get(pk=referral_id)
     except Referral.DoesNotExist:
         raise Http404("No such referral") from None
+
+
+@dataclass(frozen=True)
+class ReferralChildren:
+    shown: list[Child]
+    other_teams: int  # children of other teams the user may not open, counted but never named
+
+
+def referral_children_for_user(*, user: User, referral: Referral) -> ReferralChildren:
+    """The referral's children the user may open, and how many others it is about. A restricted record
+    hidden from the user is not counted: its own page answers as if it did not exist, and so does this."""
+    links = Referral.children.through.objects.filter(referral_id=referral.pk)
+    shown = [
+        link.child
+        for link in referral_links_visible_to(user)
+        .filter(referral_id=referral.pk)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "child_id")
+    ]
+    others = links.filter(child__is_restricted=False).exclude(child_id__in=[c.pk for c in shown]).count()
+    return ReferralChildren(shown, others)
 
 
 @dataclass(frozen=True)
@@ -164,7 +244,8 @@ class FrontDoorRow:
 def front_door(*, user: User) -> tuple[list[FrontDoorRow], list[FrontDoorRow]]:
     """Awaiting decision (oldest first, with the 1-working-day deadline), then the latest decided.
 
-    Three queries whatever the number of rows: referrals, their children, their decision deadlines."""
+    Four queries whatever the number of rows: the two lists of referrals, their children, their decision
+    deadlines."""
     base = referrals_visible_to(user)
     awaiting = list(base.filter(decision="").order_by("received_at", "pk")[:FRONT_DOOR_LIMIT])
     decided = list(
@@ -174,7 +255,9 @@ def front_door(*, user: User) -> tuple[list[FrontDoorRow], list[FrontDoorRow]]:
     )
     ids = [r.pk for r in awaiting + decided]
     children: dict[int, list[Child]] = {}
-    links = Referral.children.through.objects.filter(referral_id__in=ids).select_related("child")
+    # Only the children the user may open: a sibling on a restricted record or in another team is not
+    # named, counted or linked here (their own page would refuse the user).
+    links = referral_links_visible_to(user).filter(referral_id__in=ids).select_related("child")
     for link in links.order_by("child__last_name", "child__first_name"):
         children.setdefault(link.referral_id, []).append(link.child)
     deadlines = {
@@ -190,8 +273,14 @@ def front_door(*, user: User) -> tuple[list[FrontDoorRow], list[FrontDoorRow]]:
     return rows(awaiting), rows(decided)
 
 
-def referral_deadlines(*, referral: Referral, today: date) -> list[DeadlineRow]:
-    rows = Deadline.objects.filter(subject_type="referral", subject_id=referral.pk).order_by("event_on", "pk")
+def referral_deadlines(*, user: User, referral: Referral, today: date) -> list[DeadlineRow]:
+    """The referral's deadlines: its decision, and each child's own (an assessment) for the children
+    the user may see, so the rows do not reveal a sibling hidden from them."""
+    rows = (
+        Deadline.objects.filter(la_id=referral.la_id, subject_type="referral", subject_id=referral.pk)
+        .filter(Q(child__isnull=True) | child_visible_q(user))
+        .order_by("event_on", "pk")
+    )
     return deadline_rows(rows, today=today)
 
 

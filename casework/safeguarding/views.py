@@ -300,15 +300,17 @@ def referral_detail(request: AuthenticatedRequest, referral_id: int) -> HttpResp
         else:
             messages.success(request, "Decision recorded")
             return redirect("safeguarding:referral", referral_id=referral.pk)
-    visible = children_visible_to(request.user)
+    children = selectors.referral_children_for_user(user=request.user, referral=referral)
     return render(
         request,
         "safeguarding/referral_detail.html",
         {
             "referral": referral,
-            "children": list(visible.filter(referrals=referral).order_by("last_name", "first_name")),
-            "hidden_children": referral.children.count() - visible.filter(referrals=referral).count(),
-            "deadlines": selectors.referral_deadlines(referral=referral, today=clock.today()),
+            "children": children.shown,
+            "hidden_children": children.other_teams,
+            "deadlines": selectors.referral_deadlines(
+                user=request.user, referral=referral, today=clock.today()
+            ),
             "form": form,
             "today": clock.today(),
             "convention": CONVENTION,

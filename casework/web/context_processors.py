@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from casework.accounts.alerts import unread_alerts_for_user
+from casework.children.access import child_visible_q
 from casework.core import permissions
 
 
@@ -44,5 +45,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ],
         "current_la": user.la,
         "can": permissions.flags_for(user),
-        "unread_alerts": unread_alerts_for_user(user=user) if user.la_id else None,
+        "unread_alerts": (
+            unread_alerts_for_user(user=user, visible=child_visible_q(user)) if user.la_id else None
+        ),
     }

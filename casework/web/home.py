@@ -40,9 +40,12 @@ def home_context(*, user: User) -> dict[str, Any]:
         context["worklist"] = worklist_for_user(user=user, today=today)
     if permissions.is_team_manager(user) or user.team_id:
         teams = Team.objects.none() if permissions.is_head_of_service(user) else teams_visible_to(user)
+        # The children the user may see, not the team's whole list (a restricted record is not counted).
+        visible = children_visible_to(user).values("pk")
         context["teams"] = list(
             teams.annotate(
-                children_count=Count("children", distinct=True), staff_count=Count("members", distinct=True)
+                children_count=Count("children", filter=Q(children__in=visible), distinct=True),
+                staff_count=Count("members", distinct=True),
             )
         )
     if permissions.sees_rating_queue(user):

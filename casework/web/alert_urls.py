@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.accounts import alert_views
+from casework.web import alert_views
 
 app_name = "alerts"
 urlpatterns = [
