@@ -47,9 +47,10 @@ lint: env
 typecheck: env
 	$(VENV)/bin/mypy domain continuity casework demo
 
-## Benchmarks: writes bench/results.json (see README).
-bench: env
-	$(VENV)/bin/python -m bench.run
+## Benchmarks: writes each result to bench/results.json as it is measured (see README).
+## `make bench ONLY="worklist cohort_page"` runs a subset; BENCH_ARGS="--reuse-db" keeps the last data.
+bench: env validators
+	$(VENV)/bin/python -m bench.run $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
 
 db-stop: env
 	$(VENV)/bin/continuity db-stop

@@ -17,7 +17,7 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -175,8 +175,9 @@ def _rolled_back(call: Callable[[], None]) -> Callable[[], None]:
     return run
 
 
-def bench_import_cin(scale: int) -> list[Any]:
-    """import_cin, import_cin_copy_floor, export_cin and validate_cin on one synthetic census."""
+def bench_import_cin(scale: int) -> Iterator[Any]:
+    """import_cin, import_cin_copy_floor, export_cin and validate_cin on one synthetic census, each
+    yielded as soon as it is measured (so a failing validator loses none of the others)."""
 
     from bench.cin_fixture import write_cin_census
     from bench.run import BENCH_TODAY, _result
@@ -184,42 +185,34 @@ def bench_import_cin(scale: int) -> list[Any]:
     from casework.returns.cin_import import import_cin
 
     la = _empty_la("Bench returns (CIN)", "901", "E09000901")
-    results = []
     with tempfile.TemporaryDirectory(prefix="bench-cin-") as folder:
         source = write_cin_census(Path(folder) / "census.xml", scale, year=YEAR, lea=la.lea_code)
         size_mb = source.stat().st_size / 1024**2
         outcomes: list[str] = []
         do_import = _importing(lambda: import_cin(la=la, path=source, today=BENCH_TODAY), outcomes)
         times = _timings(_rolled_back(do_import), RUNS)
-        results.append(
-            _result(
-                "import_cin",
-                scale,
-                times,
-                f"{size_mb:.1f} MB census ({YEAR}) into an empty LA, register derived; each run rolled back. "
-                f"{outcomes[-1]}",
-            )
+        yield _result(
+            "import_cin",
+            scale,
+            times,
+            f"{size_mb:.1f} MB census ({YEAR}) into an empty LA, register derived; each run rolled back. "
+            f"{outcomes[-1]}",
         )
         floor, rows = _copy_floor(la.pk, do_import, RUNS)
         ratio = statistics.median(times) / statistics.median(floor)
-        results.append(
-            _result(
-                "import_cin_copy_floor",
-                scale,
-                floor,
-                f"the {rows:,} rows import_cin writes, COPYed into the same tables (history triggers on); "
-                f"import_cin takes {ratio:.1f}x this",
-            )
+        yield _result(
+            "import_cin_copy_floor",
+            scale,
+            floor,
+            f"the {rows:,} rows import_cin writes, COPYed into the same tables (history triggers on); "
+            f"import_cin takes {ratio:.1f}x this",
         )
         do_import()  # committed, for the export
         out = Path(folder) / "export.xml"
         export_times = _timings(lambda: export_cin(la=la, year=YEAR, out=out), EXPORT_RUNS)
-        results.append(
-            _result("export_cin", scale, export_times, f"the census of {scale:,} children written as XML")
-        )
+        yield _result("export_cin", scale, export_times, f"the census of {scale:,} children written as XML")
         if not os.environ.get("BENCH_SKIP_VALIDATORS"):
-            results.append(_validator("validate_cin", scale, lambda: _run_cin(source)))
-    return results
+            yield _validator("validate_cin", scale, lambda: _run_cin(source))
 
 
 def _run_cin(source: Path) -> Any:
@@ -242,8 +235,9 @@ def _validator(name: str, scale: int, call: Callable[[], Any]) -> Any:
     return Result(name, scale, "ms", round(elapsed, 1), round(elapsed, 1), 1, note)
 
 
-def bench_import_903(scale: int) -> list[Any]:
-    """import_903, import_903_copy_floor, export_903 and validate_903 on one synthetic SSDA903 return."""
+def bench_import_903(scale: int) -> Iterator[Any]:
+    """import_903, import_903_copy_floor, export_903 and validate_903 on one synthetic SSDA903 return,
+    each yielded as soon as it is measured."""
 
     from bench.lac_fixture import write_903_return
     from bench.run import BENCH_TODAY, _result
@@ -251,7 +245,6 @@ def bench_import_903(scale: int) -> list[Any]:
     from casework.returns.lac_import import import_903
 
     la = _empty_la("Bench returns (903)", "902", "E09000902")
-    results = []
     with tempfile.TemporaryDirectory(prefix="bench-903-") as folder:
         source = write_903_return(Path(folder) / "in", scale, year=YEAR)
         size_mb = sum(p.stat().st_size for p in source.glob("*.csv")) / 1024**2
@@ -260,33 +253,28 @@ def bench_import_903(scale: int) -> list[Any]:
             lambda: import_903(la=la, paths=source, today=BENCH_TODAY, year=YEAR), outcomes
         )
         times = _timings(_rolled_back(do_import), RUNS)
-        results.append(
-            _result(
-                "import_903",
-                scale,
-                times,
-                f"{size_mb:.1f} MB of CSV ({YEAR}) into an empty LA, register derived; each run rolled back. "
-                f"{outcomes[-1]}",
-            )
+        yield _result(
+            "import_903",
+            scale,
+            times,
+            f"{size_mb:.1f} MB of CSV ({YEAR}) into an empty LA, register derived; each run rolled back. "
+            f"{outcomes[-1]}",
         )
         floor, rows = _copy_floor(la.pk, do_import, RUNS)
         ratio = statistics.median(times) / statistics.median(floor)
-        results.append(
-            _result(
-                "import_903_copy_floor",
-                scale,
-                floor,
-                f"the {rows:,} rows import_903 writes, COPYed into the same tables (history triggers on); "
-                f"import_903 takes {ratio:.1f}x this",
-            )
+        yield _result(
+            "import_903_copy_floor",
+            scale,
+            floor,
+            f"the {rows:,} rows import_903 writes, COPYed into the same tables (history triggers on); "
+            f"import_903 takes {ratio:.1f}x this",
         )
         do_import()
         out = Path(folder) / "out"
         export_times = _timings(lambda: export_903(la=la, year=YEAR, folder=out), EXPORT_RUNS)
-        results.append(_result("export_903", scale, export_times, f"the return of {scale:,} children as CSV"))
+        yield _result("export_903", scale, export_times, f"the return of {scale:,} children as CSV")
         if not os.environ.get("BENCH_SKIP_VALIDATORS"):
-            results.append(_validator("validate_903", scale, lambda: _run_903(source, la.ons_code)))
-    return results
+            yield _validator("validate_903", scale, lambda: _run_903(source, la.ons_code))
 
 
 def _run_903(source: Path, ons_code: str) -> Any:

@@ -6,6 +6,8 @@ as a list of {"name", "scale", "unit", "median", "p95", "n"} (times in milliseco
 "note"; a run with --only replaces just the entries it measured.
 
   demo_generate  `continuity demo --children 100000`, timed end to end as a separate process (once).
+  page_floor     GET /signed-in (the base template only) as the head of service, timed as the pages are;
+                 run just before the first page benchmark, and each page's note gives its multiple of it.
   child_search   200 varied queries against the 100,000-child authority, through the search page
                  (GET /children/?q=...) signed in as the head of service, who sees the whole LA.
   worklist       GET /worklist/ as social workers with a normal caseload (16 or so children), in turn.
@@ -19,6 +21,11 @@ as a list of {"name", "scale", "unit", "median", "p95", "n"} (times in milliseco
   recompute_due_dates
                  every child's next due date for the whole authority (refresh_due_states), as after
                  a regime change; each run rolled back, the table vacuumed between runs.
+  fortnightly_xlsx
+                 GET /fortnightly/return.xlsx: the DfE fortnightly return as a workbook, 100,000 children.
+
+Each result is merged into bench/results.json (by name and scale) as soon as it is measured. A benchmark
+that fails is reported and the run goes on; its old entries are left as they were, and the run exits 1.
 """
 
 from __future__ import annotations
@@ -30,9 +37,11 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -50,11 +59,18 @@ SEARCH_WARM_UP = 10
 PAGE_RUNS = 100
 PAGE_WARM_UP = 5
 RECOMPUTE_RUNS = 5
+XLSX_RUNS = 5
 
-# Before Django reads its settings: the benchmarks' own server and database.
-os.environ["CONTINUITY_PGDATA"] = str(BENCH_PGDATA)
-os.environ["CONTINUITY_DB_NAME"] = BENCH_DB
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.settings")
+# Page benchmarks, each also read as a multiple of page_floor measured in the same run.
+PAGE_BENCHMARKS = ("child_search", "worklist", "cohort_page", "deadlines_page")
+
+
+def use_bench_database() -> None:
+    """Before Django reads its settings: the benchmarks' own server and database. Called by `main`, not
+    on import, so that importing this module (the harness's tests do) leaves the environment alone."""
+    os.environ["CONTINUITY_PGDATA"] = str(BENCH_PGDATA)
+    os.environ["CONTINUITY_DB_NAME"] = BENCH_DB
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.settings")
 
 
 @dataclass(frozen=True)
@@ -229,6 +245,28 @@ def _result(name: str, scale: int, times: list[float], note: str) -> Result:
         len(times),
         note,
     )
+
+
+def bench_page_floor(scale: int) -> Result:
+    """The cost every signed-in page pays before its own work: GET /signed-in renders only the base
+    template, through the same middleware, session and context processors, timed as the pages are."""
+    from django.test import Client
+
+    from casework.accounts.models import User
+
+    la = demo_authority(scale)
+    settle()
+    head = User.objects.get(la=la, username__startswith="hos.demo")
+    client = Client()
+    client.force_login(head)
+
+    def page() -> None:
+        response = client.get("/signed-in")
+        assert response.status_code == 200, f"GET /signed-in returned {response.status_code}"
+
+    times = _timed(page, PAGE_RUNS, PAGE_WARM_UP)
+    note = "GET /signed-in (base template only: navigation, alerts banner, session) as the head of service"
+    return _result("page_floor", scale, times, note)
 
 
 def bench_worklist(scale: int) -> Result:
@@ -406,13 +444,41 @@ def bench_recompute_deadlines(scale: int) -> Result:
     return _result("recompute_deadlines", scale, times, note)
 
 
-def bench_returns_cin(scale: int) -> list[Result]:
+def bench_fortnightly_xlsx(scale: int) -> Result:
+    """The DfE fortnightly return as a workbook (a sheet per measure, a row per record behind it), as the
+    head of service downloads it: GET /fortnightly/return.xlsx for the fortnight before BENCH_TODAY."""
+    from django.test import Client
+
+    from casework.accounts.models import User
+    from domain.fortnightly import latest_completed_fortnight
+
+    la = demo_authority(scale)
+    settle()
+    head = User.objects.get(la=la, username__startswith="hos.demo")
+    client = Client()
+    client.force_login(head)
+    period = latest_completed_fortnight(BENCH_TODAY)
+    url = f"/fortnightly/return.xlsx?ends={period.ends_on.isoformat()}"
+    size = 0
+
+    def download() -> None:
+        nonlocal size
+        response = client.get(url)
+        assert response.status_code == 200, f"GET {url} returned {response.status_code}"
+        size = len(response.content)
+
+    times = _timed(download, XLSX_RUNS, 1)
+    note = f"GET {url} (page rendered to the whole workbook) as the head of service: {size / 1024**2:.1f} MB"
+    return _result("fortnightly_xlsx", scale, times, note)
+
+
+def bench_returns_cin(scale: int) -> Iterable[Result]:
     from bench.returns import bench_import_cin
 
     return bench_import_cin(RETURNS_SCALE if scale == DEFAULT_SCALE else scale)
 
 
-def bench_returns_903(scale: int) -> list[Result]:
+def bench_returns_903(scale: int) -> Iterable[Result]:
     from bench.returns import bench_import_903
 
     return bench_import_903(RETURNS_SCALE if scale == DEFAULT_SCALE else scale)
@@ -424,14 +490,16 @@ def bench_history(scale: int) -> list[Result]:
     return bench_history_triggers(scale, Result)
 
 
-BENCHMARKS: dict[str, Callable[[int], Result | list[Result]]] = {
+BENCHMARKS: dict[str, Callable[[int], Result | Iterable[Result]]] = {
     "demo_generate": bench_demo_generate,
+    "page_floor": bench_page_floor,
     "child_search": bench_child_search,
     "worklist": bench_worklist,
     "cohort_page": bench_cohort_page,
     "recompute_due_dates": bench_recompute_due_dates,
     "deadlines_page": bench_deadlines_page,
     "recompute_deadlines": bench_recompute_deadlines,
+    "fortnightly_xlsx": bench_fortnightly_xlsx,
     # Each of these writes several results: import_cin, import_cin_copy_floor, export_cin, validate_cin;
     # import_903, import_903_copy_floor, export_903, validate_903 (20,000 children unless --scale is given).
     "import_cin": bench_returns_cin,
@@ -464,18 +532,118 @@ RESULT_ORDER = [
 ]
 
 
-def write_results(results: list[Result]) -> None:
-    """Replace the entries measured now; keep the others from an earlier run."""
-    existing: list[dict[str, Any]] = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
-    measured = {r.name for r in results}
-    merged = [entry for entry in existing if entry.get("name") not in measured]
-    merged += [r.as_json() for r in results]
-    order = RESULT_ORDER
-    merged.sort(key=lambda e: order.index(e["name"]) if e["name"] in order else len(order))
-    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+# --- The harness: which benchmarks run, in what order, and where their results go ------------------
 
 
-def main(argv: list[str] | None = None) -> None:
+@dataclass(frozen=True)
+class Failure:
+    name: str
+    error: str
+
+
+def plan(names: Iterable[str] | None) -> list[str]:
+    """The benchmarks to run, in order (all of them when `names` is empty). page_floor is added just
+    before the first page benchmark, so every page is read against a floor measured in the same run."""
+    chosen = list(dict.fromkeys(names or BENCHMARKS))
+    pages = [i for i, name in enumerate(chosen) if name in PAGE_BENCHMARKS]
+    if not pages:
+        return chosen
+    first_page = chosen[pages[0]]
+    chosen = [name for name in chosen if name != "page_floor"]
+    at = chosen.index(first_page)
+    return [*chosen[:at], "page_floor", *chosen[at:]]
+
+
+def with_floor(result: Result, floor: Result | None) -> Result:
+    """A page result with its median as a multiple of page_floor's in its note (same run, same scale)."""
+    if (
+        floor is None
+        or result.name not in PAGE_BENCHMARKS
+        or floor.scale != result.scale
+        or floor.median <= 0
+    ):
+        return result
+    ratio = f"{result.median / floor.median:.1f}x page_floor"
+    return replace(result, note=f"{result.note}; {ratio}" if result.note else ratio)
+
+
+def _order(entry: dict[str, Any]) -> tuple[int, int]:
+    name = entry.get("name")
+    rank = RESULT_ORDER.index(name) if name in RESULT_ORDER else len(RESULT_ORDER)
+    return rank, -int(entry.get("scale", 0))
+
+
+def merge_results(existing: list[dict[str, Any]], measured: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`existing` with each entry of the same name and scale as one in `measured` replaced by it; the
+    others kept. Sorted by benchmark (RESULT_ORDER), largest scale first."""
+    new = {(entry["name"], entry["scale"]): entry for entry in measured}
+    kept = [entry for entry in existing if (entry.get("name"), entry.get("scale")) not in new]
+    return sorted([*kept, *new.values()], key=_order)
+
+
+def write_results(results: list[Result], path: Path | None = None) -> None:
+    """Merge `results` into the results file atomically: a temporary file beside it, then a rename, so an
+    interrupted run leaves either the old file or the new one, never half of one."""
+    path = path or RESULTS
+    existing: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
+    text = json.dumps(merge_results(existing, [r.as_json() for r in results]), indent=2) + "\n"
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _fresh_connections() -> None:
+    """After a failure, drop the database connections, so a connection left in a failed transaction
+    does not fail the benchmarks after it."""
+    from django.apps import apps
+
+    if apps.ready:
+        from django.db import connections
+
+        connections.close_all()
+
+
+def run(
+    names: list[str],
+    scale: int,
+    *,
+    benchmarks: dict[str, Callable[[int], Result | Iterable[Result]]] | None = None,
+    results_path: Path | None = None,
+) -> list[Failure]:
+    """Run `names` in turn, writing each result to the results file as soon as it is measured. A
+    benchmark that raises is reported (traceback and a FAILED line) and the run goes on; its entries in
+    the results file are left as they were (a failed run measured nothing to replace them with)."""
+    benchmarks = benchmarks or BENCHMARKS
+    path = results_path or RESULTS
+    floor: Result | None = None
+    failures: list[Failure] = []
+    for name in names:
+        print(f"{name} (scale {scale:,})...", flush=True)
+        try:
+            outcome = benchmarks[name](scale)
+            for measured in [outcome] if isinstance(outcome, Result) else outcome:
+                floor = measured if measured.name == "page_floor" else floor
+                result = with_floor(measured, floor)
+                write_results([result], path)
+                print(
+                    f"  {result.name}: median {result.median:,} ms, p95 {result.p95:,} ms, n={result.n}",
+                    flush=True,
+                )
+        except Exception as err:  # noqa: BLE001 (one benchmark's failure must not lose the others' figures)
+            traceback.print_exc()
+            failures.append(Failure(name, f"{type(err).__name__}: {err}"))
+            print(f"  {name} FAILED: {type(err).__name__}: {err}", flush=True)
+            print(f"  (its entries in {path.name} are left as they were)", flush=True)
+            _fresh_connections()
+    return failures
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description="Run the benchmarks.")
     parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), help="run only these benchmarks")
     parser.add_argument("--scale", type=int, default=DEFAULT_SCALE, help="children in the demo authority")
@@ -483,24 +651,21 @@ def main(argv: list[str] | None = None) -> None:
         "--reuse-db", action="store_true", help="keep the benchmark database of the last run (its data too)"
     )
     args = parser.parse_args(argv)
+    use_bench_database()
     if args.only and all(name in national.BENCHMARKS for name in args.only):
         national.prepare()  # the national deployment's own database, kept between runs
     elif not args.reuse_db:
         fresh_database()
     setup_django()
-    results = []
-    for name in args.only or DEFAULT_BENCHMARKS:
-        print(f"{name} (scale {args.scale:,})...", flush=True)
-        outcome = BENCHMARKS[name](args.scale)
-        for result in outcome if isinstance(outcome, list) else [outcome]:
-            print(
-                f"  {result.name}: median {result.median:,} ms, p95 {result.p95:,} ms, n={result.n}",
-                flush=True,
-            )
-            results.append(result)
-    write_results(results)
-    print(f"Wrote {RESULTS.relative_to(REPO)}")
+    failures = run(plan(args.only or DEFAULT_BENCHMARKS), args.scale)
+    print(f"Results in {RESULTS.relative_to(REPO)}")
+    if failures:
+        print(f"{len(failures)} benchmark(s) FAILED:", flush=True)
+        for failure in failures:
+            print(f"  {failure.name}: {failure.error}", flush=True)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -5,5 +5,6 @@ from casework.core import views
 app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("signed-in", views.signed_in, name="signed-in"),
     path("accessibility", views.accessibility, name="accessibility"),
 ]

@@ -20,5 +20,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "reachable"})
 
 
+def signed_in(request: HttpRequest) -> HttpResponse:
+    """A page with nothing of its own: the base template (navigation, alerts banner) for any signed-in
+    user, and no child's data. What every page costs before its own work: the benchmarks' page_floor."""
+    return render(request, "core/signed_in.html")
+
+
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")

@@ -1,26 +1,24 @@
 """The fortnightly return's downloads (CSV and XLSX) and their audit. The return writes no records: the
-only write is the audit event saying who downloaded which fortnight, in which form. The reads'
-transaction is opened where they go (casework.core.replica.atomic_reads), so a download that opts in reads
-the replica."""
+only write is the audit event saying who downloaded which fortnight, in which form."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
 
 from casework.audit.services import audit_record
 from casework.core import permissions
 from casework.core.models import LocalAuthority
 from casework.core.replica import atomic_reads
-from casework.fortnightly import selectors
+from casework.fortnightly import selectors, workbook
 from casework.fortnightly.selectors import CHILDREN, HOMES, MEASURES, NONE, REFERRALS, STAFF, Measure
 from domain.fortnightly import Fortnight
 
@@ -98,12 +96,10 @@ def _child_row(child: dict[str, Any]) -> list[Any]:
 
 
 def _detail_table(
-    measure: Measure, *, user: User, period: Fortnight, children: list[dict[str, Any]]
+    measure: Measure, *, user: User, period: Fortnight
 ) -> tuple[list[str], Iterator[list[Any]]]:
-    """The records behind one figure, as rows for a download (LA child IDs, never names). `children`:
-    `selectors.child_rows` for the period, read once for every measure."""
-    if measure.record == CHILDREN:
-        return CHILD_COLUMNS, (_child_row(c) for c in selectors.matching(children, measure))
+    """The staff, referrals or homes behind one figure, as rows for a download (never names of children;
+    the children behind a figure are `_child_row`s of `selectors.child_rows`, read once for all)."""
     records = selectors.list_behind(measure, user=user, period=period).iterator(chunk_size=CHUNK)
     if measure.record == STAFF:
         return ["Username", "Team", "Absences in the fortnight"], (
@@ -215,29 +211,35 @@ def return_xlsx(*, actor: User, period: Fortnight) -> bytes:
     """The return as a workbook: the figures on the first sheet, then a sheet per measure listing the
     records behind it (LA child IDs and the fields that decided inclusion). The download is audited."""
     _require_maker(actor)
-    result = selectors.fortnightly_return(user=actor, period=period)
     children = selectors.child_rows(user=actor, period=period)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Return")
-    for row in _header(user=actor, result=result):
-        sheet.append(row)
-    sheet.append(SUMMARY_COLUMNS)
-    for row in _summary_rows(result):
-        sheet.append(row)
-    for figure in result.figures:
-        measure = figure.measure
-        if measure.record == NONE:
-            continue
-        sheet = book.create_sheet(_sheet_title(measure.key))
-        sheet.append([measure.label])
-        sheet.append([measure.definition])
-        sheet.append([])
-        columns, rows = _detail_table(measure, user=actor, period=period, children=children)
-        sheet.append(columns)
-        for row in rows:
-            sheet.append(row)
+    result = selectors.fortnightly_return(user=actor, period=period, children=children)
+    behind = selectors.matching_each(
+        children, [f.measure for f in result.figures if f.measure.record == CHILDREN]
+    )
     buffer = io.BytesIO()
-    book.save(buffer)
+    with workbook.Workbook(buffer) as book:
+        book.add_sheet(
+            "Return", [*_header(user=actor, result=result), SUMMARY_COLUMNS, *_summary_rows(result)]
+        )
+        rendered: dict[int, workbook.Row] = {}  # each child's row made once, for every sheet it is on
+
+        def child(row: dict[str, Any]) -> workbook.Row:
+            made = rendered.get(row["pk"])
+            if made is None:
+                made = rendered[row["pk"]] = book.row(_child_row(row))
+            return made
+
+        for figure in result.figures:
+            measure = figure.measure
+            if measure.record == NONE:
+                continue
+            rows: Iterable[list[Any] | workbook.Row]
+            if measure.record == CHILDREN:
+                columns, rows = CHILD_COLUMNS, map(child, behind[measure.key])
+            else:
+                columns, rows = _detail_table(measure, user=actor, period=period)
+            top = [[measure.label], [measure.definition], [], columns]
+            book.add_sheet(_sheet_title(measure.key), itertools.chain(top, rows))
     _audit(user=actor, period=period, form="XLSX")
     return buffer.getvalue()
 

@@ -268,31 +268,37 @@ def _rating_q(key: str) -> Q:
 
 
 def compliance(*, due: QuerySet[DueState], today: date) -> dict[str, int]:
-    """Contact compliance, each rating's count and the rating x status matrix over open cases: one pass."""
+    """Contact compliance, each rating's count and the rating x status matrix over open cases: one pass,
+    grouped by rating and open statuses (a few dozen groups whatever the size of the LA), the matrix
+    added up from the groups. Counting each of the 32 cells in SQL instead made PostgreSQL test every
+    due state against every cell: most of the head of service's page time at 100,000 children."""
     f2f_since = today - timedelta(days=FACE_TO_FACE_DAYS)
     alone_since = today - timedelta(days=SEEN_ALONE_DAYS)
-    cells = {
-        f"cell_{kind.value}_{key}": Count(
-            "pk", filter=Q(open_statuses__contains=[kind.value]) & _rating_q(key)
+    groups = (
+        open_due(due)
+        .values("rating", "open_statuses")
+        .annotate(
+            open=Count("pk"),
+            with_plan=Count("pk", filter=Q(next_due__isnull=False)),
+            within_plan=Count("pk", filter=Q(next_due__gte=today)),
+            overdue=Count("pk", filter=Q(next_due__lt=today)),
+            face_to_face_14=Count("pk", filter=Q(last_face_to_face_on__gte=f2f_since)),
+            seen_alone_28=Count("pk", filter=Q(last_seen_alone_on__gte=alone_since)),
         )
-        for kind in LegalStatusKind
-        for key, _ in RATING_COLUMNS
-    }
-    figures: dict[str, int] = open_due(due).aggregate(
-        open=Count("pk"),
-        with_plan=Count("pk", filter=Q(next_due__isnull=False)),
-        within_plan=Count("pk", filter=Q(next_due__gte=today)),
-        overdue=Count("pk", filter=Q(next_due__lt=today)),
-        face_to_face_14=Count("pk", filter=Q(last_face_to_face_on__gte=f2f_since)),
-        seen_alone_28=Count("pk", filter=Q(last_seen_alone_on__gte=alone_since)),
-        rating_red=Count("pk", filter=Q(rating=Rating.RED)),
-        rating_amber=Count("pk", filter=Q(rating=Rating.AMBER)),
-        rating_green=Count("pk", filter=Q(rating=Rating.GREEN)),
-        **cells,
+        .order_by()
     )
-    figures["rating_none"] = (
-        figures["open"] - figures["rating_red"] - figures["rating_amber"] - figures["rating_green"]
-    )
+    sums = ["open", "with_plan", "within_plan", "overdue", "face_to_face_14", "seen_alone_28"]
+    kinds = set(LegalStatusKind.values)
+    figures = dict.fromkeys(sums, 0)
+    figures.update({f"rating_{key}": 0 for key, _ in RATING_COLUMNS})
+    figures.update({f"cell_{kind}_{key}": 0 for kind in kinds for key, _ in RATING_COLUMNS})
+    for group in groups:
+        for name in sums:
+            figures[name] += group[name]
+        key = _rating_key(group["rating"])
+        figures[f"rating_{key}"] += group["open"]
+        for kind in kinds.intersection(group["open_statuses"]):  # a child counts under each open status
+            figures[f"cell_{kind}_{key}"] += group["open"]
     figures["not_face_to_face_14"] = figures["open"] - figures["face_to_face_14"]
     figures["not_seen_alone_28"] = figures["open"] - figures["seen_alone_28"]
     return figures

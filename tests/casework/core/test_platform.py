@@ -56,3 +56,21 @@ def test_the_sign_in_errors_use_the_error_summary(client, world):
     assert "There is a problem" in page
     assert "Enter your username" in page
     assert "Enter your password" in page
+
+
+def test_the_signed_in_page_needs_a_sign_in(client):
+    response = client.get("/signed-in")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize("who", ["sw", "hos", "bs", "admin"])
+def test_the_signed_in_page_shows_only_the_page_furniture(client, world, who):
+    """The page_floor benchmark's page: the base template for any signed-in user, no child named."""
+    client.force_login(world.users[who])
+    response = client.get("/signed-in")
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][:2] == ["core/signed_in.html", "base.html"]
+    page = response.content.decode()
+    assert "You are signed in" in page
+    assert not any(child.last_name in page for child in world.children.values())
