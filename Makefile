@@ -43,6 +43,7 @@ test: env validators lint typecheck
 lint: env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: env
 	$(VENV)/bin/mypy domain continuity casework demo

@@ -17,7 +17,7 @@ from casework.risk.events import RatingDecided, RatingSubmitted, RatingSupersede
 from casework.risk.models import RerateTrigger, RiskRating
 from casework.risk.selectors import RatingAdvice, assess, rating_advice  # noqa: F401 (callers' names)
 from domain.contact import ContactPlan as PlanRule
-from domain.contact import Rating
+from domain.contact import PlanAssessment, Rating
 from domain.people.rules import age_on
 from domain.risk import FACTORS_BY_CODE, review_date, suggest_rating
 
@@ -68,7 +68,6 @@ def rating_submit(
         _check_departure_reasons(departure_rationale, departure_risk_assessment)
     Child.objects.select_for_update().filter(pk=child.pk).first()
     rules = context.rules_for(child.la_id, today)
-    settings = context.rag_settings_for(child.la_id, today)
     suggestion = suggest_rating(
         factors=factors,
         statuses=context.situation_for(child, today).statuses,
@@ -88,7 +87,12 @@ def rating_submit(
             family_strengths=family_strengths,
             rated_by=actor,
             rated_on=today,
-            review_on=review_date(Rating(rating), today, context.calendar(), settings=settings),
+            review_on=review_date(
+                Rating(rating),
+                today,
+                context.calendar(),
+                settings=context.rag_settings_for(child.la_id, today),
+            ),
             regime=rules.regime.id,
             emergency_id=_emergency_pk(rules),
             created_by=actor,
@@ -110,18 +114,26 @@ def rating_submit(
             )
         )
         RerateTrigger.objects.filter(child=child, resolved_by__isnull=True).update(resolved_by=record)
-    audit_record(
-        actor=actor,
-        la_id=child.la_id,
-        action="rating.submitted",
-        target=record,
-        child=child,
-        summary=f"Rated {record.get_rating_display().lower()} (suggested {suggestion.rating}); plan "
-        f"{plan.describe()}"
-        + (f"; {len(assessment.departures)} departure(s) recorded" if assessment.departures else ""),
-        reason=rationale,
+    _audit_submitted(
+        actor=actor, record=record, suggested=str(suggestion.rating), plan=plan, assessment=assessment
     )
     return record
+
+
+def _audit_submitted(
+    *, actor: User, record: RiskRating, suggested: str, plan: PlanRule, assessment: PlanAssessment
+) -> None:
+    departures = f"; {len(assessment.departures)} departure(s) recorded" if assessment.departures else ""
+    audit_record(
+        actor=actor,
+        la_id=record.la_id,
+        action="rating.submitted",
+        target=record,
+        child=record.child,
+        summary=f"Rated {record.get_rating_display().lower()} (suggested {suggested}); plan "
+        f"{plan.describe()}{departures}",
+        reason=record.rationale,
+    )
 
 
 def _check_rating(rating: str, rationale: str, factors: list[str]) -> None:
