@@ -32,7 +32,7 @@ from casework.contacts.models import Contact, ContactPlan, DueState
 from casework.core.models import Alert
 from casework.decisions.models import Departure
 from casework.policy.models import EmergencyDeclaration
-from casework.returns.children import DETAIL_FIELDS
+from casework.returns.columns import CIN_EPISODE_FIELDS, CIN_PART_FIELDS, DETAIL_FIELDS, lac_fields
 from casework.returns.models import (
     ChildReturnDetails,
     CinAssessment,
@@ -487,12 +487,7 @@ def _load_cin_returns(cursor: CursorWrapper, returns: DemoReturns, tenant: str) 
             "id",
             "child",
             "referral_date",
-            "referral_source",
-            "primary_need",
-            "closure_date",
-            "closure_reason",
-            "referral_nfa",
-            "initial_cpc_date",
+            *CIN_EPISODE_FIELDS,
         ),
         _lines(
             tenant,
@@ -506,7 +501,7 @@ def _load_cin_returns(cursor: CursorWrapper, returns: DemoReturns, tenant: str) 
     counts["cin_assessments"] = _copy_lines(
         cursor,
         CinAssessment,
-        (*part, "start_date", "internal_review_date", "authorisation_date", "factors"),
+        (*part, *CIN_PART_FIELDS["assessments"]),
         _lines(
             tenant,
             (
@@ -519,7 +514,7 @@ def _load_cin_returns(cursor: CursorWrapper, returns: DemoReturns, tenant: str) 
     counts["cin_plans"] = _copy_lines(
         cursor,
         CinPlan,
-        (*part, "start_date", "end_date"),
+        (*part, *CIN_PART_FIELDS["plans"]),
         _lines(tenant, ((e.id, index, *dates) for e in returns.cin for index, dates in enumerate(e.plans))),
     )
     counts.update(_load_cin_child_protection(cursor, returns, tenant))
@@ -532,7 +527,7 @@ def _load_cin_child_protection(cursor: CursorWrapper, returns: DemoReturns, tena
     counts["section47s"] = _copy_lines(
         cursor,
         Section47,
-        (*part, "start_date", "icpc_target", "icpc_date", "icpc_not_required"),
+        (*part, *CIN_PART_FIELDS["section47s"]),
         _lines(
             tenant,
             (
@@ -545,15 +540,7 @@ def _load_cin_child_protection(cursor: CursorWrapper, returns: DemoReturns, tena
     counts["cp_plans"] = _copy_lines(
         cursor,
         CpPlan,
-        (
-            *part,
-            "start_date",
-            "end_date",
-            "initial_category",
-            "latest_category",
-            "previous_plans",
-            "review_dates",
-        ),
+        (*part, *CIN_PART_FIELDS["cp_plans"]),
         _lines(
             tenant,
             (
@@ -571,22 +558,7 @@ def _load_903_returns(cursor: CursorWrapper, returns: DemoReturns, tenant: str) 
     counts["lac_episodes"] = _copy_lines(
         cursor,
         LacEpisode,
-        (
-            *TENANT,
-            "child",
-            "decom",
-            "rne",
-            "legal_status",
-            "cin",
-            "place",
-            "place_provider",
-            "dec",
-            "rec",
-            "reason_place_change",
-            "home_post",
-            "pl_post",
-            "urn",
-        ),
+        (*TENANT, "child", *lac_fields("Episodes")),
         _lines(
             tenant,
             (
@@ -617,50 +589,25 @@ def _load_903_per_child(cursor: CursorWrapper, returns: DemoReturns, tenant: str
     """The SSDA903 records held per child (reviews, missing episodes, adoption, outcomes, leavers)."""
     counts: dict[str, int] = {}
     per_child: tuple[tuple[str, type[models.Model], tuple[str, ...], list[Any]], ...] = (
-        ("lac_reviews", LacReview, ("review", "review_code"), returns.reviews),
-        ("lac_missing", LacMissing, ("missing", "start_date", "end_date"), returns.missing),
+        # The import's own column lists (casework.returns.columns); OC2, OC3 and PrevPerm rows also
+        # carry the collection year.
+        ("lac_reviews", LacReview, lac_fields("Reviews"), returns.reviews),
+        ("lac_missing", LacMissing, lac_fields("Missing"), returns.missing),
         (
             "lac_placed_for_adoption",
             LacPlacedForAdoption,
-            ("date_placed", "date_placed_ceased", "reason_placed_ceased"),
+            lac_fields("PlacedAdoption"),
             returns.placed_for_adoption,
         ),
-        (
-            "lac_adoptions",
-            LacAdoption,
-            ("date_int", "date_match", "foster_care", "nb_adoptr", "sex_adoptr", "ls_adoptr"),
-            returns.adoptions,
-        ),
+        ("lac_adoptions", LacAdoption, lac_fields("AD1"), returns.adoptions),
         (
             "lac_previous_permanence",
             LacPreviousPermanence,
-            ("collection_year", "prev_perm", "la_perm", "date_perm"),
+            ("collection_year", *lac_fields("PrevPerm")),
             returns.previous_permanence,
         ),
-        (
-            "lac_outcomes",
-            LacOutcomes,
-            (
-                "collection_year",
-                "sdq_score",
-                "sdq_reason",
-                "convicted",
-                "health_check",
-                "immunisations",
-                "teeth_check",
-                "health_assessment",
-                "substance_misuse",
-                "intervention_received",
-                "intervention_offered",
-            ),
-            returns.outcomes,
-        ),
-        (
-            "lac_care_leavers",
-            LacCareLeaver,
-            ("collection_year", "in_touch", "activ", "accom"),
-            returns.care_leavers,
-        ),
+        ("lac_outcomes", LacOutcomes, ("collection_year", *lac_fields("OC2")), returns.outcomes),
+        ("lac_care_leavers", LacCareLeaver, ("collection_year", *lac_fields("OC3")), returns.care_leavers),
     )
     for name, model, fields, rows in per_child:
         counts[name] = _copy_lines(

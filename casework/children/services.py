@@ -74,6 +74,13 @@ def _check_same_la(actor: User, *objects: Any) -> None:
             raise PermissionDenied("That record belongs to another local authority.")
 
 
+def _require_visible(actor: User, child_id: int) -> None:
+    """A record is changed only by someone who may open it: the same rules as its page (a team's
+    business support cannot correct another team's child, nor anyone a restricted record)."""
+    if not children_visible_to(actor).filter(pk=child_id).exists():
+        raise PermissionDenied("You cannot change this child's record.")
+
+
 def _check_child_rules(data: dict[str, Any], *, today: date) -> None:
     errors: dict[str, str] = {}
     message = rules.check_date_of_birth(
@@ -130,6 +137,7 @@ def child_update(
     form: if someone else saved since, nothing is written and the user is told."""
     _require_editor(actor)
     _check_same_la(actor, child, data.get("household"), data.get("team"), data.get("allocated_worker"))
+    _require_visible(actor, child.pk)
     locked = Child.objects.select_for_update().get(pk=child.pk)
     if seen_version is not None and locked.updated_at != seen_version:
         raise ValidationError(STALE_EDIT, code="stale")
@@ -178,6 +186,7 @@ def child_set_restriction(
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the record is being restricted or opened"})
     _check_same_la(actor, child, *named_users)
+    _require_visible(actor, child.pk)
     locked = Child.objects.select_for_update().get(pk=child.pk)
     with pghistory.context(user=actor.pk, reason=reason):
         locked.is_restricted = restricted
@@ -228,6 +237,7 @@ def legal_status_add(
 ) -> LegalStatus:
     _require_editor(actor)
     _check_same_la(actor, child)
+    _require_visible(actor, child.pk)
     Child.objects.select_for_update().filter(pk=child.pk).first()  # serialise additions per child
     errors = rules.check_period(starts_on, ends_on, today=today, date_of_birth=child.date_of_birth)
     if kind == LegalStatusKind.CP and not cp_category:
@@ -285,6 +295,7 @@ def legal_status_end(
 ) -> LegalStatus:
     _require_editor(actor)
     _check_same_la(actor, status)
+    _require_visible(actor, status.child_id)
     locked = LegalStatus.objects.select_for_update().get(pk=status.pk)
     errors = rules.check_period(locked.starts_on, ends_on, today=today)
     errors.pop("starts_on", None)
@@ -332,6 +343,7 @@ def placement_add(
 ) -> Placement:
     _require_editor(actor)
     _check_same_la(actor, child)
+    _require_visible(actor, child.pk)
     Child.objects.select_for_update().filter(pk=child.pk).first()
     errors = rules.check_period(starts_on, ends_on, today=today, date_of_birth=child.date_of_birth)
     if not errors:
@@ -427,6 +439,8 @@ def covid_status_add(
     """Record a household's COVID-19 status. Practitioners may record it too: they learn it on visits."""
     if actor.la_id != household.la_id:
         raise PermissionDenied("That household belongs to another local authority.")
+    if child is not None:
+        _require_visible(actor, child.pk)
     errors = rules.check_period(starts_on, ends_on, today=today)
     if not errors:
         same = HouseholdCovidStatus.objects.filter(household=household, status=status)

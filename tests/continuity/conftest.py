@@ -13,7 +13,8 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from continuity import embedded_db, replica
+from casework.core import replica
+from continuity import embedded_db
 from tests.standby import Standby, primary_wal_position, start_standby, wait_for_replay
 
 

@@ -279,3 +279,34 @@ def test_covid_in_the_household_and_missed_school_put_the_case_back_in_the_ratin
         services.missed_school_record(
             actor=world.users["sw"], child=child, day=today + timedelta(days=1), today=today
         )
+
+
+def test_a_teams_business_support_cannot_change_another_teams_child_and_nothing_is_written(world, today):
+    """Services apply the child page's own rules, not only the LA's: a team's business support sees its
+    team's children, so it cannot correct another team's (the page would answer 404)."""
+    south = world.children["south"]
+    before = LegalStatus.objects.filter(child=south).count()
+    with pytest.raises(PermissionDenied):
+        services.legal_status_add(
+            actor=world.users["bs_north"], child=south, kind="cin", starts_on=date(2020, 5, 1), today=today
+        )
+    with pytest.raises(PermissionDenied):
+        services.child_update(
+            actor=world.users["bs_north"],
+            child=south,
+            seen_version=south.updated_at,
+            today=today,
+            reason="Correcting",
+            known_as="Liv",
+        )
+    assert LegalStatus.objects.filter(child=south).count() == before
+    south.refresh_from_db()
+    assert south.known_as != "Liv"
+    # Their own team's child they can still correct.
+    services.legal_status_add(
+        actor=world.users["bs_north"],
+        child=world.children["jon"],
+        kind="cin",
+        starts_on=date(2020, 5, 1),
+        today=today,
+    )
