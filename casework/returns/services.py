@@ -15,13 +15,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 
 from casework.audit.services import audit_record
-from casework.children import access as children_access
-from casework.children.models import Child
 from casework.core import permissions
-from casework.returns.models import ImportIssue, ImportRun, ReturnKind
+from casework.core.replica import atomic_reads
+from casework.returns.models import ImportRun, ReturnKind
 
 if TYPE_CHECKING:
     from casework.accounts.models import User
@@ -34,18 +32,6 @@ ZIP_MEMBERS_MAX = 50
 def can_use_returns(user: User) -> bool:
     """Imports write the whole cohort and exports hold every child's data: leaders and analysts only."""
     return permissions.can_read_returns(user)
-
-
-def issues_visible_to(*, user: User, run: ImportRun) -> QuerySet[ImportIssue]:
-    """The run's report as `user` may read it: not the issues about a child already on the register
-    whom the user may not open (a restricted record they are not named on), since the LA child ID
-    identifies the child. Issues about records not on the register (rejected, or new) are all shown."""
-    hidden = Child.objects.filter(la_id=run.la_id).exclude(
-        pk__in=children_access.children_visible_to(user).values("pk")
-    )
-    if permissions.sees_whole_la(user):
-        hidden = children_access.restricted_hidden_from(user)
-    return run.issues.exclude(la_child_id__in=hidden.values("la_child_id"))
 
 
 def _require(user: User) -> None:
@@ -186,7 +172,7 @@ class ExportFile:
     workdir: Path
 
 
-@transaction.atomic
+@atomic_reads  # transaction.atomic where the reads go: the replica when the download view reads from one
 def export_return(*, actor: User, kind: str, year: int) -> ExportFile:
     """Write a return for a collection year to a temporary file (CIN: XML; SSDA903: a zip of CSVs)."""
     from casework.returns.cin_export import export_cin

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from casework.core.formtools import apply_validation_error
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
-from casework.returns import services
+from casework.returns import selectors, services
 from casework.returns.forms import ExportForm, ImportForm
 from casework.returns.importing import issues_as_rows
 from casework.returns.models import ImportIssue, ImportRun
@@ -77,7 +77,7 @@ def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
             response["HX-Refresh"] = "true"  # finished: load the whole report
         return response
     severity = request.GET.get("severity", "")
-    issues = services.issues_visible_to(user=request.user, run=run)
+    issues = selectors.issues_visible_to(user=request.user, run=run)
     if severity in ImportIssue.Severity.values:
         issues = issues.filter(severity=severity)
     page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
@@ -113,7 +113,7 @@ class _Echo:
 def run_issues_csv(request: AuthenticatedRequest, run_id: int) -> StreamingHttpResponse:
     run = _run_for(request, run_id)
     writer = csv.writer(_Echo())
-    issues = services.issues_visible_to(user=request.user, run=run)
+    issues = selectors.issues_visible_to(user=request.user, run=run)
     rows = (writer.writerow(row) for row in issues_as_rows(run, issues))
     response = StreamingHttpResponse(rows, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'

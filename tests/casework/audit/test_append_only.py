@@ -78,7 +78,7 @@ def test_audit_events_and_the_record_access_log_refuse_update_and_delete(world: 
     audit = audit_record(
         actor=world.users["bs"], la_id=world.la.pk, action="test", target=child, summary="Looked", child=child
     )
-    record_access_log(user=world.users["sw"], child_ref=child.pk, outcome="viewed", path="/children/1/")
+    record_access_log(actor=world.users["sw"], child_ref=child.pk, outcome="viewed", path="/children/1/")
     access = RecordAccess.objects.get(child_ref=child.pk)
     for table, pk in ((AuditEvent._meta.db_table, audit.pk), (RecordAccess._meta.db_table, access.pk)):
         update = f'UPDATE "{table}" SET at = now() WHERE id = %s'  # noqa: S608

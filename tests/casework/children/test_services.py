@@ -306,7 +306,7 @@ def test_a_teams_business_support_cannot_change_another_teams_child_and_nothing_
     services.legal_status_add(
         actor=world.users["bs_north"],
         child=world.children["jon"],
-        kind="cin",
+        kind="ehc_plan",
         starts_on=date(2020, 5, 1),
         today=today,
     )
