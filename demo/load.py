@@ -28,6 +28,7 @@ from casework.children.models import (
     LegalStatus,
     Placement,
 )
+from casework.children.services import CHILD_FIELDS as REGISTER_CHILD_FIELDS
 from casework.contacts.models import Contact, ContactPlan, DueState
 from casework.core.models import Alert
 from casework.decisions.models import Departure
@@ -1135,31 +1136,9 @@ def _copy_contacts(cursor: CursorWrapper, plan: DemoPlan, la_id: int, stamp: tup
     return written
 
 
-CHILD_FIELDS = (
-    "id",
-    *TENANT,
-    "la_child_id",
-    "upn",
-    "former_upn",
-    "first_name",
-    "last_name",
-    "known_as",
-    "date_of_birth",
-    "expected_date_of_birth",
-    "gender",
-    "ethnicity",
-    "disabilities",
-    "date_of_death",
-    "first_language",
-    "household",
-    "team",
-    "allocated_worker",
-    "education_setting",
-    "health_vulnerabilities",
-    "clinically_extremely_vulnerable",
-    "is_restricted",
-    "restriction_reason",
-)
+# The register's own list of a child's fields (casework.children.services), with the row's id, tenancy and
+# restriction around it, in the order _child_rows writes them.
+CHILD_FIELDS = ("id", *TENANT, *REGISTER_CHILD_FIELDS, "is_restricted", "restriction_reason")
 
 
 def _child_rows(plan: DemoPlan, stamp: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
