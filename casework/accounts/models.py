@@ -62,10 +62,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
-    @property
-    def is_practitioner(self) -> bool:
-        return self.role in PRACTITIONER_ROLES
-
 
 class Availability(models.TextChoices):
     AVAILABLE = "available", "Available"

@@ -15,7 +15,7 @@ from casework.children import services as child_services
 from casework.children.access import children_visible_to
 from casework.children.models import Child
 from casework.contacts.models import DueState
-from casework.core import signoff
+from casework.core import permissions, signoff
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ def suggest_reallocations(*, team: Team, today: date, viewer: User | None = None
     spare = {
         s.user.pk: s.user.caseload_capacity - s.caseload
         for s in staff
-        if s.available and s.user.is_practitioner
+        if s.available and permissions.is_practitioner(s.user)
     }
-    available = {s.user.pk: s.user for s in staff if s.available and s.user.is_practitioner}
+    available = {s.user.pk: s.user for s in staff if s.available and permissions.is_practitioner(s.user)}
     base = children_visible_to(viewer) if viewer is not None else Child.objects.all()
     children = list(
         base.filter(la_id=team.la_id, allocated_worker__in=off)

@@ -37,7 +37,7 @@ def can_rate(user: User, child: Child) -> bool:
         return False
     if child.allocated_worker_id == user.pk or signoff.can_sign_off(user, child):
         return True
-    return user.is_practitioner and child.team_id is not None and child.team_id == user.team_id
+    return permissions.is_practitioner(user) and child.team_id is not None and child.team_id == user.team_id
 
 
 @transaction.atomic
