@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",
     "casework.core.middleware.LoginRequiredMiddleware",
+    "casework.audit.middleware.RequestAuditMiddleware",  # every request of a signed-in person, logged
 ]
 
 ROOT_URLCONF = "continuity.urls"

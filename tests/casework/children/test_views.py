@@ -168,8 +168,9 @@ def test_the_record_page_issues_a_fixed_number_of_queries_whatever_the_history(c
         )
     after = record_page_queries(client, child.pk)
     assert after == before
-    # raised from 14 for the contact summary and the alerts banner; from 17 for meetings and deadlines
-    assert before <= 19
+    # raised from 14 for the contact summary and the alerts banner; from 17 for meetings and deadlines;
+    # from 19 for the request log's row (casework.audit.middleware)
+    assert before <= 20
 
 
 def test_search_results_as_an_htmx_partial(client, world):

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from casework.audit.models import AuditEvent
 from casework.children.models import Child
 from casework.returns import lac_export
 from casework.returns.lac_export import export_903
@@ -253,6 +254,9 @@ def test_export_command(imported, tmp_path, capsys):
     call_command("export_903", str(tmp_path / "cmd"), "--year", "2026", "--la", "E09000027")
     assert "5 children" in capsys.readouterr().out
     assert (tmp_path / "cmd" / "header.csv").read_text() == (VALID / "header.csv").read_text()
+    audit = AuditEvent.objects.filter(la=imported.la, action="return_exported").latest("pk")
+    assert audit.summary.startswith("SSDA903 2026 exported to")
+    assert "command line" in audit.summary
 
 
 def test_a_realistic_cohort_passes_the_dfe_validator(imported, tmp_path):

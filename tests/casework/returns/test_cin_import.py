@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.cin_fixture import write_cin_census
+from casework.audit.models import AuditEvent
 from casework.children.models import Child, LegalStatus
 from casework.core.models import LocalAuthority
 from casework.returns.cin_import import import_cin
@@ -360,6 +361,9 @@ def test_command_prints_counts_and_writes_report(world: World, tmp_path: Path, c
     assert "Imported" in out
     assert "8866" in out
     assert "8866" in report.read_text()
+    audit = AuditEvent.objects.filter(la=world.la, action="return_imported").latest("pk")
+    assert "command line, system account" in audit.summary
+    assert audit.target_type == "returns.ImportRun"
     bad = write(tmp_path, census(child("A1", birth="2015-02-31")), "bad.xml")
     with pytest.raises(SystemExit) as exit_info:
         call_command("import_cin", str(bad), "--la", "901")

@@ -3,12 +3,15 @@ saying what an import did."""
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import models
 from django.db.models import Q
 
 from casework.accounts.models import User
+from casework.audit.services import audit_record
 from casework.core import spreadsheet
 from casework.core.models import LocalAuthority
 from casework.returns.importing import issues_as_rows
@@ -45,6 +48,24 @@ def find_user(username: str | None, la: LocalAuthority) -> User | None:
     if user.la_id is not None and user.la_id != la.pk:
         raise CommandError(f"{username} does not work for {la.name}.")
     return user
+
+
+def audit_command(
+    *, la: LocalAuthority, actor: User | None, action: str, target: models.Model, summary: str
+) -> None:
+    """The audit row of an import or export run from the command line: which LA, which file, the
+    application user it was recorded as (if any) and the operating-system account that ran it."""
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        account = "unknown"
+    audit_record(
+        actor=actor,
+        la_id=la.pk,
+        action=action,
+        target=target,
+        summary=f"{summary} (command line, system account {account})"[:300],
+    )
 
 
 def report_import(command: BaseCommand, run: ImportRun, report: str | None) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.returns.lac_export import export_903
-from casework.returns.management.commands._returns_common import find_la, find_user
+from casework.returns.management.commands._returns_common import audit_command, find_la, find_user
 from domain.census.years import FIRST_SUPPORTED_EXPORT_YEAR
 
 
@@ -24,8 +24,14 @@ class Command(BaseCommand):
         if options["year"] < FIRST_SUPPORTED_EXPORT_YEAR:
             raise CommandError(f"The SSDA903 can be exported for {FIRST_SUPPORTED_EXPORT_YEAR} onwards.")
         la = find_la(options["la"])
-        run = export_903(
-            la=la, year=options["year"], folder=options["folder"], actor=find_user(options["user"], la)
+        actor = find_user(options["user"], la)
+        run = export_903(la=la, year=options["year"], folder=options["folder"], actor=actor)
+        audit_command(
+            la=la,
+            actor=actor,
+            action="return_exported",
+            target=run,
+            summary=f"SSDA903 {options['year']} exported to {options['folder']}",
         )
         self.stdout.write(
             f"SSDA903 {options['year'] - 1}-{options['year'] % 100:02d} for {la.name}: "

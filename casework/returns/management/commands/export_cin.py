@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.returns.cin_export import export_cin
-from casework.returns.management.commands._returns_common import find_la, find_user
+from casework.returns.management.commands._returns_common import audit_command, find_la, find_user
 
 
 class Command(BaseCommand):
@@ -29,6 +29,13 @@ class Command(BaseCommand):
             run = export_cin(la=la, year=options["year"], out=Path(options["file"]), actor=actor)
         except ValueError as error:
             raise CommandError(str(error)) from None
+        audit_command(
+            la=la,
+            actor=actor,
+            action="return_exported",
+            target=run,
+            summary=f"CIN census {options['year']} exported to {options['file']}",
+        )
         counts = ", ".join(f"{name} {count:,}" for name, count in sorted(run.counts.items()))
         self.stdout.write(
             f"Wrote the {la.name} CIN census {options['year']} to {options['file']} "

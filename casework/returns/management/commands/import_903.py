@@ -9,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from casework.core import clock
 from casework.returns.lac_import import import_903
-from casework.returns.management.commands._returns_common import find_la, find_user, report_import
+from casework.returns.management.commands._returns_common import (
+    audit_command,
+    find_la,
+    find_user,
+    report_import,
+)
 from casework.returns.models import ImportRun
 
 
@@ -36,5 +41,12 @@ class Command(BaseCommand):
         paths: Path | list[Path] = Path(given[0]) if len(given) == 1 else [Path(p) for p in given]
         run = import_903(
             la=la, paths=paths, actor=actor, mode=mode, year=options["year"], today=clock.today()
+        )
+        audit_command(
+            la=la,
+            actor=actor,
+            action="return_imported",
+            target=run,
+            summary=f"SSDA903 {run.file_name} imported: {run.get_status_display().lower()}",
         )
         report_import(self, run, options["report"])

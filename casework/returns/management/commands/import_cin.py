@@ -9,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from casework.core import clock
 from casework.returns.cin_import import import_cin
-from casework.returns.management.commands._returns_common import find_la, find_user, report_import
+from casework.returns.management.commands._returns_common import (
+    audit_command,
+    find_la,
+    find_user,
+    report_import,
+)
 from casework.returns.models import ImportRun
 
 
@@ -36,4 +41,11 @@ class Command(BaseCommand):
             la=la, path=Path(options["file"]), actor=actor, mode=mode, expected_year=options["year"],
             today=clock.today(),
         )  # fmt: skip
+        audit_command(
+            la=la,
+            actor=actor,
+            action="return_imported",
+            target=run,
+            summary=f"CIN census {run.file_name} imported: {run.get_status_display().lower()}",
+        )
         report_import(self, run, options["report"])
