@@ -104,10 +104,11 @@ class StatementEvent(pghistory.trigger.Event):
     """
 
     def get_func(self, model: models.Model) -> Any:
-        func = super().get_func(model).func
+        func = super().get_func(model).func  # type: ignore[no-untyped-call]
         insert = func.removesuffix("RETURN NULL;").strip()
         alias = "new_values" if self.row == "NEW" else "old_values"
-        return pgtrigger.Func(f"IF EXISTS (SELECT FROM {{cond_{alias}}}) THEN {insert} END IF; RETURN NULL;")
+        sql = f"IF EXISTS (SELECT FROM {{cond_{alias}}}) THEN {insert} END IF; RETURN NULL;"
+        return pgtrigger.Func(sql)  # type: ignore[no-untyped-call]
 
 
 class _PerStatement(pghistory.RowEvent):
@@ -115,7 +116,7 @@ class _PerStatement(pghistory.RowEvent):
 
     def add_event_trigger(self, event_model: Any) -> None:
         pgtrigger.register(
-            StatementEvent(
+            StatementEvent(  # type: ignore[no-untyped-call]
                 event_model=event_model,
                 label=self.label,
                 name=self.trigger_name,
