@@ -4,8 +4,11 @@ The table is `children_educationsetting` (tracked like every record model, few c
 but its authority), filled and emptied with plain SQL inside a transaction that is rolled back, so
 nothing stays. Each figure beside its floor, the same statement with the history trigger skipped:
 
-  history_insert        INSERT ... SELECT of 100,000 rows, the row-level "snapshot" insert trigger on
-  history_insert_floor  the same with that trigger skipped (pgtrigger.ignore)
+  history_insert        INSERT ... SELECT of 100,000 rows, the statement-level "snapshot" insert trigger on
+                        (one INSERT ... SELECT from the statement's transition table)
+  history_insert_row    the same insert with a row-level insert trigger instead (pghistory's default, and
+                        ours before issue 9), for comparison
+  history_insert_floor  the same with the insert trigger skipped (pgtrigger.ignore)
   history_delete        DELETE of the 100,000 rows, the statement-level delete trigger on (one
                         INSERT ... SELECT from the statement's transition table)
   history_delete_row    the same delete with a row-level delete trigger instead (what pghistory installs
@@ -41,9 +44,9 @@ def _ignore(cursor: Any, names: list[str]) -> None:
     cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(names) + "}"])
 
 
-def _row_level_delete_sql() -> str:
-    """pghistory's delete trigger for the table as it would be per row (installed only in the rolled-back
-    transaction, named so it can be skipped like the others)."""
+def _row_level_sql(label: str, operation: Any, row: str) -> str:
+    """pghistory's insert or delete trigger for the table as it would be per row (installed only in the
+    rolled-back transaction, named so it can be skipped like the others)."""
     import pghistory.trigger
     import pgtrigger
     from django.apps import apps
@@ -53,10 +56,10 @@ def _row_level_delete_sql() -> str:
     event_model = apps.get_model("children", "EducationSettingEvent")
     trigger = pghistory.trigger.Event(
         event_model=event_model,
-        label="delete",
-        name="bench_row_delete",
-        row="OLD",
-        operation=pgtrigger.Delete,
+        label=label,
+        name=f"bench_row_{label}",
+        row=row,
+        operation=operation,
         level=pgtrigger.Row,
     )
     return trigger.compile(EducationSetting).install_sql
@@ -79,9 +82,12 @@ def _one_run(la_id: int, variant: str) -> dict[str, float]:
             deletes = _triggers(cursor, table, "pgtrigger_snapshot_delete%")
             row_delete: list[str] = []
             if variant == "row":
-                cursor.execute(_row_level_delete_sql())
+                import pgtrigger
+
+                cursor.execute(_row_level_sql("delete", pgtrigger.Delete, "OLD"))
+                cursor.execute(_row_level_sql("snapshot", pgtrigger.Insert, "NEW"))
                 row_delete = _triggers(cursor, table, "pgtrigger_bench_row_delete%")
-            _ignore(cursor, inserts if variant == "floor" else [])
+            _ignore(cursor, {"floor": inserts, "row": inserts, "statement": []}[variant])
             started = time.perf_counter()
             cursor.execute(
                 f"INSERT INTO {table} (la_id, created_at, updated_at, name, urn, kind, is_open) "  # noqa: S608
@@ -115,7 +121,8 @@ def bench_history_triggers(scale: int, result: Callable[..., Any]) -> list[Any]:
         ms = sorted(v * 1000 for v in values)
         return result(name, ROWS, "ms", round(statistics.median(ms), 1), round(ms[-1], 1), len(ms), note)
 
-    insert = [r["insert"] for r in runs["statement"] + runs["row"]]
+    insert = [r["insert"] for r in runs["statement"]]
+    row_insert = [r["insert"] for r in runs["row"]]
     floor_insert = [r["insert"] for r in runs["floor"]]
     delete = [r["delete"] for r in runs["statement"]]
     row_delete = [r["delete"] for r in runs["row"]]
@@ -128,7 +135,12 @@ def bench_history_triggers(scale: int, result: Callable[..., Any]) -> list[Any]:
         entry(
             "history_insert",
             insert,
-            f"INSERT ... SELECT, row-level insert events: {ratio(insert, floor_insert)}",
+            f"INSERT ... SELECT, statement-level insert events: {ratio(insert, floor_insert)}",
+        ),
+        entry(
+            "history_insert_row",
+            row_insert,
+            f"the same INSERT, row-level insert events: {ratio(row_insert, floor_insert)}",
         ),
         entry("history_insert_floor", floor_insert, "the same INSERT with the insert trigger skipped"),
         entry(

@@ -504,7 +504,8 @@ BENCHMARKS: dict[str, Callable[[int], Result | Iterable[Result]]] = {
     # import_903, import_903_copy_floor, export_903, validate_903 (20,000 children unless --scale is given).
     "import_cin": bench_returns_cin,
     "import_903": bench_returns_903,
-    # Writes history_insert, history_insert_floor, history_delete, history_delete_row, history_delete_floor.
+    # Writes history_insert, history_insert_row, history_insert_floor, history_delete, history_delete_row,
+    # history_delete_floor.
     "history_triggers": bench_history,
 }
 # A national deployment's benchmarks (bench/national.py): their own database, kept between runs, so not
@@ -524,6 +525,7 @@ RESULT_ORDER = [
     "export_903",
     "validate_903",
     "history_insert",
+    "history_insert_row",
     "history_insert_floor",
     "history_delete",
     "history_delete_row",

@@ -4,9 +4,14 @@ append-only guard on every table that records history or audit (ADR 0004, ADR 00
 One label, "snapshot", for inserts and updates alike, so that each event's diff is against the
 row's previous state, whichever operation made it. A delete writes a "delete" event holding the
 row's last state, so a record removed by a person, an import or raw SQL still shows what it said.
-Triggers write the rows, so even a bulk update or delete through the ORM or SQL is recorded; the
-delete trigger is per statement (one INSERT ... SELECT from the statement's transition table), so a
-bulk delete costs one statement more, not one per row.
+Triggers write the rows, so even a bulk update or delete through the ORM or SQL is recorded. All three
+triggers are per statement (`StatementEvent`): one INSERT ... SELECT from the statement's transition
+table, so a bulk insert, update or delete costs one statement more, not one function call (and one
+context upsert) per row. They record exactly the rows pghistory's row-level triggers would: the update
+event only for rows where a tracked column changed (pghistory's condition, on `old_values` joined to
+`new_values` by primary key; Django never changes a primary key), with the same label, `pgh_obj`,
+snapshot columns and `pgh_context` (the session's pghistory context, attached once per statement, and
+not at all when the statement wrote no event: tests/casework/core/test_history.py compares the two).
 
 The event tables, the audit events and the record-access log refuse UPDATE and DELETE through
 `AppendOnly`, a statement-level trigger that, unlike pgtrigger's own `Protect`, cannot be switched
@@ -22,6 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 import pghistory
+import pghistory.trigger
 import pgtrigger
 from django.db import models
 from pgtrigger import compiler
@@ -86,12 +92,61 @@ class AppendOnly(pgtrigger.Trigger):
         )
 
 
+class StatementEvent(pghistory.trigger.Event):
+    """pghistory's event trigger, per statement, writing nothing (not even the context) when the
+    statement wrote no row that qualifies.
+
+    pghistory's statement-level function attaches the history context in a CTE of its INSERT ...
+    SELECT; run for a statement that touched no row (an UPDATE matching nothing, or one whose rows
+    did not change), it could still create the `pghistory_context` row, which a row-level trigger
+    never would. The EXISTS test keeps the two alike: one event row per qualifying row, with the
+    same context, and nothing otherwise.
+    """
+
+    def get_func(self, model: models.Model) -> Any:
+        func = super().get_func(model).func  # type: ignore[no-untyped-call]
+        insert = func.removesuffix("RETURN NULL;").strip()
+        alias = "new_values" if self.row == "NEW" else "old_values"
+        sql = f"IF EXISTS (SELECT FROM {{cond_{alias}}}) THEN {insert} END IF; RETURN NULL;"
+        return pgtrigger.Func(sql)  # type: ignore[no-untyped-call]
+
+
+class _PerStatement(pghistory.RowEvent):
+    """A pghistory row event recorded by a `StatementEvent` trigger (same name, label and condition)."""
+
+    def add_event_trigger(self, event_model: Any) -> None:
+        pgtrigger.register(
+            StatementEvent(  # type: ignore[no-untyped-call]
+                event_model=event_model,
+                label=self.label,
+                name=self.trigger_name,
+                row=self.row,
+                operation=self.operation,
+                condition=self.condition,
+                level=pgtrigger.Statement,
+            )
+        )(event_model.pgh_tracked_model)
+
+
+class InsertSnapshot(_PerStatement, pghistory.InsertEvent):
+    """Inserted rows' state, one INSERT ... SELECT from the statement's `new_values`."""
+
+
+class UpdateSnapshot(_PerStatement, pghistory.UpdateEvent):
+    """Updated rows' new state, only for rows where a tracked column changed (pghistory's condition,
+    applied to `old_values` joined to `new_values` on the primary key)."""
+
+
+class DeleteSnapshot(_PerStatement, pghistory.DeleteEvent):
+    """Deleted rows' last state, from the statement's `old_values`."""
+
+
 def tracked(**kwargs: Any) -> Any:
     """Track a model: its inserts, updates and deletes, in an append-only event table."""
     return pghistory.track(
-        pghistory.InsertEvent("snapshot"),
-        pghistory.UpdateEvent("snapshot"),
-        pghistory.DeleteEvent(DELETE_LABEL, trigger_name="snapshot_delete", level=pgtrigger.Statement),
+        InsertSnapshot("snapshot"),
+        UpdateSnapshot("snapshot"),
+        DeleteSnapshot(DELETE_LABEL, trigger_name="snapshot_delete"),
         append_only=False,  # pgtrigger's Protect can be ignored from the session; AppendOnly cannot
         meta={"triggers": [AppendOnly()]},
         **kwargs,

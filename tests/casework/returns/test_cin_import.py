@@ -459,3 +459,34 @@ def test_a_record_a_reimport_removes_leaves_a_delete_event_naming_the_import(
     assert "Legal status deleted" in history
     assert "2 Jun 2025 (deleted)" in history
     assert f"import {run.pk}: second.xml" in history
+
+
+@pytest.mark.django_db
+def test_statistics_refreshed_before_the_register_change_nothing_imported(
+    world, today, tmp_path, monkeypatch
+):
+    """An import large enough to ANALYZE the stored tables before deriving the register (in its own
+    transaction) writes exactly what the same import below that size writes."""
+    from casework.returns import importing
+
+    path = tmp_path / "census.xml"
+    write_cin_census(path, 30, year=2026, lea=world.la.lea_code)
+
+    def imported(threshold: int) -> tuple[Any, ...]:
+        monkeypatch.setattr(importing, "ANALYZE_AFTER", threshold)
+        run = run_import(world, path, today)
+        statuses = sorted(
+            LegalStatus.objects.filter(
+                child__la=world.la, child__la_child_id__in=run.outcomes.values("la_child_id")
+            ).values_list("child__la_child_id", "kind", "starts_on", "ends_on", "cp_category")
+        )
+        result = (run.status, run.message, run.counts, row_counts(), statuses)
+        CinEpisode.objects.filter(la=world.la).delete()
+        Child.objects.filter(la=world.la, la_child_id__in=run.outcomes.values("la_child_id")).delete()
+        return result
+
+    small = imported(10**9)
+    analysed = imported(1)
+    assert small == analysed
+    assert small[0] == ImportRun.Status.DONE
+    assert small[4]  # the register was derived
