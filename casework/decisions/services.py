@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from django.db import transaction
 
 from casework.audit.services import audit_record
 from casework.children.access import children_visible_to
-from casework.core import permissions, signoff
+from casework.core import permissions, signoff, spreadsheet
 from casework.decisions.models import Departure
 from casework.policy import context
 
@@ -141,7 +140,7 @@ CSV_COLUMNS = [
 
 def departures_csv(departures: Iterable[Departure]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheet.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for d in departures:
         writer.writerow(

@@ -3,7 +3,6 @@ only write is the audit event saying who downloaded which fortnight, in which fo
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
 from collections.abc import Iterable, Iterator
@@ -15,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.audit.services import audit_record
-from casework.core import permissions
+from casework.core import permissions, spreadsheet
 from casework.core.models import LocalAuthority
 from casework.core.replica import atomic_reads
 from casework.fortnightly import selectors, workbook
@@ -190,7 +189,7 @@ def return_csv(*, actor: User, period: Fortnight, detail: bool = False) -> str:
     behind each measure. The download is audited."""
     _require_maker(actor)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheet.writer(buffer)
     if detail:
         writer.writerow(DETAIL_COLUMNS)
         children = selectors.child_rows(user=actor, period=period)

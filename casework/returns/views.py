@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from casework.core import spreadsheet
 from casework.core.formtools import apply_validation_error
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
@@ -112,7 +112,7 @@ class _Echo:
 
 def run_issues_csv(request: AuthenticatedRequest, run_id: int) -> StreamingHttpResponse:
     run = _run_for(request, run_id)
-    writer = csv.writer(_Echo())
+    writer = spreadsheet.writer(_Echo())
     issues = selectors.issues_visible_to(user=request.user, run=run)
     rows = (writer.writerow(row) for row in issues_as_rows(run, issues))
     response = StreamingHttpResponse(rows, content_type="text/csv")

@@ -408,3 +408,13 @@ def test_the_rag_settings_show_the_default_and_refuse_red_less_often_than_amber(
     assert cin["interval"] == {"amount": 2, "unit": "weeks"}
     client.force_login(world.users["tm"])
     assert client.post("/policy/rag-settings", data).status_code == 403
+
+
+def test_the_decision_log_csv_writes_a_formula_as_text(client, world, today):
+    """A rationale typed as a spreadsheet formula reaches the CSV as text (a leading apostrophe), not as a
+    live formula; the words themselves are kept."""
+    formula = '=HYPERLINK("http://example.invalid/x","Click")'
+    record_departure(world, today, rationale=formula)
+    client.force_login(world.users["hos"])
+    rows = list(csv.reader(io.StringIO(client.get("/decisions/export.csv").content.decode())))
+    assert [r[9] for r in rows[1:]] == ["'" + formula]

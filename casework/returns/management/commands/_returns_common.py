@@ -3,13 +3,13 @@ saying what an import did."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from casework.accounts.models import User
+from casework.core import spreadsheet
 from casework.core.models import LocalAuthority
 from casework.returns.importing import issues_as_rows
 from casework.returns.models import ImportRun
@@ -71,7 +71,7 @@ def report_import(command: BaseCommand, run: ImportRun, report: str | None) -> N
         out.write(f"  [{issue.severity}] {where}{who}: {issue.message}.{fix}")
     if report:
         with Path(report).open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows(issues_as_rows(run))
+            spreadsheet.writer(handle).writerows(issues_as_rows(run))
         out.write(f"Every issue is in {report}.")
     if run.status != ImportRun.Status.DONE:
         raise SystemExit(1)
