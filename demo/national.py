@@ -6,22 +6,30 @@ retrieved, so the spread is a log-normal one fitted to the working target there 
 about 5-6 times the average, near 15,000 children) and not any real authority's figure. The authorities
 and everyone in them are fictional; each is an ordinary demo authority (demo.service.generate_demo) in
 its own transaction, so a load that stops part-way keeps the authorities finished and a second run
-goes on from there.
+goes on from there. Authorities are independent, so a load can make them in several worker processes at
+once (each its own connection and transaction, COPYing its own rows): on 2 cores one process's Python
+generation runs while the other's rows are being written by PostgreSQL.
 """
 
 from __future__ import annotations
 
 import math
+import multiprocessing
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection, connections
+
 from casework.core.models import LocalAuthority
 from demo.load import analyze
-from demo.service import DEFAULT_LA_NAME, MIN_CHILDREN, DemoSummary, generate_demo
+from demo.service import DEFAULT_LA_NAME, MIN_CHILDREN, DemoSummary, free_codes, generate_demo
 
 NATIONAL_LAS = 153  # England, 2024 (DOMAIN.md §6)
+# Worker processes of a national load: two keep both of a 2-core server busy (one generating while the
+# other's rows are written); more would only queue for the same cores.
+NATIONAL_WORKERS = 2
 NATIONAL_CHILDREN = 400_000  # children in need at 31 March: 389,260 (2020) to 404,310 (2022)
 LARGEST_SHARE = 15_000 / NATIONAL_CHILDREN  # the working target for the largest authority
 # The log-normal spread whose largest of 153 is about 5.7 times the mean (15,000 / 2,614).
@@ -72,25 +80,60 @@ def generate_national(
     scale: float = 1.0,
     seed: int = 2020,
     progress: Callable[[NationalAuthority, DemoSummary | None], None] | None = None,
+    workers: int = 1,
 ) -> list[DemoSummary]:
-    """Create every authority of the national deployment not already there (by name); then one ANALYZE."""
+    """Create every authority of the national deployment not already there (by name); then one ANALYZE.
+
+    With `workers` > 1 the authorities are made in that many processes at once, largest first, each
+    taking the next as it finishes; inside a caller's transaction (a test) they are made in it, one after
+    another, as other processes could not see or undo its rows. Each authority's LA number and codes are
+    handed out first, in the order a one-by-one load would take them, so either way the same authority
+    gets the same codes and, from its own seed, the same people.
+    """
     existing = set(LocalAuthority.objects.values_list("name", flat=True))
-    made: list[DemoSummary] = []
+    todo: list[NationalAuthority] = []
     for authority in authorities(count, scale, seed):
         if authority.name in existing:
             if progress:
                 progress(authority, None)
-            continue
-        summary = generate_demo(
-            children=authority.children,
-            seed=authority.seed,
-            today=today,
-            la_name=authority.name,
-            prefix_usernames=authority.index > 0,
-            analyse=False,
-        )
+        else:
+            todo.append(authority)
+    jobs = [_Job(a, codes, today) for a, codes in zip(todo, free_codes(len(todo)), strict=True)]
+    made: list[DemoSummary] = []
+    for authority, summary in _run(jobs, workers):
         made.append(summary)
         if progress:
             progress(authority, summary)
     analyze()
     return made
+
+
+@dataclass(frozen=True)
+class _Job:
+    authority: NationalAuthority
+    codes: tuple[str, str]
+    today: date
+
+
+def _make(job: _Job) -> tuple[NationalAuthority, DemoSummary]:
+    authority = job.authority
+    summary = generate_demo(
+        children=authority.children,
+        seed=authority.seed,
+        today=job.today,
+        la_name=authority.name,
+        prefix_usernames=authority.index > 0,
+        analyse=False,
+        codes=job.codes,
+    )
+    return authority, summary
+
+
+def _run(jobs: list[_Job], workers: int) -> Iterator[tuple[NationalAuthority, DemoSummary]]:
+    if workers <= 1 or len(jobs) <= 1 or connection.in_atomic_block:
+        yield from map(_make, jobs)
+        return
+    # Forked workers open connections of their own: none may inherit this process's socket.
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap_unordered(_make, jobs, chunksize=1)

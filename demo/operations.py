@@ -413,6 +413,15 @@ CONTACT_TEMPLATES, TEMPLATE_GROUPS = _build_templates()
 # --- the builder -----------------------------------------------------------------------------------
 
 
+# The dates mode_group's mix of contact modes changes on (built once: it runs for every contact).
+_LOCKDOWN_1, _SUMMER_2020, _LOCKDOWN_3, _NORMAL_RULES = (
+    date(2020, 3, 23),
+    date(2020, 7, 1),
+    date(2021, 1, 1),
+    date(2021, 10, 1),
+)
+
+
 def _open_kinds(child: ChildPlan, day: date) -> set[str]:
     return {
         s.kind
@@ -797,6 +806,9 @@ class OperationsBuilder:
             "confirmed",
         )
         recent_from = today - timedelta(days=120)
+        # The child's open statuses as (kind, first day, last day): _open_kinds for each contact day
+        # without walking every status (several hundred thousand days at 20,000 children).
+        spans = [(s.kind, s.starts_on, s.ends_on or date.max) for s in child.statuses if s.kind in OPEN_KINDS]
         for start, end in self._open_periods(child):
             day = start + timedelta(days=rng.randint(1, 10))
             stop = end
@@ -804,7 +816,7 @@ class OperationsBuilder:
                 stop = today - timedelta(days=rng.randint(45, 90))
             previous_f2f = True
             while day <= stop:
-                kinds = _open_kinds(child, day)
+                kinds = {kind for kind, first, last in spans if first <= day <= last}
                 rating = None
                 for r in my_ratings:
                     if r.rated_on <= day and r.status != "returned":
@@ -898,20 +910,20 @@ class OperationsBuilder:
     def mode_group(self, day: date, rating: str | None, kinds: set[str], declared: date) -> str:
         roll = self.rng.random()
         weights: tuple[tuple[str, float], ...]
-        if day < date(2020, 3, 23):
+        if day < _LOCKDOWN_1:
             weights = (("home", 0.80), ("elsewhere", 0.12), ("phone", 0.08))
-        elif day < date(2020, 7, 1):
+        elif day < _SUMMER_2020:
             weights = (("video", 0.45), ("phone", 0.22), ("doorstep", 0.18), ("home", 0.15))
-        elif day < date(2021, 1, 1):
+        elif day < _LOCKDOWN_3:
             weights = (("home", 0.58), ("doorstep", 0.10), ("video", 0.22), ("phone", 0.10))
-        elif day < date(2021, 10, 1):
+        elif day < _NORMAL_RULES:
             weights = (("home", 0.72), ("elsewhere", 0.10), ("video", 0.13), ("phone", 0.05))
         elif day >= declared:
             weights = (("home", 0.45), ("doorstep", 0.15), ("video", 0.28), ("phone", 0.12))
         else:
             weights = (("home", 0.84), ("elsewhere", 0.12), ("video", 0.02), ("phone", 0.02))
-        if rating == "red" and day >= date(2020, 3, 23) and self.rng.random() < 0.7:
-            return "home" if day >= date(2020, 7, 1) else "doorstep"
+        if rating == "red" and day >= _LOCKDOWN_1 and self.rng.random() < 0.7:
+            return "home" if day >= _SUMMER_2020 else "doorstep"
         for group, weight in weights:
             roll -= weight
             if roll < 0:

@@ -12,7 +12,6 @@ import pghistory
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.db.models import Q
 
 from casework.accounts.models import User
 from casework.contacts.due import refresh_due_states
@@ -78,16 +77,32 @@ def _free_codes() -> tuple[str, str]:
     Otherwise a code no authority has (E09000999, or the next free below): such a demo still works, but
     its SSDA903 return fails rule 241 on every placement in supported accommodation.
     """
-    home_free = not LocalAuthority.objects.filter(ons_code=postcodes.HOME_AREA).exists()
+    return free_codes(1)[0]
+
+
+def free_codes(count: int) -> list[tuple[str, str]]:
+    """The codes the next `count` demo authorities made one after another would take (see _free_codes):
+    a national load hands them out before its worker processes start, so no two take the same."""
+    lea_taken = set(LocalAuthority.objects.values_list("lea_code", flat=True))
+    ons_taken = set(LocalAuthority.objects.values_list("ons_code", flat=True))
+    home_free = postcodes.HOME_AREA not in ons_taken
+    found: list[tuple[str, str]] = []
     for number in DEMO_LEA_CODES:
+        if len(found) == count:
+            break
         lea, ons = f"{number:03d}", f"E09000{number:03d}"
-        if home_free and not LocalAuthority.objects.filter(lea_code=lea).exists():
-            return lea, postcodes.HOME_AREA
-        if not LocalAuthority.objects.filter(Q(lea_code=lea) | Q(ons_code=ons)).exists():
-            return lea, ons
-    raise DemoError(
-        "Every demo LA number (944 to 999, 100 to 199) is in use: remove an old demo authority first."
-    )
+        if lea in lea_taken:
+            continue
+        if home_free:
+            found.append((lea, postcodes.HOME_AREA))
+            home_free = False
+        elif ons not in ons_taken:
+            found.append((lea, ons))
+    if len(found) < count:
+        raise DemoError(
+            "Every demo LA number (944 to 999, 100 to 199) is in use: remove an old demo authority first."
+        )
+    return found
 
 
 @functools.cache
@@ -110,12 +125,14 @@ def generate_demo(
     la_name: str = DEFAULT_LA_NAME,
     prefix_usernames: bool = False,
     analyse: bool = True,
+    codes: tuple[str, str] | None = None,
 ) -> DemoSummary:
     """Create a demo authority with `children` children; the same seed and date give the same people.
 
     Everything happens in one transaction: if anything fails, the database is as it was. A national
     load (demo.national) puts each authority's LA number before its usernames, all but the first's, and
-    refreshes the planner statistics once at the end rather than after each authority (`analyse=False`).
+    refreshes the planner statistics once at the end rather than after each authority (`analyse=False`),
+    and gives each authority its LA number and ONS code (`codes`, from free_codes) before it starts.
     """
     if children < MIN_CHILDREN:
         raise DemoError(f"A demo authority needs at least {MIN_CHILDREN} children.")
@@ -132,7 +149,7 @@ def generate_demo(
                 f"There is already a local authority called “{la_name}”. "
                 "Choose another name with --la-name, or sign in to the existing one (continuity demo_logins)."
             )
-        lea_code, ons_code = _free_codes()
+        lea_code, ons_code = codes or _free_codes()
         username_prefix = lea_code if prefix_usernames else ""
         mine = f"{username_prefix}." if username_prefix else ""
         taken = set(User.objects.filter(username__startswith=mine).values_list("username", flat=True))

@@ -162,3 +162,19 @@ def test_a_national_deployments_pages_read_their_own_authority_by_index():
     found["recompute due dates"] = _national_seq_scans(captured.captured_queries)
 
     assert {name: scans for name, scans in found.items() if scans} == {}
+
+
+def test_the_codes_handed_out_before_a_parallel_load_are_those_a_one_by_one_load_takes():
+    from demo import postcodes
+    from demo.service import _free_codes, free_codes
+
+    LocalAuthority.objects.create(name="Taken", ons_code="E09000998", lea_code="997")
+    ahead = free_codes(3)
+    one_by_one = []
+    for n in range(3):
+        lea, ons = _free_codes()
+        one_by_one.append((lea, ons))
+        LocalAuthority.objects.create(name=f"Next {n}", ons_code=ons, lea_code=lea)
+    assert ahead == one_by_one
+    # The first free number takes the demo postcodes' own area; 998's ONS code is taken, 997's number.
+    assert ahead == [("999", postcodes.HOME_AREA), ("996", "E09000996"), ("995", "E09000995")]

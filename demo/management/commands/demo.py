@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.core import clock
-from demo.national import NATIONAL_LAS, NationalAuthority, generate_national
+from demo.national import NATIONAL_LAS, NATIONAL_WORKERS, NationalAuthority, generate_national
 from demo.service import (
     DEFAULT_CHILDREN,
     DEFAULT_LA_NAME,
@@ -50,6 +50,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--national-las", type=int, default=NATIONAL_LAS, help="With --national: how many authorities."
         )
+        parser.add_argument(
+            "--national-workers",
+            type=int,
+            default=NATIONAL_WORKERS,
+            help=f"With --national: authorities made at once, one process each (default {NATIONAL_WORKERS}).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = options["today"] or clock.today()
@@ -75,6 +81,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--national-scale runs from 0 to 1 and --national-las from 1 to {NATIONAL_LAS}."
             )
+        if options["national_workers"] < 1:
+            raise CommandError("--national-workers needs at least 1.")
         started = time.perf_counter()
 
         def progress(authority: NationalAuthority, summary: DemoSummary | None) -> None:
@@ -89,6 +97,7 @@ class Command(BaseCommand):
             scale=options["national_scale"],
             seed=options["seed"],
             progress=progress,
+            workers=options["national_workers"],
         )
         children = sum(summary.counts["children"] for summary in made)
         contacts = sum(summary.counts.get("contacts", 0) for summary in made)
