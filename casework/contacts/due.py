@@ -1,7 +1,7 @@
 """Each child's due state, recomputed set-wise: a few queries for a whole LA, never one per child.
 
 Due dates depend only on the latest qualifying contact of each kind (domain/contact/due.py), so the
-contacts are reduced in SQL to the latest of each (child, mode, reason, seen, seen alone, regime) before
+contacts are reduced in SQL to the latest of each (child, mode, reason, seen, seen alone; regime, if remote) before
 the rules run; the result is written back in batches with one upsert each.
 """
 
@@ -14,8 +14,9 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,6 +27,7 @@ from casework.policy import context
 from casework.risk.models import RiskRating
 from domain.contact import (
     FACE_TO_FACE,
+    REMOTE,
     ChildContactFacts,
     ContactEvent,
     Mode,
@@ -41,6 +43,8 @@ from domain.contact.minimums import StatutoryMinimum
 from domain.intervals import Interval, Unit
 from domain.regimes import RulesInForce
 
+LONDON = ZoneInfo("Europe/London")
+
 LIVE = ("approved", "awaiting")
 BATCH = 5000
 NO_EVENTS: list[ContactEvent] = []
@@ -48,15 +52,19 @@ NO_EVENTS: list[ContactEvent] = []
 PARALLEL_FROM = 20_000
 MAX_WORKERS = 4
 
-# The latest contact of each kind: regime is not needed for due dates (only each kind's latest day is),
-# so it is not grouped on; the latest instant gives the latest London day, so the time zone is applied
-# once a group rather than once a contact.
+# The latest contact of each kind, and for a remote contact the latest of its kind within each national
+# regime: whether a phone or video visit counts depends on the regime of its own day (SI 2020/445: any;
+# SI 2020/909 and the 2021 regulations: with a coronavirus reason; normal rules, CPPCR 2010 reg 28: none),
+# so a later remote visit under stricter rules must not hide an earlier one that counted. A face-to-face
+# contact counts whatever the regime, so only its latest day matters. The latest instant gives the latest
+# London day, so the time zone is applied once a group rather than once a contact.
 LATEST_CONTACTS_SQL = """
 SELECT child_id, mode, remote_reason, child_seen, child_seen_alone,
        (max(occurred_at) AT TIME ZONE 'Europe/London')::date AS on_day
 FROM contacts_contact
 WHERE la_id = %s {child_filter}
-GROUP BY child_id, mode, remote_reason, child_seen, child_seen_alone
+GROUP BY child_id, mode, remote_reason, child_seen, child_seen_alone,
+         CASE WHEN mode = ANY(%s) THEN width_bucket(occurred_at, %s::timestamptz[]) ELSE 0 END
 ORDER BY child_id
 """
 
@@ -159,16 +167,27 @@ def plan_rule(plan: ContactPlan | _Plan) -> PlanRule:
     )
 
 
-def _latest_contacts(la_id: int, child_ids: list[int] | None) -> list[tuple[Any, ...]]:
+def _latest_contacts(la_id: int, child_ids: list[int] | None, rules: RulesInForce) -> list[tuple[Any, ...]]:
     """(child_id, mode, remote_reason, seen, seen alone, day) rows, ordered by child_id."""
     params: list[Any] = [la_id]
     child_filter = ""
     if child_ids is not None:
         child_filter = "AND child_id = ANY(%s)"
         params.append(child_ids)
+    params += [sorted(m.value for m in REMOTE), regime_boundaries(rules)]
     with connection.cursor() as cursor:
         cursor.execute(LATEST_CONTACTS_SQL.format(child_filter=child_filter), params)
         return list(cursor.fetchall())
+
+
+def regime_boundaries(rules: RulesInForce) -> list[datetime]:
+    """The instants (London midnight) each national regime began, in order: contacts between two fall in
+    one regime. Regimes run end to end (domain.regimes.check_regimes), so their starts are the boundaries."""
+    return [
+        datetime.combine(regime.starts_on, time(0), tzinfo=LONDON)
+        for regime in sorted(rules.national_regimes, key=lambda r: r.starts_on)
+        if regime.starts_on != date.min
+    ]
 
 
 def _events(rows: list[tuple[Any, ...]]) -> dict[int, list[ContactEvent]]:
@@ -292,6 +311,7 @@ def _load(*, la_id: int, today: date, ids: list[int] | None) -> _Job:
         row[1]: _Plan(*row) for row in _fetch(PLANS_SQL.format(only=only.format(column="child_id")), params)
     }
     children_rows = _fetch(CHILDREN_SQL.format(only=only.format(column="id")), params)
+    rules = context.rules_for(la_id, today)
     return _Job(
         la_id=la_id,
         today=today,
@@ -301,8 +321,8 @@ def _load(*, la_id: int, today: date, ids: list[int] | None) -> _Job:
         ratings=latest_rating,
         approved=latest_approved,
         plans=latest_plan,
-        contact_rows=_latest_contacts(la_id, ids),
-        rules=context.rules_for(la_id, today),
+        contact_rows=_latest_contacts(la_id, ids, rules),
+        rules=rules,
         settings=context.rag_settings_for(la_id, today),
         now=timezone.now(),
     )
