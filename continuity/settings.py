@@ -3,9 +3,13 @@
 DATABASE_URL   PostgreSQL to use; unset, the app starts its own embedded server (continuity/embedded_db.py).
 DATABASE_REPLICA_URL  a streaming replica of it, read by the oversight pages and exports that opt in
                (casework/core/replica.py, docs/adr/0009-read-replica.md); unset, everything reads the primary.
-SECRET_KEY     required when DEBUG is off; a fixed development key is used otherwise.
-DEBUG          "1" for development pages (default "1" under `make run`, which is a local demo).
+CONTINUITY_LOCAL  "1" for the local demonstration (`make run`): a development key, plain-HTTP cookies and a
+               banner on every page. Default "1" with the embedded database, "0" once DATABASE_URL is set:
+               production fails closed (no SECRET_KEY, or DEBUG on, refuses to start).
+SECRET_KEY     required outside local mode; a fixed development key is used in local mode only.
+DEBUG          "1" for Django's debug pages, in local mode only.
 ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost.
+SECURE_*       outside local mode: HTTPS redirect, HSTS (see README "Configuration").
 EMAIL_*        Django's email settings (EMAIL_HOST, EMAIL_PORT, ...); console backend by default.
 """
 
@@ -25,11 +29,19 @@ def env_bool(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Local mode is the demonstration on one machine; everything else is production and fails closed.
+CONTINUITY_LOCAL = env_bool("CONTINUITY_LOCAL", "DATABASE_URL" not in os.environ)
 DEBUG = env_bool("DEBUG", False)
+if DEBUG and not CONTINUITY_LOCAL:
+    raise RuntimeError(
+        "DEBUG=1 is refused outside local mode (CONTINUITY_LOCAL=0): it shows settings and data"
+    )
 _DEV_KEY = "continuity-development-key-not-for-production"  # noqa: S105
-SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_KEY if DEBUG or env_bool("CONTINUITY_LOCAL", True) else "")
+SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_KEY if CONTINUITY_LOCAL else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when CONTINUITY_LOCAL=0")
+if SECRET_KEY == _DEV_KEY and not CONTINUITY_LOCAL:
+    raise RuntimeError("the development SECRET_KEY is refused when CONTINUITY_LOCAL=0")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -71,6 +83,11 @@ MIDDLEWARE = [
     "casework.core.replica.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: static files stay cacheable; every page of the app is no-store (it may show a child).
+    "casework.core.safety.SafetyHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "casework.core.safety.RequestSizeLimitMiddleware",
+    "casework.core.safety.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "casework.web.context_processors.navigation",
+                "casework.core.safety.local_mode",
             ],
         },
     }
@@ -125,6 +143,9 @@ def _database() -> dict[str, object]:
             "OPTIONS": {"application_name": embedded_db.application_name()},
         }
     config["ATOMIC_REQUESTS"] = False
+    # A connection kept between requests is checked before reuse, so a database restart costs no request
+    # more than the ones made while it is down (those get the 503 page: casework.core.safety).
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
@@ -139,6 +160,7 @@ def _replica_database() -> dict[str, object] | None:
     options.setdefault("connect_timeout", int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "3")))
     config["OPTIONS"] = options
     config["ATOMIC_REQUESTS"] = False
+    config["CONN_HEALTH_CHECKS"] = True
     # The test run creates no database on the replica: it reads the primary's, replicated.
     config["TEST"] = {"MIRROR": "default"}
     return config
@@ -182,9 +204,43 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not env_bool("CONTINUITY_LOCAL", True))
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not CONTINUITY_LOCAL)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only outside local mode (OWASP ASVS 4.0 9.1.1, 14.4): redirect, and HSTS for a year. Behind a proxy
+# that ends TLS, SECURE_PROXY_SSL_HEADER=1 trusts its X-Forwarded-Proto (only if it always sets it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not CONTINUITY_LOCAL)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if CONTINUITY_LOCAL else str(365 * 86400))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page uses (ASVS 14.4): sent with every response by casework.core.safety.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+# A strict Content-Security-Policy (ASVS 14.4.3, 5.3.3): scripts and styles from our own static files
+# only, no inline script or style anywhere (tests/casework/test_safety.py greps every template).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -224,6 +280,11 @@ LOGGING = {
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Uploaded return files wait here for their import (and are kept for a re-run: see casework.returns).
 UPLOAD_ROOT = Path(os.environ.get("CONTINUITY_UPLOADS", str(BASE_DIR / ".data" / "uploads")))
+# Request bodies are small everywhere (a form of text fields), except the return upload page
+# (casework.core.safety.RequestSizeLimitMiddleware answers 413 with a GOV.UK page; OWASP ASVS 12.1.1).
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(1024**2)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+LARGE_REQUEST_PATHS = ("/returns/import",)
 # A DfE return can be large (a county's CIN census is tens of MB; 2 GB is the most accepted).
 MAX_RETURN_UPLOAD_BYTES = int(os.environ.get("MAX_RETURN_UPLOAD_BYTES", str(2 * 1024**3)))
 # pghistory's own guard (pgtrigger Protect, which a session can skip with pgtrigger.ignore) for a model

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from casework.core.safety import DATABASE_AWAY, database_unavailable, plain_page
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -13,4 +17,8 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/500.html", status=500)
+    """Rendered without the request (no user, no database): it must work when they do not. A database
+    that is away (a failure before the view: the session, the user) is a 503 with the kind page."""
+    if isinstance(sys.exc_info()[1], DATABASE_AWAY):
+        return database_unavailable()
+    return plain_page("core/500.html", 500)

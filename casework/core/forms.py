@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
@@ -129,8 +130,27 @@ class GovukDateField(forms.Field):
         return value
 
 
+# Free text has a ceiling (OWASP ASVS 4.0 5.1.4, and the request limit of casework.core.safety): a field
+# that sets none gets these. A long note (a contact's outcome, a decision's rationale) fits in 20,000
+# characters, about 3,000 words.
+TEXT_MAX_LENGTH = 1_000
+TEXTAREA_MAX_LENGTH = 20_000
+
+
+def limit_text(field: forms.Field) -> None:
+    """Give a text field a maximum length (unless it has one) and the Design System's message for it."""
+    if not isinstance(field, forms.CharField):
+        return
+    if field.max_length is None:
+        textarea = isinstance(field.widget, forms.Textarea)
+        field.max_length = TEXTAREA_MAX_LENGTH if textarea else TEXT_MAX_LENGTH
+        field.validators.append(validators.MaxLengthValidator(field.max_length))
+    label = str(field.label or "The text")
+    field.error_messages["max_length"] = f"{label} must be {field.max_length:,} characters or less"
+
+
 class GovukForm(forms.Form):
-    """Base form: required-field messages in the Design System's words."""
+    """Base form: required-field messages in the Design System's words, and a maximum length on text."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -139,3 +159,4 @@ class GovukForm(forms.Form):
             if "required" not in field.error_messages or field.error_messages["required"].startswith("This"):
                 verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
                 field.error_messages["required"] = f"{verb} {str(field.label or 'a value').lower()}"
+            limit_text(field)
