@@ -1,8 +1,8 @@
 """Each child's due state, recomputed set-wise: a few queries for a whole LA, never one per child.
 
 Due dates depend only on the latest qualifying contact of each kind (domain/contact/due.py), so the
-contacts are reduced in SQL to the latest of each (child, mode, reason, seen, seen alone; regime, if remote) before
-the rules run; the result is written back in batches with one upsert each.
+contacts are reduced in SQL to the latest of each (child, mode, reason, seen, seen alone; and regime, for
+a remote contact) before the rules run; the result is written back in batches with one upsert each.
 """
 
 from __future__ import annotations
