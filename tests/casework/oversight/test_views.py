@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -251,7 +252,9 @@ def test_the_situation_report_is_marked_and_lists_children_of_staff_who_are_off(
     client.force_login(world.users["hos"])
     page = client.get("/oversight/sitrep").content.decode()
     assert "Official – Sensitive" in page
-    assert "@media print" in page
+    # Printable: a print link (started by our static script, no inline script) and print styles.
+    assert "data-app-print" in page
+    assert "@media print" in (settings.BASE_DIR / "casework/core/static/continuity.css").read_text()
     assert "Generated" in page
     assert "Jonathan Smith" in page
 
