@@ -32,7 +32,7 @@ class AccountAndAddressHandler(AxesDatabaseHandler):  # type: ignore[misc]
         on_account, from_address = self.get_user_attempts(request, credentials)
         account_failures = _failures(on_account)
         if _failures(from_address) >= settings.AXES_ADDRESS_FAILURE_LIMIT:
-            return max(account_failures, get_failure_limit(request, credentials))
+            return max(account_failures, int(get_failure_limit(request, credentials)))
         return account_failures
 
     def reset_user_attempts(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
@@ -55,4 +55,4 @@ def is_locked(username: str) -> bool:
     cool_off = get_cool_off()
     if cool_off is not None:
         recent = recent.filter(attempt_time__gte=timezone.now() - cool_off)
-    return recent.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).exists()
+    return bool(recent.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).exists())

@@ -20,7 +20,7 @@ LAST_SEEN = "continuity.last_seen"
 # The last-seen time is saved at most once a minute, so a busy page does not write its session each time.
 LAST_SEEN_RESOLUTION = 60
 IDLE_MESSAGE = "You were signed out because you had not used Continuity for {minutes} minutes"
-EXPIRED_MESSAGE = "You were signed out because you signed in more than {hours} hours ago"
+EXPIRED_MESSAGE = "You were signed out because you signed in more than {hours} ago: sign in again"
 
 
 @receiver(user_logged_in)
@@ -33,6 +33,11 @@ def _start_session_clock(sender: object, request: HttpRequest | None, **kwargs: 
 
 def _minutes(value: float) -> str:
     return f"{value:g}"
+
+
+def _hours(seconds: float) -> str:
+    hours = seconds / 3600
+    return f"{hours:g} hour" if hours == 1 else f"{hours:g} hours"
 
 
 class SessionTimeoutMiddleware:
@@ -55,7 +60,7 @@ class SessionTimeoutMiddleware:
         signed_in = int(session.get(SIGNED_IN_AT, now))
         last_seen = int(session.get(LAST_SEEN, now))
         if now - signed_in > settings.SESSION_COOKIE_AGE:
-            return EXPIRED_MESSAGE.format(hours=_minutes(settings.SESSION_COOKIE_AGE / 3600))
+            return EXPIRED_MESSAGE.format(hours=_hours(settings.SESSION_COOKIE_AGE))
         if now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
             return IDLE_MESSAGE.format(minutes=_minutes(settings.SESSION_IDLE_MINUTES))
         if SIGNED_IN_AT not in session:

@@ -31,7 +31,8 @@ def test_la_create_sets_up_a_real_authority_and_audits_it():
     assert (la.lea_code, la.name, la.is_demo) == ("318", "London Borough of Richmond upon Thames", False)
     assert "Set up London Borough of Richmond upon Thames" in output
     event = AuditEvent.objects.get(action="la.created")
-    assert event.la_id == la.pk and event.actor is None
+    assert event.la_id == la.pk
+    assert event.actor is None
     assert "command line, system account" in event.summary
 
 
@@ -99,10 +100,12 @@ def test_admin_create_adds_an_administrator_who_sets_their_password_from_the_ema
         "Lovelace",
     )
     admin = User.objects.get(email="ada.lovelace@richmond.gov.uk")
-    assert admin.role == Role.SYSTEM_ADMINISTRATOR and admin.la.ons_code == "E09000027"
+    assert admin.role == Role.SYSTEM_ADMINISTRATOR
+    assert admin.la.ons_code == "E09000027"
     assert not admin.has_usable_password()
     assert "e-mailed to ada.lovelace@richmond.gov.uk" in output
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ada.lovelace@richmond.gov.uk"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ada.lovelace@richmond.gov.uk"]
     assert "ada.lovelace@richmond.gov.uk" in mail.outbox[0].body  # the username
     assert AuditEvent.objects.filter(action="staff.created", target_id=admin.pk, actor=None).exists()
 
@@ -114,7 +117,8 @@ def test_admin_create_adds_an_administrator_who_sets_their_password_from_the_ema
     )
     assert response.status_code == 302
     signed_in = client.post("/sign-in", {"username": admin.username, "password": "a-brand-new-passphrase"})
-    assert signed_in.status_code == 302 and signed_in["Location"] == "/"
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == "/"
 
 
 def test_admin_create_chooses_the_authority_in_a_deployment_of_several():
