@@ -73,7 +73,8 @@ class User(AbstractUser):
         if not self.session_epoch:
             salt, value = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", self.password
         else:
-            salt, value = "continuity.accounts.User.session_auth_hash", f"{self.password}|{self.session_epoch}"
+            salt = "continuity.accounts.User.session_auth_hash"
+            value = f"{self.password}|{self.session_epoch}"
         return salted_hmac(salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 

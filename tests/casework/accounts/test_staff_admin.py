@@ -35,7 +35,10 @@ def invite_link(message) -> str:
     return found.group(1)
 
 
-def accept(link: str, password: str = "a-new-persons-passphrase"):
+NEW_PASSWORD = "a-new-persons-passphrase"
+
+
+def accept(link: str, password: str = NEW_PASSWORD):
     client = Client()
     page = client.get(link, follow=True)
     if not page.redirect_chain:
@@ -58,7 +61,7 @@ def test_adding_a_person_emails_them_a_link_to_set_their_own_password(
     assert mail.outbox[0].to == ["nia.new@northshire.gov.uk"]
     assert "Your username is: n.new" in mail.outbox[0].body
     assert accept(invite_link(mail.outbox[0])).status_code == 302
-    signed_in = Client().post("/sign-in", {"username": "n.new", "password": "a-new-persons-passphrase"})
+    signed_in = Client().post("/sign-in", {"username": "n.new", "password": NEW_PASSWORD})
     assert signed_in.status_code == 302
 
 
