@@ -58,7 +58,7 @@ class User(AbstractUser):
     phone = models.CharField(max_length=40, blank=True)
     # Raised by "sign out everywhere" (and on deactivation): part of the session's authentication hash,
     # so every session made before it is ended on its next request (OWASP ASVS 4.0 3.3.4).
-    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    session_epoch = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
