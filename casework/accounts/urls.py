@@ -1,11 +1,13 @@
 from django.urls import path
 
-from casework.accounts import views
+from casework.accounts import oidc, views
 
 app_name = "accounts"
 urlpatterns = [
     path("sign-in", views.SignInView.as_view(), name="sign-in"),
     path("sign-out", views.sign_out, name="sign-out"),
+    path("sign-in/council", oidc.StartView.as_view(), name="sso-start"),
+    path("sign-in/council/callback", oidc.CallbackView.as_view(), name="sso-callback"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
     path("password-reset/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="password-reset-confirm"),

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from casework.accounts import lockout, selectors, services, tokens
+from casework.accounts import lockout, oidc, selectors, services, tokens
 from casework.accounts.forms import (
     AbsenceEndForm,
     AbsenceForm,
@@ -36,6 +36,9 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "sso_enabled": oidc.enabled()}
 
 
 @require_POST
