@@ -14,7 +14,15 @@ import os
 import sys
 
 # Commands spelt with a dash on the command line; Django's own names use an underscore.
-DASHED = {"import-cin", "export-cin", "import-903", "export-903", "fortnightly-return"}
+DASHED = {
+    "import-cin",
+    "export-cin",
+    "import-903",
+    "export-903",
+    "fortnightly-return",
+    "la-create",
+    "admin-create",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

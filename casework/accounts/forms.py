@@ -3,7 +3,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 
 from casework.accounts.models import Availability, Role, Team, User
 from casework.core.forms import GovukDateField, GovukForm
@@ -88,9 +93,54 @@ class StaffCreateForm(StaffForm):
         help_text="Letters, numbers and . @ + - _ only, for example j.smith",
         error_messages={"invalid": "Username must only include letters, numbers and . @ + - _"},
     )
-    password = forms.CharField(
-        label="Temporary password",
-        widget=forms.PasswordInput(render_value=True),
-        help_text="At least 12 characters, not a common password. Give it to the person securely.",
+    field_order = ["username"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The person sets their own password from a one-time link sent here (no password is typed).
+        email = self.fields["email"]
+        email.required = True
+        email.help_text = "We will send a link here for the person to set their own password"
+        email.error_messages["required"] = "Enter an email address, so that the person can set their password"
+        del self.fields["is_active"]
+
+
+class DeactivateForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the account being deactivated?",
+        max_length=1000,
+        help_text="For example, left the council on 31 May 2020",
+        error_messages={"required": "Enter why the account is being deactivated"},
     )
-    field_order = ["username", "password"]
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.com"
+        )
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["new_password1"].help_text = "At least 12 characters, not a common password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["new_password1"].help_text = "At least 12 characters, not a common password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"

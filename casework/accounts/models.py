@@ -7,6 +7,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import Func, Q
+from django.utils.crypto import salted_hmac
 
 from casework.core.history import tracked
 from casework.core.models import LocalAuthority, TenantModel
@@ -40,7 +41,7 @@ class Team(TenantModel):
         return self.name
 
 
-@tracked(exclude=["password", "last_login"])
+@tracked(exclude=["password", "last_login", "session_epoch"])
 class User(AbstractUser):
     """A member of staff who signs in. Superusers (deployment operators) have no local authority."""
 
@@ -55,12 +56,26 @@ class User(AbstractUser):
         default=0, help_text="Number of children this worker can hold at full time."
     )
     phone = models.CharField(max_length=40, blank=True)
+    # Raised by "sign out everywhere" (and on deactivation): part of the session's authentication hash,
+    # so every session made before it is ended on its next request (OWASP ASVS 4.0 3.3.4).
+    session_epoch = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash (of the password hash) with the session epoch in it: a new password
+        or a new epoch ends every other session (django.contrib.auth.get_user compares it each request).
+        At epoch 0 it is Django's own hash, so the sessions of the day this was deployed stay valid."""
+        if not self.session_epoch:
+            salt, value = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", self.password
+        else:
+            salt = "continuity.accounts.User.session_auth_hash"
+            value = f"{self.password}|{self.session_epoch}"
+        return salted_hmac(salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Availability(models.TextChoices):

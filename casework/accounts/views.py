@@ -2,18 +2,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from casework.accounts import oidc, selectors, services
-from casework.accounts.forms import AbsenceEndForm, AbsenceForm, SignInForm, StaffCreateForm, StaffForm
+from casework.accounts import lockout, oidc, selectors, services, tokens
+from casework.accounts.forms import (
+    AbsenceEndForm,
+    AbsenceForm,
+    ChangePasswordForm,
+    DeactivateForm,
+    EmailPasswordResetForm,
+    NewPasswordForm,
+    SignInForm,
+    StaffCreateForm,
+    StaffForm,
+)
 from casework.accounts.models import Availability, StaffAbsence, User
 from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
@@ -32,6 +44,88 @@ class SignInView(auth_views.LoginView):
 @require_POST
 def sign_out(request: AuthenticatedRequest) -> HttpResponseBase:
     return auth_views.LogoutView.as_view()(request)
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by e-mail. The answer is the same whether or not the address has an
+    account (OWASP ASVS 4.0 2.5.2: no account enumeration)."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = EmailPasswordResetForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-sent")
+    extra_email_context = {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The page a one-time link opens: a reset (how="reset") or an invitation (how="invite")."""
+
+    template_name = "accounts/set_password.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("accounts:sign-in")
+    how = "reset"
+
+    def get_user(self, uidb64: str) -> Any:
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None  # a leaver's link stops working
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["how"] = self.how
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.password_set_recorded(actor=form.user, how=self.how)
+        messages.success(self.request, "Your password has been set: sign in with it now")
+        return response
+
+
+class InviteAcceptView(SetPasswordView):
+    token_generator = tokens.invite_tokens
+    reset_url_token = "set-password"  # noqa: S105 (a URL segment, not a secret)
+    how = "invite"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password; this session stays signed in, every other one ends."""
+
+    template_name = "core/form_page.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("accounts:account")
+    extra_context = {
+        "title": "Change your password",
+        "back_url": reverse_lazy("accounts:account"),
+        "submit_label": "Change password",
+    }
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.password_set_recorded(actor=form.user, how="change")
+        messages.success(self.request, "Your password has been changed. Any other sessions have ended.")
+        return response
+
+
+def account(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "accounts/account.html", {"idle_minutes": settings.SESSION_IDLE_MINUTES})
+
+
+@require_POST
+def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponseBase:
+    """End every session of this person, this one included (a lost laptop, a shared computer)."""
+    services.sessions_end_everywhere(actor=request.user)
+    logout(request)
+    messages.success(request, "You have been signed out on every device")
+    return redirect("accounts:sign-in")
 
 
 def staff_detail(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
@@ -65,6 +159,7 @@ def staff_detail(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
             "can_manage": can_manage,
             "caseload": staff.allocated.count(),
             "can_administer": services.can_administer_staff(request.user),
+            "locked_out": lockout.is_locked(staff.username),
             "today": today,
         },
     )
@@ -125,14 +220,18 @@ def staff_create(request: AuthenticatedRequest) -> HttpResponse:
             staff = services.staff_create(
                 actor=request.user,
                 username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
+                site_url=_site_url(request),
                 reason=form.cleaned_data["reason"],
                 **_staff_data(form),
             )
         except ValidationError as err:
             apply_validation_error(form, err)
         else:
-            messages.success(request, f"{staff} can now sign in as {staff.username}")
+            messages.success(
+                request,
+                f"{staff} has been sent a link to {staff.email} to set their password. "
+                f"They sign in as {staff.username}.",
+            )
             return redirect("accounts:staff-detail", staff_id=staff.pk)
     return render(
         request,
@@ -178,5 +277,70 @@ def staff_edit(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
             "title": f"Change {staff}'s staff record",
             "caption": staff.get_role_display(),
             "back_url": reverse("accounts:staff-detail", args=[staff.pk]),
+        },
+    )
+
+
+def _administered(request: AuthenticatedRequest, staff_id: int) -> User:
+    staff = selectors.staff_get_for_user(user=request.user, staff_id=staff_id)
+    if not services.can_administer_staff(request.user):
+        raise PermissionDenied
+    return staff
+
+
+@require_POST
+def staff_invite(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
+    """Send a new one-time link to set a password (the invitation expired, or the person forgot)."""
+    staff = _administered(request, staff_id)
+    try:
+        services.staff_invite(actor=request.user, staff=staff, site_url=_site_url(request))
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+    else:
+        messages.success(request, f"A new link to set a password has been sent to {staff.email}")
+    return redirect("accounts:staff-detail", staff_id=staff.pk)
+
+
+@require_POST
+def staff_unlock(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
+    staff = _administered(request, staff_id)
+    services.staff_unlock(actor=request.user, staff=staff)
+    messages.success(request, f"{staff}'s account is unlocked: they can sign in now")
+    return redirect("accounts:staff-detail", staff_id=staff.pk)
+
+
+def staff_deactivate(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
+    """A leaver: they can no longer sign in, and their children go to the manager to reallocate."""
+    staff = _administered(request, staff_id)
+    form = DeactivateForm(request.POST or None, initial={"version": services.staff_version(staff)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_deactivate(
+                actor=request.user,
+                staff=staff,
+                reason=form.cleaned_data["reason"],
+                seen_version=form.cleaned_data["version"] or None,
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"{staff}'s account is deactivated")
+            return redirect("accounts:staff-detail", staff_id=staff.pk)
+    caseload = staff.allocated.count()
+    intro = (
+        f"{staff} will not be able to sign in. Their {caseload} allocated "
+        f"{'child stays' if caseload == 1 else 'children stay'} allocated to them and "
+        "appear in their team manager's reallocation queue until a manager moves them."
+    )
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Deactivate {staff}'s account",
+            "caption": staff.get_role_display(),
+            "intro": intro,
+            "back_url": reverse("accounts:staff-detail", args=[staff.pk]),
+            "submit_label": "Deactivate account",
         },
     )

@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 # Paths anyone may reach without signing in.
-PUBLIC_PREFIXES = ("/sign-in", "/healthz", "/static/", "/accessibility")
+PUBLIC_PREFIXES = ("/sign-in", "/password-reset/", "/invite/", "/healthz", "/static/", "/accessibility")
 
 
 class LoginRequiredMiddleware:

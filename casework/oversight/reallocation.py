@@ -33,6 +33,9 @@ def suggest_reallocations(*, team: Team, today: date, viewer: User | None = None
     children that person may see (a restricted record stays hidden from a manager not named on it)."""
     staff = staff_today_for_team(team=team, today=today)
     off = [s.user for s in staff if not s.available]
+    # A leaver's children stay allocated to them until a manager moves each one (deactivation moves
+    # nothing unseen): they are in this queue with the children of staff who are off.
+    off += list(User.objects.filter(la_id=team.la_id, team=team, is_active=False))
     spare = {
         s.user.pk: s.user.caseload_capacity - s.caseload
         for s in staff

@@ -269,6 +269,9 @@ def _values(fixture: dict[str, Any]) -> dict[str, list[Any]]:
         ),
         "declaration_id": [1],
         "key": [m.key for m in MEASURES if m.record != "none"],
+        # One-time set-password links (an invalid one: the page then names nobody).
+        "uidb64": ["MQ"],
+        "token": ["set-password", "not-a-token"],
     }
 
 
