@@ -1,11 +1,26 @@
 from django.urls import path
 
-from casework.accounts import views
+from casework.accounts import two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("sign-in", views.SignInView.as_view(), name="sign-in"),
     path("sign-out", views.sign_out, name="sign-out"),
+    path("sign-in/code", two_factor_views.two_factor_verify, name="two-factor"),
+    path("sign-in/set-up", two_factor_views.two_factor_setup, name="two-factor-setup"),
+    path("sign-in/recovery-codes", two_factor_views.recovery_codes_show, name="recovery-codes"),
+    path("account/sign-in", two_factor_views.your_sign_in, name="your-sign-in"),
+    path("account/sign-in/recovery-codes", two_factor_views.recovery_codes_new, name="recovery-codes-new"),
+    path(
+        "account/sign-in/passkeys/<int:passkey_id>/remove",
+        two_factor_views.passkey_remove,
+        name="passkey-remove",
+    ),
+    path(
+        "staff/<int:staff_id>/second-factor/reset",
+        two_factor_views.second_factor_reset,
+        name="second-factor-reset",
+    ),
     path("staff/", views.staff_list, name="staff-list"),
     path("staff/new", views.staff_create, name="staff-create"),
     path("staff/<int:staff_id>/", views.staff_detail, name="staff-detail"),
