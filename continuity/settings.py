@@ -186,7 +186,45 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (OpenID Connect); signs nobody in unless OIDC_RP_CLIENT_ID is set.
+    "casework.accounts.oidc.CouncilOIDCBackend",
 ]
+
+# Single sign-on through OpenID Connect (casework/accounts/oidc.py; README "Single sign-on"). On when
+# OIDC_RP_CLIENT_ID is set. OIDC_ENTRA_TENANT (a Microsoft Entra ID tenant id or domain) fills in the
+# provider's endpoints and issuer; any other provider sets OIDC_OP_* (from its discovery document).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+_ENTRA_TENANT = os.environ.get("OIDC_ENTRA_TENANT", "")
+_ENTRA = f"https://login.microsoftonline.com/{_ENTRA_TENANT}"
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", f"{_ENTRA}/oauth2/v2.0/authorize" if _ENTRA_TENANT else ""
+)
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get(
+    "OIDC_OP_TOKEN_ENDPOINT", f"{_ENTRA}/oauth2/v2.0/token" if _ENTRA_TENANT else ""
+)
+OIDC_OP_USER_ENDPOINT = os.environ.get(
+    "OIDC_OP_USER_ENDPOINT", "https://graph.microsoft.com/oidc/userinfo" if _ENTRA_TENANT else ""
+)
+OIDC_OP_JWKS_ENDPOINT = os.environ.get(
+    "OIDC_OP_JWKS_ENDPOINT", f"{_ENTRA}/discovery/v2.0/keys" if _ENTRA_TENANT else ""
+)
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", f"{_ENTRA}/v2.0" if _ENTRA_TENANT else "")
+OIDC_EMAIL_CLAIMS = [
+    c for c in os.environ.get("OIDC_EMAIL_CLAIMS", "email,preferred_username").split(",") if c
+]
+OIDC_LEEWAY_SECONDS = int(os.environ.get("OIDC_LEEWAY_SECONDS", "60"))
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # accounts are made by an administrator, matched by e-mail
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
+if OIDC_RP_CLIENT_ID and not (OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_ISSUER and OIDC_OP_JWKS_ENDPOINT):
+    raise RuntimeError(
+        "OIDC_RP_CLIENT_ID is set but the provider is not: set OIDC_ENTRA_TENANT, or OIDC_OP_ISSUER and "
+        "the OIDC_OP_* endpoints"
+    )
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from casework.accounts.oidc import SESSION_PROVIDER_MFA
 from casework.accounts.two_factor import has_second_factor, is_verified
 
 # The pages of signing in and out, the passkey check at sign-in, and what every page needs.
@@ -37,6 +38,9 @@ def second_factor_needed(request: HttpRequest) -> bool:
     """Whether this signed-in request still owes a second factor."""
     user = request.user
     if not user.is_authenticated or is_verified(user):
+        return False
+    if request.session.get(SESSION_PROVIDER_MFA):
+        # Single sign-on whose provider reported a second factor (`amr` "mfa", RFC 8176): not asked twice.
         return False
     return bool(settings.TWO_FACTOR_REQUIRED or request.session.get(PENDING_SESSION_KEY))
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from casework.accounts import two_factor_views, views
+from casework.accounts import oidc, two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("sign-in", views.SignInView.as_view(), name="sign-in"),
     path("sign-out", views.sign_out, name="sign-out"),
+    path("sign-in/council", oidc.StartView.as_view(), name="sso-start"),
+    path("sign-in/council/callback", oidc.CallbackView.as_view(), name="sso-callback"),
     path("sign-in/code", two_factor_views.two_factor_verify, name="two-factor"),
     path("sign-in/set-up", two_factor_views.two_factor_setup, name="two-factor-setup"),
     path("sign-in/recovery-codes", two_factor_views.recovery_codes_show, name="recovery-codes"),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from casework.accounts import selectors, services
+from casework.accounts import oidc, selectors, services
 from casework.accounts.forms import AbsenceEndForm, AbsenceForm, SignInForm, StaffCreateForm, StaffForm
 from casework.accounts.models import Availability, StaffAbsence, User
 from casework.accounts.two_factor_views import SecondFactorSignInMixin
@@ -25,6 +25,9 @@ class SignInView(SecondFactorSignInMixin, auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "sso_enabled": oidc.enabled()}
 
 
 @require_POST

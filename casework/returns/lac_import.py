@@ -719,6 +719,8 @@ def _import_table(state: _State, table: RecordTable, file: CsvFile, on_read: Cal
     rejected: set[str] = set()
     period = CollectionYear(state.year)
     stored = touching = 0
+    # With no record of this table before the import, every stored one is in `kept`: none to remove.
+    had_records = table.model._default_manager.filter(la_id=state.la_id).exists()
     for row in _rows(file, on_read):
         parsed = _check_row(state, row, stored_dates)
         if parsed is None:
@@ -735,7 +737,8 @@ def _import_table(state: _State, table: RecordTable, file: CsvFile, on_read: Cal
             _store_batch(state, table, batch, kept)
             batch = []
     _store_batch(state, table, batch, kept)
-    _remove_missing(state, table, kept, rejected)
+    if had_records:
+        _remove_missing(state, table, kept, rejected)
     if stored and not touching and table.period_columns:
         state.log.note(
             file.name,
@@ -872,11 +875,14 @@ def _remove_missing(
         chunk = ids[start : start + BATCH]
         rows = table.model._default_manager.filter(Q(child_id__in=chunk) & table.period(state.year))
         gone: list[int] = []
-        for record in rows.only("pk", "child_id", *([table.key] if table.key else [])):
-            key = (record.child_id, getattr(record, table.key) if table.key else None)  # type: ignore[attr-defined]
+        # Plain tuples: on a first import these are every row just written, and model instances of
+        # them would cost more than the query.
+        key_column = table.key or "child_id"
+        for pk, child_id, key_value in rows.values_list("pk", "child_id", key_column):
+            key = (child_id, key_value if table.key else None)
             if key not in kept:
-                gone.append(record.pk)
-                la_child_id = by_pk[record.child_id]  # type: ignore[attr-defined]
+                gone.append(pk)
+                la_child_id = by_pk[child_id]
                 state.changes[la_child_id].append(f"{label} removed")
                 state.log.note(
                     table.spec.file_name,

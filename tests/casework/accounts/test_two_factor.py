@@ -172,6 +172,17 @@ def test_every_page_waits_for_the_second_factor(client, world, path):
     assert response["Location"].startswith("/sign-in/code?next=")
 
 
+def test_single_sign_on_with_the_providers_second_factor_is_not_asked_again(client, world):
+    from casework.accounts.oidc import SESSION_PROVIDER_MFA
+
+    client.force_login(world.users["sw"])
+    assert client.get("/")["Location"].startswith("/sign-in/set-up")
+    session = client.session
+    session[SESSION_PROVIDER_MFA] = True
+    session.save()
+    assert client.get("/").status_code == 200
+
+
 def test_the_sign_in_pages_and_static_files_stay_open_before_the_second_factor(client, world):
     enrol(world.users["sw"])
     sign_in(client, world.users["sw"])
