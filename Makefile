@@ -11,7 +11,7 @@ VALIDATORS := .validators
 VALIDATORS_STAMP := $(VALIDATORS)/.synced-stamp
 VALIDATORS_REQ := tools/validators/requirements.txt
 
-.PHONY: run test bench lint typecheck check env validators db-stop clean
+.PHONY: run test bench loadtest lint typecheck check env validators db-stop clean
 
 env: $(STAMP)
 
@@ -58,3 +58,9 @@ db-stop: env
 
 clean:
 	rm -rf $(VENV) $(TOOLS) $(VALIDATORS) .pytest_cache .mypy_cache .ruff_cache
+
+## Load test (issue 10): 200 simulated staff on the production server for 10 minutes, then every
+## acknowledged write and due state checked; figures to bench/results.json as load_*. LOAD_USERS,
+## LOAD_MINUTES and LOAD_PORT override (see loadtest/run.py).
+loadtest: env
+	$(VENV)/bin/python -m loadtest.run
