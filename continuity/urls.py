@@ -16,6 +16,8 @@ urlpatterns = [
     path("decisions/", include("casework.decisions.urls")),
     path("policy/", include("casework.policy.urls")),
     path("", include("casework.safeguarding.urls")),
+    # Passkeys' JSON endpoints (django-otp-webauthn): used by its script on the sign-in pages.
+    path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
 ]
 
 handler404 = "casework.core.errors.not_found"

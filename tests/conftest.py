@@ -112,3 +112,11 @@ def other_world(db: Any) -> World:
 @pytest.fixture
 def today() -> date:
     return TODAY
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_optional(settings: Any) -> None:
+    """Most tests sign in with client.force_login and test what comes after signing in; the deployment
+    setting that requires a second factor (on by default outside local mode) is off for them, as in the
+    local demonstration. The two-factor tests turn it on (tests/casework/accounts/test_two_factor.py)."""
+    settings.TWO_FACTOR_REQUIRED = False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.accounts import oidc, views
+from casework.accounts import oidc, two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,6 +15,21 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/password", views.PasswordChangeView.as_view(), name="password-change"),
     path("account/sign-out-everywhere", views.sign_out_everywhere, name="sign-out-everywhere"),
+    path("sign-in/code", two_factor_views.two_factor_verify, name="two-factor"),
+    path("sign-in/set-up", two_factor_views.two_factor_setup, name="two-factor-setup"),
+    path("sign-in/recovery-codes", two_factor_views.recovery_codes_show, name="recovery-codes"),
+    path("account/sign-in", two_factor_views.your_sign_in, name="your-sign-in"),
+    path("account/sign-in/recovery-codes", two_factor_views.recovery_codes_new, name="recovery-codes-new"),
+    path(
+        "account/sign-in/passkeys/<int:passkey_id>/remove",
+        two_factor_views.passkey_remove,
+        name="passkey-remove",
+    ),
+    path(
+        "staff/<int:staff_id>/second-factor/reset",
+        two_factor_views.second_factor_reset,
+        name="second-factor-reset",
+    ),
     path("staff/", views.staff_list, name="staff-list"),
     path("staff/new", views.staff_create, name="staff-create"),
     path("staff/<int:staff_id>/", views.staff_detail, name="staff-detail"),

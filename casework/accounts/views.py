@@ -27,12 +27,13 @@ from casework.accounts.forms import (
     StaffForm,
 )
 from casework.accounts.models import Availability, StaffAbsence, User
+from casework.accounts.two_factor_views import SecondFactorSignInMixin
 from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 
 
-class SignInView(auth_views.LoginView):
+class SignInView(SecondFactorSignInMixin, auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from casework.accounts.alerts import unread_alerts_for_user
+from casework.accounts.two_factor_middleware import second_factor_needed
 from casework.children.access import child_visible_q
 from casework.core import permissions
 
@@ -11,7 +12,7 @@ from casework.core import permissions
 def navigation(request: HttpRequest) -> dict[str, object]:
     """The service navigation for the signed-in user's role."""
     user = request.user
-    if not user.is_authenticated:
+    if not user.is_authenticated or second_factor_needed(request):
         return {"nav_items": [], "can": {}}
     items = [("Home", reverse("web:home"))]
     if permissions.is_practitioner(user):

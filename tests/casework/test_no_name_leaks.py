@@ -268,6 +268,7 @@ def _values(fixture: dict[str, Any]) -> dict[str, list[Any]]:
             LegalStatus.objects.filter(child__in=children.values()).values_list("pk", flat=True)
         ),
         "declaration_id": [1],
+        "passkey_id": [1],  # nobody's passkey: the page refuses it
         "key": [m.key for m in MEASURES if m.record != "none"],
         # One-time set-password links (an invalid one: the page then names nobody).
         "uidb64": ["MQ"],
