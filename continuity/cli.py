@@ -4,6 +4,8 @@ continuity run                    start the embedded database, migrate, load the
 continuity serve                  the production web server (gunicorn, several processes: README)
 continuity demo --children N      generate a demo local authority (deterministic for a --seed)
 continuity db-stop                stop the embedded PostgreSQL server
+continuity worker                 the task worker (imports of uploads), supervised by systemd: README
+continuity uploads-purge          delete uploaded returns kept past UPLOAD_RETENTION_DAYS (audited)
 continuity import-cin FILE.xml    import a CIN census (and import-903 FOLDER, export-cin, export-903)
 continuity <django command> ...   any Django management command (migrate, createsuperuser, shell, ...)
 """
@@ -22,6 +24,7 @@ DASHED = {
     "fortnightly-return",
     "la-create",
     "admin-create",
+    "uploads-purge",
 }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 
 DEMO_CHILDREN = int(os.environ.get("DEMO_CHILDREN", "3000"))
@@ -24,16 +23,21 @@ def run() -> None:
     # Due states age with the calendar: bring them to today before serving (also run nightly in production).
     call_command("refresh_due_states")
     call_command("demo_logins")
+    # The worker is supervised: restarted when it dies; it fails the imports of the one it replaces
+    # (casework.returns.supervision), which were rolled back with their transaction.
     from casework.returns.models import ImportRun
+    from casework.returns.supervision import WORKER_STOPPED
+    from continuity.supervisor import Supervisor
 
-    # An import that was running when the service last stopped was rolled back with its transaction.
-    ImportRun.objects.filter(status__in=[ImportRun.Status.RUNNING]).update(
-        status=ImportRun.Status.FAILED,
-        message="The service stopped during this import, so nothing was imported. Upload the file again.",
+    # A run left "importing" by a worker of before heartbeats (no worker named) was rolled back too.
+    ImportRun.objects.filter(status=ImportRun.Status.RUNNING, worker_id="").update(
+        status=ImportRun.Status.FAILED, message=WORKER_STOPPED
     )
-    worker = subprocess.Popen(  # noqa: S603 - our own command line, no user input
-        [sys.executable, "-m", "continuity.cli", "db_worker", "--no-startup-delay", "--interval", "1"]
+
+    worker = Supervisor(
+        [sys.executable, "-m", "continuity.cli", "worker", "--no-startup-delay", "--interval", "1"]
     )
+    worker.start()
 
     from django.conf import settings
     from waitress import serve
@@ -60,11 +64,7 @@ def run() -> None:
         pass
     finally:
         print("Stopping Continuity and its database.", flush=True)
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        worker.stop()
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -362,8 +362,23 @@ LOGGING = {
 # Background work (imports of DfE returns) on a PostgreSQL-backed queue; `continuity run` starts a
 # worker beside the web server (`continuity db_worker` runs one on its own).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
-# Uploaded return files wait here for their import (and are kept for a re-run: see casework.returns).
+# The task worker is supervised (casework.returns.supervision): it writes a heartbeat every
+# WORKER_HEARTBEAT_SECONDS; one silent for WORKER_DEAD_AFTER_SECONDS is dead and its import is marked
+# failed (checked every WORKER_REAP_SECONDS by the worker, and by the returns pages). The returns page
+# says so when no worker is beating, unless the tasks run in the request (TASK_WORKER_EXPECTED).
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_DEAD_AFTER_SECONDS = float(os.environ.get("WORKER_DEAD_AFTER_SECONDS", "60"))
+WORKER_REAP_SECONDS = float(os.environ.get("WORKER_REAP_SECONDS", "30"))
+TASK_WORKER_EXPECTED = TASKS["default"]["BACKEND"].endswith("DatabaseBackend")
+# Uploaded return files wait here for their import; an imported or refused upload is deleted at once, a
+# held one (kept for a re-run) after UPLOAD_RETENTION_DAYS, each deletion audited (supervision.py).
 UPLOAD_ROOT = Path(os.environ.get("CONTINUITY_UPLOADS", str(BASE_DIR / ".data" / "uploads")))
+UPLOAD_RETENTION_DAYS = int(os.environ.get("UPLOAD_RETENTION_DAYS", "7"))
+# A zipped SSDA903 return is checked before it is expanded (by the worker, never the web request): its
+# CSV files may hold MAX_RETURN_EXPANDED_BYTES together, at most ZIP_MAX_RATIO times the zip's size (a
+# CSV compresses about 5-15 times; a "zip bomb" thousands of times). OWASP ASVS 4.0 12.1.2.
+MAX_RETURN_EXPANDED_BYTES = int(os.environ.get("MAX_RETURN_EXPANDED_BYTES", str(2 * 1024**3)))
+ZIP_MAX_RATIO = int(os.environ.get("ZIP_MAX_RATIO", "100"))
 # Request bodies are small everywhere (a form of text fields), except the return upload page
 # (casework.core.safety.RequestSizeLimitMiddleware answers 413 with a GOV.UK page; OWASP ASVS 12.1.1).
 MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(1024**2)))

@@ -15,4 +15,5 @@ AXES_ENABLED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Background tasks run at once, in the request that enqueues them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASK_WORKER_EXPECTED = False
 UPLOAD_ROOT = REPO_ROOT / ".data" / f"uploads-test-{os.getpid()}"

@@ -202,12 +202,31 @@ def quiet_triggers() -> None:
         cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
 
 
+class _Stopped(Exception):  # noqa: N818
+    """The run was marked failed under the import (its worker was taken for dead): undo the import."""
+
+
 def execute(run: ImportRun, body: ImportBody, *, actor_id: int | None, today: date) -> ImportLog:
-    """Run an import body in one transaction and record the outcome on `run`."""
+    """Run an import body in one transaction and record the outcome on `run`. The process carrying it
+    out names the run in its heartbeat first, so the reaper (supervision.py) can tell it is alive."""
+    from casework.returns import supervision
+
+    heartbeat = supervision.active()
+    if heartbeat is not None:
+        heartbeat.working_on(run.pk)
+        run.worker_id = heartbeat.worker_id
+    try:
+        return _execute(run, body, actor_id=actor_id, today=today)
+    finally:
+        if heartbeat is not None:
+            heartbeat.working_on(None)
+
+
+def _execute(run: ImportRun, body: ImportBody, *, actor_id: int | None, today: date) -> ImportLog:
     import_log = ImportLog(run.file_name)
     progress = Progress(run)
     run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at", "updated_at"])
+    run.save(update_fields=["status", "started_at", "worker_id", "updated_at"])
     try:
         with transaction.atomic():
             quiet_triggers()
@@ -234,8 +253,12 @@ def execute(run: ImportRun, body: ImportBody, *, actor_id: int | None, today: da
                     la_id=run.la_id, child_ids=import_log.touched_children, log=import_log, today=today
                 )
                 register_changed = changed_tables(REGISTER_TABLES)
-        run.status = ImportRun.Status.DONE
-        run.message = _done_message(import_log)
+                # Done, in the import's own transaction: a run is never "done" without its records,
+                # nor are records kept under a run the reaper marked failed.
+                run.status, run.message = ImportRun.Status.DONE, _done_message(import_log)
+                still_ours = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING)
+                if not still_ours.update(status=run.status, message=run.message):
+                    raise _Stopped
         if len(import_log.touched_children) >= ANALYZE_AFTER:
             _analyze(register_changed, quick=False)
     except _HeldBack:
@@ -248,6 +271,9 @@ def execute(run: ImportRun, body: ImportBody, *, actor_id: int | None, today: da
             if outcome != "rejected":
                 import_log.outcomes[key] = ("unchanged", None, "Not imported: the import was held back")
         import_log.counts = Counter({"held back": 1})
+    except _Stopped:
+        run.refresh_from_db()
+        return import_log
     except FileRefused as refusal:
         run.status = ImportRun.Status.FAILED
         where = f" ({refusal.location})" if refusal.location else ""

@@ -59,6 +59,9 @@ class ImportRun(TenantModel):
     counts = models.JSONField(default=dict, blank=True)
     rejected_count = models.PositiveIntegerField(default=0)
     breach_count = models.PositiveIntegerField(default=0)
+    # The task worker (or command line) carrying out the import: while it runs, that process's
+    # WorkerHeartbeat names this run; a run whose worker stopped beating is failed (supervision.py).
+    worker_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -68,12 +71,33 @@ class ImportRun(TenantModel):
         return f"{self.get_kind_display()} import of {self.file_name}"
 
     @property
+    def stopped(self) -> bool:
+        """Failed because its worker stopped or it raised (supervision.py, tasks.py), not refused."""
+        return self.status == self.Status.FAILED and self.message.startswith("The import stopped")
+
+    @property
     def percent(self) -> int:
         if self.status in {self.Status.DONE, self.Status.HELD, self.Status.FAILED}:
             return 100
         if not self.file_size:
             return 0
         return min(99, int(100 * self.bytes_read / self.file_size))
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker (or a command-line import) that is alive: it writes beat_at every few seconds
+    (settings.WORKER_HEARTBEAT_SECONDS) on a connection of its own, and names the import it is carrying
+    out. Not a tenant row: one worker serves every LA of the deployment."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=200)
+    pid = models.IntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+    current_run_id = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.hostname} (pid {self.pid})"
 
 
 class ImportIssue(models.Model):

@@ -54,31 +54,76 @@ def _save(upload: UploadedFile, folder: Path) -> Path:
     return target
 
 
-def _unzip(archive: Path, folder: Path) -> int:
-    """Extract the CSV files of an SSDA903 zip, refusing anything that is not plainly that."""
-    total = 0
+def _csv_members(bundle: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    members = [m for m in bundle.infolist() if not m.is_dir()]
+    if len(members) > ZIP_MEMBERS_MAX:
+        raise ValidationError(f"The zip holds {len(members)} files; an SSDA903 return has at most 13.")
+    return [
+        m
+        for m in members
+        if PurePosixPath(m.filename).name.lower().endswith(".csv")
+        and not PurePosixPath(m.filename).name.startswith(".")
+    ]
+
+
+def inspect_zip(archive: Path) -> int:
+    """The CSV bytes an SSDA903 zip says it expands to, read from its directory without expanding it;
+    refused when that is more than MAX_RETURN_EXPANDED_BYTES or ZIP_MAX_RATIO times the zip's own size
+    (a "zip bomb": OWASP ASVS 4.0 12.1.2)."""
     try:
         with zipfile.ZipFile(archive) as bundle:
-            members = [m for m in bundle.infolist() if not m.is_dir()]
-            if len(members) > ZIP_MEMBERS_MAX:
-                raise ValidationError(
-                    f"The zip holds {len(members)} files; an SSDA903 return has at most 13."
-                )
-            for member in members:
-                name = PurePosixPath(member.filename).name
-                if not name.lower().endswith(".csv") or name.startswith("."):
-                    continue
-                total += member.file_size
-                if total > settings.MAX_RETURN_UPLOAD_BYTES:
-                    raise ValidationError("The files in the zip are larger than 2 GB together.")
-                with bundle.open(member) as source, (folder / name).open("wb") as out:
-                    shutil.copyfileobj(source, out, 1024 * 1024)
+            members = _csv_members(bundle)
     except zipfile.BadZipFile as error:
         raise ValidationError(f"{archive.name} is not a zip file that can be opened ({error}).") from error
-    archive.unlink()
-    if not any(folder.glob("*.csv")):
+    if not members:
         raise ValidationError(f"{archive.name} holds no CSV files.")
+    expanded = sum(m.file_size for m in members)
+    limit = settings.MAX_RETURN_EXPANDED_BYTES
+    if expanded > limit:
+        raise ValidationError(
+            f"{archive.name} expands to {expanded / 1024**2:,.0f} MB of CSV files; at most "
+            f"{limit / 1024**2:,.0f} MB can be imported. Check it is the SSDA903 return, or ask IT to "
+            "import it."
+        )
+    ratio = expanded / max(1, archive.stat().st_size)
+    if ratio > settings.ZIP_MAX_RATIO:
+        raise ValidationError(
+            f"{archive.name} expands {ratio:,.0f} times (to {expanded / 1024**2:,.0f} MB); a real return "
+            f"expands at most {settings.ZIP_MAX_RATIO} times, so it was not opened. Zip the CSV files "
+            "again from your case management system's export."
+        )
+    return expanded
+
+
+def expand_zip(archive: Path, folder: Path) -> int:
+    """Extract the CSV files of a checked SSDA903 zip (in the task worker, never the web request),
+    counting the bytes as they are written: a member that expands beyond what the zip's directory
+    declared, or beyond MAX_RETURN_EXPANDED_BYTES in all, stops the extraction."""
+    declared = inspect_zip(archive)
+    cap = min(declared, settings.MAX_RETURN_EXPANDED_BYTES)
+    total = 0
+    with zipfile.ZipFile(archive) as bundle:
+        for member in _csv_members(bundle):
+            with (
+                bundle.open(member) as source,
+                (folder / PurePosixPath(member.filename).name).open("wb") as out,
+            ):
+                while chunk := source.read(1024 * 1024):
+                    total += len(chunk)
+                    if total > cap:
+                        raise ValidationError(
+                            f"{archive.name} expands to more than its directory says ({cap:,} bytes): "
+                            "it was not imported. Zip the CSV files again."
+                        )
+                    out.write(chunk)
+    archive.unlink()
     return total
+
+
+def _zip_upload(saved: list[Path], kind: str) -> Path | None:
+    if kind == ReturnKind.SSDA903 and len(saved) == 1 and saved[0].suffix.lower() == ".zip":
+        return saved[0]
+    return None
 
 
 @transaction.atomic
@@ -97,8 +142,9 @@ def start_import(
     folder = _upload_dir(la_id)
     try:
         saved = [_save(upload, folder) for upload in files]
-        if kind == ReturnKind.SSDA903 and len(saved) == 1 and saved[0].suffix.lower() == ".zip":
-            size = _unzip(saved[0], folder)
+        archive = _zip_upload(saved, kind)
+        if archive is not None:  # checked here, expanded by the worker (tasks.perform_import)
+            size = inspect_zip(archive)
     except ValidationError:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -125,16 +171,25 @@ def start_import(
     return run
 
 
+def can_rerun(run: ImportRun) -> bool:
+    """A held import (import what can be stored), or one that stopped (its worker died, or an error),
+    while its upload is kept (UPLOAD_RETENTION_DAYS)."""
+    rerunnable = run.status == ImportRun.Status.HELD or run.stopped
+    return rerunnable and bool(run.stored_path) and Path(run.stored_path).exists()
+
+
 @transaction.atomic
 def rerun_storable(*, actor: User, run: ImportRun) -> ImportRun:
     """After a held import: import the same file again, storing what can be stored and skipping the rest."""
     _require(actor)
     if run.la_id != actor.la_id:
         raise PermissionDenied
-    if run.status != ImportRun.Status.HELD or not run.stored_path or not Path(run.stored_path).exists():
+    if not can_rerun(run):
         raise ValidationError(
-            "Only an import held back because of records that cannot be stored can be re-run."
+            "Only an import held back because of records that cannot be stored, or one stopped before "
+            "it finished, can be re-run while its file is kept."
         )
+    held = run.status == ImportRun.Status.HELD
     again = ImportRun.objects.create(
         la_id=run.la_id,
         kind=run.kind,
@@ -142,7 +197,7 @@ def rerun_storable(*, actor: User, run: ImportRun) -> ImportRun:
         stored_path=run.stored_path,
         file_size=run.file_size,
         collection_year=run.collection_year,
-        mode=ImportRun.Mode.STORABLE,
+        mode=ImportRun.Mode.STORABLE if held else run.mode,
         created_by=actor,
         updated_by=actor,
     )
@@ -151,7 +206,11 @@ def rerun_storable(*, actor: User, run: ImportRun) -> ImportRun:
         la_id=run.la_id,
         action="return_import_started",
         target=again,
-        summary=f"{run.file_name}: importing the records that can be stored (after import {run.pk} was held)",
+        summary=(
+            f"{run.file_name}: importing the records that can be stored (after import {run.pk} was held)"
+            if held
+            else f"{run.file_name}: imported again (import {run.pk} stopped before it finished)"
+        ),
     )
     _enqueue(again)
     return again

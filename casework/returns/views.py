@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -15,7 +16,7 @@ from casework.core import spreadsheet
 from casework.core.formtools import apply_validation_error
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
-from casework.returns import selectors, services
+from casework.returns import selectors, services, supervision
 from casework.returns.forms import ExportForm, ImportForm
 from casework.returns.importing import issues_as_rows
 from casework.returns.models import ImportIssue, ImportRun
@@ -35,11 +36,19 @@ def _run_for(request: AuthenticatedRequest, run_id: int) -> ImportRun:
     )
 
 
+def _worker_context() -> dict[str, Any]:
+    """Fail the imports of a worker that died, and say plainly when no worker is running."""
+    supervision.reap_dead_runs()
+    expected = settings.TASK_WORKER_EXPECTED
+    return {"no_worker": expected and not supervision.worker_running()}
+
+
 def _home(
     request: AuthenticatedRequest, import_form: ImportForm, export_form: ExportForm, status: int = 200
 ) -> HttpResponse:
+    worker = _worker_context()
     runs = ImportRun.objects.filter(la_id=request.user.la_id).select_related("created_by")[:20]
-    context = {"import_form": import_form, "export_form": export_form, "runs": runs}
+    context = {"import_form": import_form, "export_form": export_form, "runs": runs, **worker}
     return render(request, "returns/home.html", context, status=status)
 
 
@@ -70,9 +79,10 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
+    worker = _worker_context()
     run = _run_for(request, run_id)
     if request.htmx and request.GET.get("part") == "progress":
-        response = render(request, "returns/_progress.html", {"run": run})
+        response = render(request, "returns/_progress.html", {"run": run, **worker})
         if run.status not in {ImportRun.Status.QUEUED, ImportRun.Status.RUNNING}:
             response["HX-Refresh"] = "true"  # finished: load the whole report
         return response
@@ -91,6 +101,8 @@ def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
         "records": run.counts.get("records", {}) if isinstance(run.counts, dict) else {},
         "rules": list((run.counts.get("rules", {}) if isinstance(run.counts, dict) else {}).items())[:30],
         "in_progress": run.status in {ImportRun.Status.QUEUED, ImportRun.Status.RUNNING},
+        "can_rerun": services.can_rerun(run),
+        **worker,
     }
     return render(request, "returns/run.html", context)
 

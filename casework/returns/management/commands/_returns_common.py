@@ -4,6 +4,9 @@ saying what an import did."""
 from __future__ import annotations
 
 import getpass
+import os
+import socket
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,10 +17,16 @@ from casework.accounts.models import User
 from casework.audit.services import audit_record
 from casework.core import spreadsheet
 from casework.core.models import LocalAuthority
+from casework.returns import supervision
 from casework.returns.importing import issues_as_rows
 from casework.returns.models import ImportRun
 
 SHOWN_ISSUES = 20
+
+
+def cli_heartbeat() -> AbstractContextManager[object]:
+    """A command-line import beats like a worker while it runs (casework.returns.supervision)."""
+    return supervision.beating(f"cli-{socket.gethostname()[:30]}-{os.getpid()}")
 
 
 def find_la(code: str | None) -> LocalAuthority:

@@ -11,6 +11,7 @@ from casework.core import clock
 from casework.returns.lac_import import import_903
 from casework.returns.management.commands._returns_common import (
     audit_command,
+    cli_heartbeat,
     find_la,
     find_user,
     report_import,
@@ -39,9 +40,10 @@ class Command(BaseCommand):
         mode = ImportRun.Mode.STORABLE if options["skip_rejected"] else ImportRun.Mode.ALL_OR_NOTHING
         given = options["folder"]
         paths: Path | list[Path] = Path(given[0]) if len(given) == 1 else [Path(p) for p in given]
-        run = import_903(
-            la=la, paths=paths, actor=actor, mode=mode, year=options["year"], today=clock.today()
-        )
+        with cli_heartbeat():  # a heartbeat, so the reaper leaves this import alone
+            run = import_903(
+                la=la, paths=paths, actor=actor, mode=mode, year=options["year"], today=clock.today()
+            )
         audit_command(
             la=la,
             actor=actor,

@@ -11,6 +11,7 @@ from casework.core import clock
 from casework.returns.cin_import import import_cin
 from casework.returns.management.commands._returns_common import (
     audit_command,
+    cli_heartbeat,
     find_la,
     find_user,
     report_import,
@@ -37,10 +38,11 @@ class Command(BaseCommand):
         la = find_la(options["la"])
         actor = find_user(options["user"], la)
         mode = ImportRun.Mode.STORABLE if options["skip_rejected"] else ImportRun.Mode.ALL_OR_NOTHING
-        run = import_cin(
-            la=la, path=Path(options["file"]), actor=actor, mode=mode, expected_year=options["year"],
-            today=clock.today(),
-        )  # fmt: skip
+        with cli_heartbeat():  # a heartbeat, so the reaper leaves this import alone
+            run = import_cin(
+                la=la, path=Path(options["file"]), actor=actor, mode=mode, expected_year=options["year"],
+                today=clock.today(),
+            )  # fmt: skip
         audit_command(
             la=la,
             actor=actor,
