@@ -34,6 +34,29 @@ def plain_page(template: str, status: int, context: dict[str, object] | None = N
     return HttpResponse(html, status=status)
 
 
+# The database is there but takes no changes: read-only (a standby promoted late, an administrator's
+# `default_transaction_read_only`; SQLSTATE 25006) or out of disk space (53100). The change is refused
+# whole, in its transaction: nothing of it is written, and what was saved before is untouched.
+CANNOT_SAVE_SQLSTATES = {"25006": "read-only", "53100": "out of disk space"}
+
+
+def cannot_save_reason(exception: BaseException | None) -> str | None:
+    """Why the database refused a change (see CANNOT_SAVE_SQLSTATES), or None for any other error."""
+    seen = 0
+    while exception is not None and seen < 5:
+        reason = CANNOT_SAVE_SQLSTATES.get(str(getattr(exception, "sqlstate", "") or ""))
+        if reason:
+            return reason
+        exception, seen = exception.__cause__ or exception.__context__, seen + 1
+    return None
+
+
+def cannot_save(reason: str) -> HttpResponse:
+    response = plain_page("core/503_cannot_save.html", 503, {"reason": reason})
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS * 6)
+    return response
+
+
 def database_unavailable() -> HttpResponse:
     response = plain_page("core/503.html", 503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -96,6 +119,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        reason = cannot_save_reason(exception)
+        if reason:
+            logger.error("The database cannot take changes (%s): answered 503", reason)
+            return cannot_save(reason)
         if isinstance(exception, DATABASE_AWAY):
             logger.error("The database is unavailable (%s): answered 503", type(exception).__name__)
             return database_unavailable()

