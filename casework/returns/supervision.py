@@ -145,7 +145,7 @@ def beating(worker_id: str, *, reap: bool = False) -> Iterator[Heartbeat]:
         heartbeat.stop()
 
 
-def _alive_since() -> ExpressionWrapper:
+def _alive_since() -> Any:
     return ExpressionWrapper(
         Now() - timedelta(seconds=settings.WORKER_DEAD_AFTER_SECONDS), output_field=DateTimeField()
     )

@@ -19,6 +19,7 @@ from django_tasks import task
 from casework.audit.services import audit_record
 from casework.core import clock
 from casework.returns import supervision
+from casework.returns.archives import expand_zip
 from casework.returns.models import ImportRun, ReturnKind
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,6 @@ def perform_import(run_id: int) -> str:
 def _import(run: ImportRun) -> None:
     from casework.returns.cin_import import import_cin
     from casework.returns.lac_import import import_903
-    from casework.returns.services import expand_zip
 
     today = clock.today()
     if run.kind == ReturnKind.CIN:

@@ -218,7 +218,7 @@ def test_a_zip_is_expanded_by_the_worker_not_the_request(world: World) -> None:
 def test_the_worker_stops_expanding_beyond_the_declared_size(world: World, settings: object) -> None:
     from django.core.exceptions import ValidationError
 
-    from casework.returns.services import expand_zip
+    from casework.returns.archives import expand_zip
 
     folder = Path(settings.UPLOAD_ROOT) / "x" / "y"  # type: ignore[attr-defined]
     folder.mkdir(parents=True)
