@@ -157,6 +157,10 @@ def test_a_worker_killed_mid_import_keeps_nothing_and_its_run_fails_within_a_min
         assert inserted - inserted_before >= 1000, (
             "no batch was written before the kill: the test proves nothing"
         )
+        # The killed worker's task is not left "running" in the queue for ever.
+        stuck = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' AND "
+        stuck += "worker_ids ? %s"
+        assert db.one(stuck, [worker_id])[0] == 0
         audit = (
             "SELECT count(*) FROM audit_auditevent WHERE action = 'return_import_failed' AND target_id = %s"
         )
