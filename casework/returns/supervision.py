@@ -264,11 +264,48 @@ def purge_uploads(*, days: int | None = None) -> int:
     return deleted
 
 
+def purge_orphans(*, days: int | None = None) -> int:
+    """Delete upload folders no import names (a request cut off while it saved the file), once they are
+    older than the retention period; each deletion is audited against the LA the folder belongs to."""
+    from casework.core.models import LocalAuthority
+
+    days = settings.UPLOAD_RETENTION_DAYS if days is None else days
+    root = Path(settings.UPLOAD_ROOT)
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - days * 86400
+    named = {
+        folder for path in ImportRun.objects.exclude(stored_path="").values_list("stored_path", flat=True)
+        if (folder := _folder(path)) is not None
+    }  # fmt: skip
+    deleted = 0
+    for la_folder in root.iterdir():
+        la = (
+            LocalAuthority.objects.filter(pk=int(la_folder.name)).first()
+            if la_folder.name.isdigit()
+            else None
+        )
+        for folder in la_folder.iterdir() if la is not None and la_folder.is_dir() else []:
+            if folder.resolve() in named or not folder.is_dir() or folder.stat().st_mtime > cutoff:
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            audit_record(
+                actor=None,
+                la_id=la.pk,
+                action="return_upload_deleted",
+                target=la,
+                summary=f"Upload folder {folder.name} deleted: no import names it, kept {days} day(s)",
+            )
+            deleted += 1
+    return deleted
+
+
 def housekeeping() -> None:
     """What the worker does every WORKER_REAP_SECONDS (in its heartbeat thread, on its own connection)."""
     try:
         reap_dead_runs()
         purge_uploads()
+        purge_orphans()
         _forget_dead_workers()
     except Exception:  # the database is away: try again next time
         log.warning("Worker housekeeping failed", exc_info=True)

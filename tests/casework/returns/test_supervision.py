@@ -281,6 +281,30 @@ def test_the_purge_command(world: World, committed: Committed) -> None:
     assert ImportRun.objects.get().stored_path == ""
 
 
+def test_an_upload_folder_no_import_names_is_purged_after_the_retention_period(world: World) -> None:
+    import os
+
+    folder = Path(settings.UPLOAD_ROOT) / str(world.la.pk) / "orphan"
+    folder.mkdir(parents=True)
+    (folder / "census.xml").write_bytes(b"<Message/>")
+    assert supervision.purge_orphans() == 0  # young: perhaps a request still saving it
+    old = time.time() - (settings.UPLOAD_RETENTION_DAYS * 86400 + 3600)
+    os.utime(folder, (old, old))
+    named = Path(settings.UPLOAD_ROOT) / str(world.la.pk) / "named"
+    named.mkdir()
+    (named / "census.xml").write_bytes(b"<Message/>")
+    os.utime(named, (old, old))
+    ImportRun.objects.create(
+        la=world.la, kind="cin", file_name="census.xml", stored_path=str(named / "census.xml"),
+        status=ImportRun.Status.HELD,
+    )  # fmt: skip
+    assert supervision.purge_orphans() == 1
+    assert not folder.exists()
+    assert named.exists()  # an import names it: purge_uploads decides, by the import's age
+    event = AuditEvent.objects.get(action="return_upload_deleted", la=world.la)
+    assert "no import names it" in event.summary
+
+
 # --- The supervisor of `make run` -------------------------------------------------------------------------
 
 

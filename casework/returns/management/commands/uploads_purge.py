@@ -23,4 +23,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         deleted = supervision.purge_uploads(days=options["days"])
+        deleted += supervision.purge_orphans(days=options["days"])
         self.stdout.write(f"Deleted {deleted} upload(s) kept longer than {options['days']} day(s).")
