@@ -285,7 +285,9 @@ def purge_orphans(*, days: int | None = None) -> int:
             if la_folder.name.isdigit()
             else None
         )
-        for folder in la_folder.iterdir() if la is not None and la_folder.is_dir() else []:
+        if la is None or not la_folder.is_dir():
+            continue
+        for folder in la_folder.iterdir():
             if folder.resolve() in named or not folder.is_dir() or folder.stat().st_mtime > cutoff:
                 continue
             shutil.rmtree(folder, ignore_errors=True)
