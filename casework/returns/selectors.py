@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -25,3 +26,10 @@ def issues_visible_to(*, user: User, run: ImportRun) -> QuerySet[ImportIssue]:
     if permissions.sees_whole_la(user):
         hidden = children_access.restricted_hidden_from(user)
     return run.issues.exclude(la_child_id__in=hidden.values("la_child_id"))
+
+
+def can_rerun(run: ImportRun) -> bool:
+    """A held import (import what can be stored), or one that stopped (its worker died, or an error),
+    while its upload is kept (UPLOAD_RETENTION_DAYS)."""
+    rerunnable = run.status == ImportRun.Status.HELD or run.stopped
+    return rerunnable and bool(run.stored_path) and Path(run.stored_path).exists()

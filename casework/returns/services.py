@@ -19,6 +19,7 @@ from django.db import transaction
 from casework.audit.services import audit_record
 from casework.core import permissions
 from casework.core.replica import atomic_reads
+from casework.returns import selectors
 from casework.returns.archives import inspect_zip
 from casework.returns.models import ImportRun, ReturnKind
 
@@ -104,20 +105,13 @@ def start_import(
     return run
 
 
-def can_rerun(run: ImportRun) -> bool:
-    """A held import (import what can be stored), or one that stopped (its worker died, or an error),
-    while its upload is kept (UPLOAD_RETENTION_DAYS)."""
-    rerunnable = run.status == ImportRun.Status.HELD or run.stopped
-    return rerunnable and bool(run.stored_path) and Path(run.stored_path).exists()
-
-
 @transaction.atomic
 def rerun_storable(*, actor: User, run: ImportRun) -> ImportRun:
     """After a held import: import the same file again, storing what can be stored and skipping the rest."""
     _require(actor)
     if run.la_id != actor.la_id:
         raise PermissionDenied
-    if not can_rerun(run):
+    if not selectors.can_rerun(run):
         raise ValidationError(
             "Only an import held back because of records that cannot be stored, or one stopped before "
             "it finished, can be re-run while its file is kept."

@@ -165,10 +165,12 @@ def reap_dead_runs() -> list[int]:
     alive = WorkerHeartbeat.objects.filter(beat_at__gte=_alive_since())
     with transaction.atomic():
         # A run is alive while a live worker names it as the run it carries out. (Runs without a
-        # worker have not started: a worker that takes them names itself before it starts them.)
-        carried = set(alive.filter(current_run_id__isnull=False).values_list("worker_id", "current_run_id"))
+        # worker have not started.) A worker names the run in its heartbeat before the run names the
+        # worker, so the runs are read first, then the heartbeats: a run just started is never missed.
         candidates = ImportRun.objects.select_for_update(skip_locked=True).filter(status__in=UNFINISHED)
-        runs = [run for run in candidates.exclude(worker_id="") if (run.worker_id, run.pk) not in carried]
+        started = list(candidates.exclude(worker_id=""))
+        carried = set(alive.filter(current_run_id__isnull=False).values_list("worker_id", "current_run_id"))
+        runs = [run for run in started if (run.worker_id, run.pk) not in carried]
         for run in runs:
             run.status, run.message, run.finished_at = ImportRun.Status.FAILED, WORKER_STOPPED, timezone.now()
             run.save(update_fields=["status", "message", "finished_at", "updated_at"])

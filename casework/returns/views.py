@@ -101,7 +101,7 @@ def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
         "records": run.counts.get("records", {}) if isinstance(run.counts, dict) else {},
         "rules": list((run.counts.get("rules", {}) if isinstance(run.counts, dict) else {}).items())[:30],
         "in_progress": run.status in {ImportRun.Status.QUEUED, ImportRun.Status.RUNNING},
-        "can_rerun": services.can_rerun(run),
+        "can_rerun": selectors.can_rerun(run),
         **worker,
     }
     return render(request, "returns/run.html", context)
