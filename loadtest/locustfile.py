@@ -89,7 +89,7 @@ class SocialWorker(Staff):
         child = random.choice(self.children)
         self.client.get(f"/children/{child}/contacts/new", name="contact form")
         day = datetime.now(LONDON).date() - timedelta(days=random.randint(1, 3))
-        marker = f"load {uuid.uuid4()}"
+        marker = str(uuid.uuid4())
         with self.client.post(
             f"/children/{child}/contacts/new",
             {
@@ -103,7 +103,7 @@ class SocialWorker(Staff):
                 "child_seen_alone": "yes",
                 "bedroom_seen": "yes",
                 "who_was_seen": "The child and their carer",
-                "outcome": f"Seen at home; all well ({marker})",
+                "outcome": f"Seen at home; all well (load {marker})",
             },
             name="record contact",
             allow_redirects=False,
@@ -122,7 +122,8 @@ class SocialWorker(Staff):
             return
         child = random.choice(self.children)
         self.client.get(f"/children/{child}/rating", name="rating form")
-        rationale = f"Reviewed on a visit; family engaging (load {uuid.uuid4()})"
+        marker = str(uuid.uuid4())
+        rationale = f"Reviewed on a visit; family engaging (load {marker})"
         with self.client.post(
             f"/children/{child}/rating",
             {
@@ -143,7 +144,7 @@ class SocialWorker(Staff):
         ) as response:
             if response.status_code == 302:
                 with _LOCK:
-                    _ACKED.append({"kind": "rating", "child": int(child), "marker": rationale})
+                    _ACKED.append({"kind": "rating", "child": int(child), "marker": marker})
                 response.success()
             else:
                 response.failure(f"rating not saved: {response.status_code}")

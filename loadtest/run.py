@@ -143,12 +143,8 @@ def _lost_writes(acks: Path) -> tuple[int, int]:
     rating_texts = RiskRating.objects.filter(rationale__contains="(load ").values_list("rationale", flat=True)
     contacts = {marker for text in contact_texts for marker in MARKER.findall(text)}
     ratings = {marker for text in rating_texts for marker in MARKER.findall(text)}
-    missing = 0
-    for ack in acknowledged:
-        found = MARKER.findall(f"({ack['marker']})" if ack["kind"] == "contact" else ack["marker"])
-        held = contacts if ack["kind"] == "contact" else ratings
-        if not found or found[0] not in held:
-            missing += 1
+    held = {"contact": contacts, "rating": ratings}
+    missing = sum(1 for ack in acknowledged if ack["marker"] not in held[ack["kind"]])
     return len(acknowledged), missing
 
 

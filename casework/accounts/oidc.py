@@ -124,7 +124,7 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         payload: dict[str, Any] = super().verify_token(token, **kwargs)
-        if kwargs.get("nonce") is not None:  # the ID token (userinfo as a JWT has no nonce to check)
+        if "nonce" in kwargs:  # the ID token (userinfo sent as a JWT is verified without one)
             check_id_token(
                 payload,
                 issuer=settings.OIDC_OP_ISSUER,
@@ -132,7 +132,6 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
                 now=time.time(),
                 leeway=settings.OIDC_LEEWAY_SECONDS,
             )
-            self._id_claims = payload
         return payload
 
     def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -149,8 +148,9 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
     def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
         email = email_of(claims)
         users = User.objects.filter(email__iexact=email, is_active=True, la__isnull=False)
-        if users.count() != 1:
-            logger.warning("Single sign-on refused: %d active accounts have this e-mail", users.count())
+        matched = users.count()
+        if matched != 1:
+            logger.warning("Single sign-on refused: %d active accounts have this e-mail", matched)
             # Counted as a failed sign-in of this address (django-axes listens), so the provider cannot be
             # used to probe addresses without being slowed.
             user_login_failed.send(

@@ -243,7 +243,8 @@ def _execute(run: ImportRun, body: ImportBody, *, actor_id: int | None, today: d
                     raise _HeldBack
                 from casework.returns.register import sync_register
 
-                if len(import_log.touched_children) >= ANALYZE_AFTER:
+                large = len(import_log.touched_children) >= ANALYZE_AFTER
+                if large:
                     # The register is derived by reading back what the store stage wrote, in the same
                     # transaction: with the statistics of before the import (an empty table, say) the
                     # planner can join those rows by nested loops over whole tables, minutes instead of
@@ -252,15 +253,14 @@ def _execute(run: ImportRun, body: ImportBody, *, actor_id: int | None, today: d
                 sync_register(
                     la_id=run.la_id, child_ids=import_log.touched_children, log=import_log, today=today
                 )
-                register_changed = changed_tables(REGISTER_TABLES)
+                register_changed = changed_tables(REGISTER_TABLES) if large else []
                 # Done, in the import's own transaction: a run is never "done" without its records,
                 # nor are records kept under a run the reaper marked failed.
                 run.status, run.message = ImportRun.Status.DONE, _done_message(import_log)
                 still_ours = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING)
                 if not still_ours.update(status=run.status, message=run.message):
                     raise _Stopped
-        if len(import_log.touched_children) >= ANALYZE_AFTER:
-            _analyze(register_changed, quick=False)
+        _analyze(register_changed, quick=False)
     except _HeldBack:
         run.status = ImportRun.Status.HELD
         run.message = (
