@@ -16,6 +16,7 @@ from django.db import transaction
 from casework.accounts.models import User
 from casework.contacts.due import refresh_due_states
 from casework.core.models import LocalAuthority
+from casework.oversight.trends import refresh_weekly_figures
 from demo import postcodes
 from demo.generate import NAMED_LOGINS, DemoBuilder
 from demo.load import analyze, load_plan
@@ -177,6 +178,7 @@ def generate_demo(
             due_started = time.perf_counter()
             counts["due_states"] = refresh_due_states(la_id=la.pk, today=today, parallel=True)
             due_seconds = time.perf_counter() - due_started
+            counts["weekly_figures"] = refresh_weekly_figures(la_id=la.pk, today=today)
         if analyse:
             transaction.on_commit(analyze)
     logins = {name: member.username for name, member in plan.logins.items()}

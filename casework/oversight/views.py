@@ -22,7 +22,7 @@ from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
 from casework.decisions import services as decision_services
 from casework.decisions.models import Departure
-from casework.oversight import reallocation, selectors
+from casework.oversight import pictures, reallocation, selectors, trends
 from casework.oversight.forms import DecisionForm, ReallocateAllForm, ReallocateForm
 from casework.risk import services as risk_services
 from casework.risk.models import RiskRating
@@ -233,14 +233,27 @@ def _cohort_context(request: AuthenticatedRequest) -> dict[str, Any]:
     staff = selectors.staff_picture(la_id=la_id, today=today)
     due = due_states_visible_to(user)
     figures = selectors.compliance(due=due, today=today)
+    matrix = selectors.cohort_matrix(figures=figures)
+    overdue = selectors.overdue_by_team(due=due, today=today)
+    progress = selectors.rerate_progress(due=due, la_id=la_id, today=today, by="team")
+    charts = {
+        "cohort": pictures.cohort_chart(matrix),
+        "overdue": pictures.overdue_chart(overdue),
+        "contact": pictures.contact_over_time_chart(
+            trends.weekly_figures(la_id=la_id, today=today), today=today
+        ),
+        "staff": pictures.staff_chart(trends.staff_by_day(la_id=la_id, today=today, active=staff.active)),
+        "progress": pictures.rerate_chart(progress) if progress else None,
+    }
     return {
         "today": today,
-        "matrix": selectors.cohort_matrix(figures=figures),
+        "matrix": matrix,
         "compliance": figures,
         "measures": selectors.MEASURES,
-        "overdue_by_team": selectors.overdue_by_team(due=due, today=today),
+        "overdue_by_team": overdue,
         "staff": staff,
-        "progress": selectors.rerate_progress(due=due, la_id=la_id, today=today, by="team"),
+        "progress": progress,
+        "charts": charts,
         "face_to_face_days": selectors.FACE_TO_FACE_DAYS,
     }
 

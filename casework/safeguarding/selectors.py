@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.urls import reverse
 
@@ -332,3 +333,39 @@ def child_safeguarding(*, child: Child, today: date) -> ChildSafeguarding:
         F("met_on").desc(nulls_first=True), F("due_on").asc(nulls_first=True), "pk"
     )[:CHILD_PAGE_LIMIT]
     return ChildSafeguarding(meetings, deadline_rows(deadlines, today=today))
+
+
+@dataclass(frozen=True)
+class DeadlineMonth:
+    month: date
+    on_time: int
+    late: int
+    missed: int  # past due and not met
+
+
+def deadlines_by_month(*, user: User, today: date, rule: str = "", months: int = 12) -> list[DeadlineMonth]:
+    """Deadlines due in each of the last `months` months (to today), by whether they were met on time,
+    late, or not met: one grouped query over the deadlines the user may see (index deadline_open)."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    first = date(index // 12, index % 12 + 1, 1)
+    rows = deadlines_visible_to(user).filter(due_on__gte=first, due_on__lte=today)
+    if rule:
+        rows = rows.filter(rule_id=rule)
+    grouped = {
+        r["month"]: r
+        for r in rows.annotate(month=TruncMonth("due_on"))
+        .values("month")
+        .annotate(
+            on_time=Count("pk", filter=Q(met_on__lte=F("due_on"))),
+            late=Count("pk", filter=Q(met_on__gt=F("due_on"))),
+            missed=Count("pk", filter=Q(met_on__isnull=True)),
+        )
+        .order_by()
+    }
+    result = []
+    month = first
+    while month <= today:
+        r = grouped.get(month, {})
+        result.append(DeadlineMonth(month, r.get("on_time", 0), r.get("late", 0), r.get("missed", 0)))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return result

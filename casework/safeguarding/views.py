@@ -13,7 +13,7 @@ from casework.children.selectors import child_get_for_user
 from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
-from casework.safeguarding import selectors, services
+from casework.safeguarding import pictures, selectors, services
 from casework.safeguarding.forms import (
     IncidentForm,
     InformationShareForm,
@@ -55,6 +55,7 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied
     rule = request.GET.get("rule", "")
     groups = selectors.deadlines_for_user(user=request.user, today=clock.today(), rule=rule)
+    months = selectors.deadlines_by_month(user=request.user, today=clock.today(), rule=rule)
     return render(
         request,
         "safeguarding/deadline_list.html",
@@ -64,6 +65,7 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
             "rule": rule,
             "convention": CONVENTION,
             "today": clock.today(),
+            "chart": pictures.deadlines_chart(months),
         },
     )
 
