@@ -69,7 +69,7 @@ class Chart:
     unit: str = "children"
     share: bool = False  # bars: each bar as shares of its own total
     category_heading: str = ""  # the table's first column heading
-    links: tuple[str, ...] = ()  # bars: a link per category (the drill-down behind it)
+    links: tuple[str, ...] = ()  # a link per category (the list behind it), from the table's row headers
     maximum: float | None = None  # line: the top of the scale (100 for percentages)
     show_table: bool = True  # False where the page shows the same figures in its own table beside it
 
@@ -86,13 +86,15 @@ class Chart:
     def is_empty(self) -> bool:
         return not self.categories or all(not v for s in self.series for v in s.values)
 
-    def table(self) -> list[tuple[str, list[int | float | None], int | float | None]]:
-        """The rows of the table behind the chart: category, each series' value, and the total (bars)."""
+    def table(self) -> list[tuple[str, list[int | float | None], int | float | None, str]]:
+        """The rows of the table behind the chart: category, each series' value, the total (bars) and the
+        category's link. Links live in the table, not in the SVG: an image holds no controls (axe-core
+        nested-interactive), and the table is where a keyboard or screen-reader user finds them."""
         rows = []
         for i, category in enumerate(self.categories):
             values = [s.values[i] for s in self.series]
             total = sum(v or 0 for v in values) if self.kind == "bars" and len(self.series) > 1 else None
-            rows.append((category, values, total))
+            rows.append((category, values, total, self.links[i] if self.links else ""))
         return rows
 
     def geometry(self) -> BarsGeometry | LineGeometry:
@@ -117,7 +119,6 @@ class Bar:
     label: str
     total_text: str
     total_x: float
-    link: str
     segments: tuple[Segment, ...]
 
 
@@ -160,8 +161,7 @@ def bars_geometry(chart: Chart) -> BarsGeometry:
         else:
             total_text = _number(totals[i])
         y = LINE_TOP + i * (BAR_HEIGHT + BAR_GAP)
-        link = chart.links[i] if chart.links else ""
-        bars.append(Bar(y, y + 16, category, total_text, round(x + 6, 2), link, tuple(segments)))
+        bars.append(Bar(y, y + 16, category, total_text, round(x + 6, 2), tuple(segments)))
     height = LINE_TOP + len(bars) * (BAR_HEIGHT + BAR_GAP) + 4
     legend = tuple((s.label, s.colour) for s in chart.series) if len(chart.series) > 1 else ()
     return BarsGeometry(WIDTH, height, LABEL_WIDTH, LABEL_WIDTH - 8, plot, BAR_HEIGHT, tuple(bars), legend)

@@ -78,7 +78,6 @@ def overdue_chart(rows: Sequence[dict[str, Any]]) -> Chart:
         ),
         category_heading="Team",
         links=tuple(_children_link(measure="overdue", team=r["team_id"]) for r in rows),
-        show_table=False,
     )
 
 
@@ -110,7 +109,6 @@ def rerate_chart(progress: RerateProgress, *, by: str = "Team") -> Chart:
         ),
         share=True,
         category_heading=by,
-        show_table=False,
     )
 
 

@@ -361,6 +361,57 @@ def children_of_staff_off(*, children: QuerySet[Child], off: list[StaffAbsence])
     )
 
 
+RATING_KEYS = tuple(key for key, _ in RATING_COLUMNS)
+
+
+@dataclass
+class TeamCover:
+    """One team's row of the situation report: its staff off (by reason) and their children by rating."""
+
+    team_id: int | None
+    team: str
+    staff_off: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    children: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("red", "amber", "green", "none"), 0)
+    )
+
+    @property
+    def children_total(self) -> int:
+        return sum(self.children.values())
+
+    @property
+    def reasons_text(self) -> str:
+        return ", ".join(
+            f"{n} {reason.lower()}" for reason, n in sorted(self.reasons.items(), key=lambda r: -r[1])
+        )
+
+
+def cover_by_team(*, children: QuerySet[Child], off: list[StaffAbsence]) -> list[TeamCover]:
+    """Staff off and the children allocated to them, counted by team (of the member of staff) and by rating:
+    the sitrep's summary, which fits a printed page whatever the number (the names are on the team pages)."""
+    rows: dict[int | None, TeamCover] = {}
+    for absence in off:
+        team = absence.user.team
+        row = rows.setdefault(
+            team.pk if team else None, TeamCover(team.pk if team else None, team.name if team else "No team")
+        )
+        row.staff_off += 1
+        label = str(absence.get_status_display())
+        row.reasons[label] = row.reasons.get(label, 0) + 1
+    workers = {a.user_id: (a.user.team_id if a.user.team_id else None) for a in off}
+    counts = (
+        children.filter(allocated_worker_id__in=list(workers))
+        .values("allocated_worker_id", "due__rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for c in counts:
+        row = rows[workers[c["allocated_worker_id"]]]
+        row.children[_rating_key(c["due__rating"])] += c["n"]
+    return sorted(rows.values(), key=lambda r: (-r.children_total, -r.staff_off, r.team))
+
+
 def drill_down(
     *, children: QuerySet[Child], today: date, rating: str, status: str, measure: str, team: int | None
 ) -> QuerySet[Child]:

@@ -27,8 +27,6 @@ from casework.oversight.forms import DecisionForm, ReallocateAllForm, Reallocate
 from casework.risk import services as risk_services
 from casework.risk.models import RiskRating
 
-SITREP_CHILDREN_LIMIT = 500
-
 
 def can_see_cohort(user: Any) -> bool:
     return permissions.can_read_cohort(user)
@@ -243,7 +241,6 @@ def _cohort_context(request: AuthenticatedRequest) -> dict[str, Any]:
             trends.weekly_figures(la_id=la_id, today=today), today=today
         ),
         "staff": pictures.staff_chart(trends.staff_by_day(la_id=la_id, today=today, active=staff.active)),
-        "progress": pictures.rerate_chart(progress) if progress else None,
     }
     return {
         "today": today,
@@ -271,14 +268,11 @@ def sitrep(request: AuthenticatedRequest) -> HttpResponse:
     if not can_see_cohort(request.user):
         raise PermissionDenied
     context = _cohort_context(request)
-    uncovered = selectors.children_of_staff_off(
-        children=children_visible_to(request.user), off=context["staff"].off
-    )
+    cover = selectors.cover_by_team(children=children_visible_to(request.user), off=context["staff"].off)
     context.update(
         generated_at=timezone.localtime(),
-        uncovered=list(uncovered[:SITREP_CHILDREN_LIMIT]),
-        uncovered_count=uncovered.count(),
-        uncovered_limit=SITREP_CHILDREN_LIMIT,
+        cover=cover,
+        uncovered_count=sum(row.children_total for row in cover),
     )
     return render(request, "oversight/sitrep.html", context)
 

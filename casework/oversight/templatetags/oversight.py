@@ -4,6 +4,10 @@ from datetime import date
 
 from django import template
 
+from casework.core.charts import Chart
+from casework.oversight import pictures
+from casework.oversight.selectors import RerateProgress
+
 register = template.Library()
 
 
@@ -13,3 +17,9 @@ def days_before(value: date | None, today: date) -> int | None:
     if value is None:
         return None
     return (today - value).days
+
+
+@register.filter
+def rerate_chart(progress: RerateProgress, by: str) -> Chart:
+    """The re-rating progress as a chart (`casework.oversight.pictures`), by "Team" or "Worker"."""
+    return pictures.rerate_chart(progress, by=by)

@@ -247,7 +247,9 @@ def test_the_cohort_counts_children_by_rating_and_status_and_each_figure_drills_
     assert "Jonathan Smith" not in client.get("/oversight/children/?rating=green&status=cin").content.decode()
 
 
-def test_the_situation_report_is_marked_and_lists_children_of_staff_who_are_off(client, world, today):
+def test_the_situation_report_is_marked_and_counts_children_of_staff_who_are_off_by_team(
+    client, world, today
+):
     sick(world, "sw", today)
     client.force_login(world.users["hos"])
     page = client.get("/oversight/sitrep").content.decode()
@@ -256,7 +258,10 @@ def test_the_situation_report_is_marked_and_lists_children_of_staff_who_are_off(
     assert "data-app-print" in page
     assert "@media print" in (settings.BASE_DIR / "casework/core/static/continuity.css").read_text()
     assert "Generated" in page
-    assert "Jonathan Smith" in page
+    # Summarised, not listed: a count per team and rating, and the team's page (which names them) linked.
+    assert "1 staff off today; 1 children are allocated to them." in page
+    assert f'href="/oversight/team/{world.teams["north"].pk}/#reallocation">North CIN team</a>' in page
+    assert "Jonathan Smith" not in page
 
 
 def test_the_rerating_progress_counts_signed_off_awaiting_and_not_started(client, world, today):
