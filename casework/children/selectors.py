@@ -132,12 +132,14 @@ def child_record_for_user(*, user: User, child_id: int, today: date, path: str =
         current_statuses=[s for s in statuses if s.ends_on is None or s.ends_on >= today],
         placements=placements,
         covid_statuses=covid,
-        history=history_rows(child_history(child=child)),
+        history=history_rows(child_history(child=child, limit=HISTORY_ON_RECORD_PAGE)),
         disabilities=[DISABILITY_LABELS.get(code, code) for code in child.disabilities],
     )
 
 
 HISTORY_LIMIT = 200
+# The record page shows the latest few changes; the child's history page (paged) shows the rest.
+HISTORY_ON_RECORD_PAGE = 5
 
 
 def child_history(*, child: Child, limit: int = HISTORY_LIMIT) -> list[Any]:
@@ -146,15 +148,17 @@ def child_history(*, child: Child, limit: int = HISTORY_LIMIT) -> list[Any]:
     Two queries whatever the length: events referring to the child (its own, statuses, placements,
     access grants) and the household's own events (address, COVID-19 status), which siblings share.
     """
-    events = list(pghistory.models.Events.objects.references(child).order_by("-pgh_created_at")[:limit])
+    # Newest first; events of one transaction share its timestamp, so the event's id breaks the tie.
+    newest = ("-pgh_created_at", "-pgh_id")
+    events = list(pghistory.models.Events.objects.references(child).order_by(*newest)[:limit])
     if child.household_id:
         household_events = (
             pghistory.models.Events.objects.references(Household(pk=child.household_id))
             .filter(pgh_model__in=["children.HouseholdEvent", "children.HouseholdCovidStatusEvent"])
-            .order_by("-pgh_created_at")[:limit]
+            .order_by(*newest)[:limit]
         )
         events.extend(household_events)
-        events.sort(key=lambda e: e.pgh_created_at, reverse=True)
+        events.sort(key=lambda e: (e.pgh_created_at, int(e.pgh_id)), reverse=True)
     return events[:limit]
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new", views.child_create, name="create"),
     path("<int:child_id>/", views.child_detail, name="detail"),
     path("<int:child_id>/edit", views.child_edit, name="edit"),
+    path("<int:child_id>/history", views.child_history, name="history"),
     path("<int:child_id>/household", views.household_edit, name="household"),
     path("<int:child_id>/covid-status", views.covid_status_add, name="covid-status"),
     path("<int:child_id>/statuses/new", views.legal_status_add, name="status-add"),

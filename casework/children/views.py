@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -86,6 +87,22 @@ def child_detail(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     # The rating, contacts and deadlines: sections the apps above the register add (children/sections.py).
     context.update(sections.context_for(user=request.user, child=record.child, today=today))
     return render(request, "children/child_detail.html", context)
+
+
+HISTORY_PAGE_SIZE = 25
+
+
+def child_history(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """Every change to the child's record, newest first, a page at a time (the view is audited as the
+    record page is: through child_get_for_user)."""
+    child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    rows = selectors.history_rows(selectors.child_history(child=child))
+    page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "children/child_history.html",
+        {"child": child, "page": page, "limit": selectors.HISTORY_LIMIT, "total": len(rows)},
+    )
 
 
 def _child_data(form: ChildForm) -> dict[str, Any]:

@@ -179,3 +179,45 @@ def test_search_results_as_an_htmx_partial(client, world):
     page = response.content.decode()
     assert "Jonathan" in page
     assert "<html" not in page
+
+
+def test_the_record_page_shows_the_latest_changes_and_the_history_page_pages_through_them_all(
+    client, world, today
+):
+    from casework.audit.models import RecordAccess
+    from casework.children import selectors
+
+    child = world.children["jon"]
+    for n in range(30):
+        child.refresh_from_db()
+        services.child_update(
+            actor=world.users["bs"],
+            child=child,
+            today=today,
+            seen_version=child.updated_at,
+            reason=f"Correction number {n}",
+            first_name=f"Jonathan{n}",
+        )
+    client.force_login(world.users["sw"])
+    record = client.get(f"/children/{child.pk}/").content.decode()
+    assert "Correction number 29" in record
+    assert "Correction number 24" not in record  # only the latest 5 on the record page
+    assert f'href="/children/{child.pk}/history"' in record
+
+    first = client.get(f"/children/{child.pk}/history").content.decode()
+    assert "Correction number 29" in first
+    assert "Correction number 5<" in first  # the 25 newest: 29 down to 5
+    assert "Correction number 4<" not in first
+    total = len(selectors.child_history(child=child))
+    assert total > 30
+    assert f"{total} changes; showing 1 to 25." in first
+    second = client.get(f"/children/{child.pk}/history?page=2").content.decode()
+    assert "Correction number 4<" in second
+    assert "Correction number 0<" in second
+    assert "Correction number 29" not in second
+
+    views = RecordAccess.objects.filter(child_ref=child.pk, path=f"/children/{child.pk}/history")
+    assert views.filter(outcome="viewed").count() == 2
+    client.force_login(world.users["sw_south"])  # another team's practitioner
+    assert client.get(f"/children/{child.pk}/history").status_code == 404
+    assert views.filter(outcome="refused").count() == 1
