@@ -11,7 +11,8 @@ as a list of {"name", "scale", "unit", "median", "p95", "n"} (times in milliseco
   child_search   200 varied queries against the 100,000-child authority, through the search page
                  (GET /children/?q=...) signed in as the head of service, who sees the whole LA.
   worklist       GET /worklist/ as social workers with a normal caseload (16 or so children), in turn.
-  cohort_page    GET /oversight/ as the head of service: the LA's cohort by rating x legal status.
+  cohort_page    GET /oversight/ as the head of service: the cohort by rating x legal status, with charts.
+  team_oversight GET /oversight/team/N/ as the demo's team manager: sign-offs, overdue, cover, re-rating.
   import_cin / import_903
                  the DfE returns: import, COPY floor, export and the DfE validators' own time on a
                  synthetic return of 20,000 children (see bench/returns.py).
@@ -62,7 +63,7 @@ RECOMPUTE_RUNS = 5
 XLSX_RUNS = 5
 
 # Page benchmarks, each also read as a multiple of page_floor measured in the same run.
-PAGE_BENCHMARKS = ("child_search", "worklist", "cohort_page", "deadlines_page")
+PAGE_BENCHMARKS = ("child_search", "worklist", "cohort_page", "team_oversight", "deadlines_page")
 
 
 def use_bench_database() -> None:
@@ -361,6 +362,31 @@ def bench_cohort_page(scale: int) -> Result:
     return _result("cohort_page", scale, times, f"{where} as the head of service (whole LA)")
 
 
+def bench_team_oversight(scale: int) -> Result:
+    from django.test import Client
+
+    from casework.accounts.models import User
+    from casework.children.models import Child
+
+    la = demo_authority(scale)
+    settle()
+    manager = User.objects.get(la=la, username__startswith="tm.demo")
+    team = manager.managed_teams.order_by("pk").first() or manager.team
+    assert team is not None, "the demo's team manager manages no team"
+    client = Client()
+    client.force_login(manager)
+    path = f"/oversight/team/{team.pk}/"
+
+    def page() -> None:
+        response = client.get(path)
+        assert response.status_code == 200, f"GET {path} returned {response.status_code}"
+
+    times = _timed(page, PAGE_RUNS // 2, PAGE_WARM_UP)
+    children = Child.objects.filter(la=la, team=team).count()
+    note = f"GET {path} (page rendered, with its charts) as its manager: {team.name}, {children:,} children"
+    return _result("team_oversight", scale, times, note)
+
+
 def bench_recompute_due_dates(scale: int) -> Result:
     from django.db import connection, transaction
 
@@ -496,6 +522,7 @@ BENCHMARKS: dict[str, Callable[[int], Result | Iterable[Result]]] = {
     "child_search": bench_child_search,
     "worklist": bench_worklist,
     "cohort_page": bench_cohort_page,
+    "team_oversight": bench_team_oversight,
     "recompute_due_dates": bench_recompute_due_dates,
     "deadlines_page": bench_deadlines_page,
     "recompute_deadlines": bench_recompute_deadlines,
