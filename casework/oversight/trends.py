@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from casework.accounts.models import StaffAbsence, User
 from casework.children.models import LegalStatus
 from casework.contacts.models import FACE_TO_FACE_MODES, Contact
+from casework.core.replica import read_alias
 from casework.oversight.models import WeeklyFigures
 from casework.policy.models import EmergencyDeclaration
 
@@ -125,7 +126,8 @@ def staff_by_day(*, la_id: int, today: date, active: int) -> list[StaffDay]:
     """Staff off on each day from the trend's start (at most STAFF_DAYS back) to today, counted from
     the absences of staff active today (a leaver's past absences are not in today's count either)."""
     start = max(trend_start(la_id=la_id, today=today), today - timedelta(days=STAFF_DAYS - 1))
-    with connection.cursor() as cursor:
+    # A read like the page's others: the replica when this request may read it.
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             f"""
             SELECT d::date, count(DISTINCT a.user_id)
