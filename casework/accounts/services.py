@@ -524,8 +524,8 @@ def _staff_version(staff: User) -> str:
     fields = "|".join(
         str(getattr(staff, f"{name}_id", getattr(staff, name))) for name in STAFF_FIELDS + WORKFORCE_FIELDS
     )
-    managed = ",".join(str(pk) for pk in Team.objects.filter(manager=staff).order_by("pk").values_list("pk", flat=True))
-    return f"{fields}|{managed}"
+    managed = Team.objects.filter(manager=staff).order_by("pk").values_list("pk", flat=True)
+    return f"{fields}|{','.join(str(pk) for pk in managed)}"
 
 
 staff_version = _staff_version

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-DFE_2020_04_03 = "DfE, Coronavirus (COVID-19): guidance for local authorities on children's social care, 3 April 2020"
+DFE_2020_04_03 = (
+    "DfE, Coronavirus (COVID-19): guidance for local authorities on children's social care, 3 April 2020"
+)
 
 # The kinds of staff (stored as these strings).
 PERMANENT = "permanent"
@@ -49,7 +51,7 @@ RETURNER_CHECKS: tuple[Check, ...] = (
         "registration",
         "Social Work England registration",
         "Date (temporarily) re-registered",
-        f"{DFE_2020_04_03}: \"Social Work England has written to all social workers who have left the "
+        f'{DFE_2020_04_03}: "Social Work England has written to all social workers who have left the '
         'profession in the last 2 years, letting them know the process for re-registering"',
         reference_label="Social Work England registration number",
     ),
@@ -151,9 +153,10 @@ def student_refusal(worker: Worker) -> str | None:
     """
     if worker.kind != STUDENT:
         return None
-    supervisor = f" Allocate the child to their practice supervisor, {worker.supervisor}," if worker.supervisor else (
-        " Allocate the child to a qualified social worker,"
-    )
+    if worker.supervisor:
+        supervisor = f" Allocate the child to their practice supervisor, {worker.supervisor},"
+    else:
+        supervisor = " Allocate the child to a qualified social worker,"
     return (
         f"{worker.name} is a student on placement: a student cannot be a child's allocated worker."
         f"{supervisor} who can ask the student to work with the child"
