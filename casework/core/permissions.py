@@ -31,6 +31,8 @@ POLICY_READ_ROLES = frozenset(
     {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.SYSTEM_ADMINISTRATOR}
 )
 SETTINGS_EDITOR_ROLES = frozenset({Role.HEAD_OF_SERVICE, Role.SYSTEM_ADMINISTRATOR})
+# Roles that never see children's records (a picker of people to name on a record leaves them out).
+NO_CHILDREN_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
 STAFF_OFF_ROLES = frozenset(
     {Role.HEAD_OF_SERVICE, Role.TEAM_MANAGER, Role.BUSINESS_SUPPORT, Role.SYSTEM_ADMINISTRATOR}
 )
