@@ -541,9 +541,12 @@ STALE_TEAM = (
 )
 
 
-def team_version(team: Team) -> str:
+def _team_version(team: Team) -> str:
     """The team's last change, for stale-edit detection (the form carries it back)."""
     return team.updated_at.isoformat() if team.updated_at else ""
+
+
+team_version = _team_version
 
 
 def _require_team_admin(actor: User, team: Team | None = None) -> None:
@@ -611,7 +614,7 @@ def team_update(*, actor: User, team: Team, seen_version: str | None, reason: st
     """Rename a team, change its service area, or set or change its manager (`manager` None: none)."""
     _require_team_admin(actor, team)
     locked = Team.objects.select_for_update().get(pk=team.pk)
-    if seen_version is not None and team_version(locked) != seen_version:
+    if seen_version is not None and _team_version(locked) != seen_version:
         raise ValidationError(STALE_TEAM, code="stale")
     if locked.closed_on is not None:
         raise ValidationError(TEAM_CLOSED.format(team=locked, day=f"{locked.closed_on:%-d %B %Y}"))
@@ -651,7 +654,7 @@ def team_close(*, actor: User, team: Team, reason: str, today: date, seen_versio
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the team is being closed"})
     locked = Team.objects.select_for_update().get(pk=team.pk)
-    if seen_version is not None and team_version(locked) != seen_version:
+    if seen_version is not None and _team_version(locked) != seen_version:
         raise ValidationError(STALE_TEAM, code="stale")
     if locked.closed_on is not None:
         raise ValidationError(f"{locked} is already closed")
