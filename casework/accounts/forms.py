@@ -10,8 +10,17 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 
-from casework.accounts.models import Availability, Role, Team, User
+from casework.accounts.models import (
+    PRACTITIONER_ROLES,
+    Availability,
+    EmploymentCheck,
+    Role,
+    StaffKind,
+    Team,
+    User,
+)
 from casework.core.forms import GovukDateField, GovukForm
+from domain.people import workforce
 
 MANAGER_ROLES = [Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE]
 
@@ -72,15 +81,23 @@ class StaffForm(GovukForm):
         max_value=60,
         help_text="Children this worker can hold at full time",
     )
+    managed_teams: forms.ModelMultipleChoiceField[Team] = forms.ModelMultipleChoiceField(
+        label="Teams they manage",
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only a team manager or a head of service manages a team",
+    )
     is_active = forms.BooleanField(label="Account is active (can sign in)", required=False, initial=True)
     reason = forms.CharField(label="Reason for the change", required=False, max_length=1000)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[Team]", self.fields["team"]).queryset = Team.objects.filter(
-            la_id=actor.la_id
-        )
+        # A closed team is in no picker (it keeps its page and history).
+        teams = Team.objects.filter(la_id=actor.la_id, closed_on__isnull=True)
+        cast("forms.ModelChoiceField[Team]", self.fields["team"]).queryset = teams
+        cast("forms.ModelMultipleChoiceField[Team]", self.fields["managed_teams"]).queryset = teams
         managers = User.objects.filter(la_id=actor.la_id, is_active=True, role__in=MANAGER_ROLES)
         cast("forms.ModelChoiceField[User]", self.fields["line_manager"]).queryset = managers
 
@@ -103,6 +120,7 @@ class StaffCreateForm(StaffForm):
         email.help_text = "We will send a link here for the person to set their own password"
         email.error_messages["required"] = "Enter an email address, so that the person can set their password"
         del self.fields["is_active"]
+        del self.fields["managed_teams"]
 
 
 class DeactivateForm(GovukForm):
@@ -144,3 +162,112 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["new_password1"].help_text = "At least 12 characters, not a common password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+
+class TeamForm(GovukForm):
+    name = forms.CharField(
+        label="Team name", max_length=120, error_messages={"required": "Enter the team's name"}
+    )
+    service_area = forms.ChoiceField(
+        label="Service area",
+        choices=Team.ServiceArea.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the team's service area"},
+    )
+    manager: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Manager",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No manager yet",
+        help_text="A team manager or a head of service",
+    )
+    reason = forms.CharField(label="Reason (optional)", required=False, max_length=1000)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        managers = User.objects.filter(la_id=actor.la_id, is_active=True, role__in=MANAGER_ROLES)
+        cast("forms.ModelChoiceField[User]", self.fields["manager"]).queryset = managers
+
+
+class TeamCloseForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the team being closed?",
+        max_length=1000,
+        help_text="For example, merged into the South team on 1 June 2020",
+        error_messages={"required": "Enter why the team is being closed"},
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class WorkforceForm(GovukForm):
+    staff_kind = forms.ChoiceField(label="Kind of staff", choices=StaffKind.choices, widget=forms.RadioSelect)
+    university = forms.CharField(
+        label="University (students)", required=False, max_length=120, help_text="Where the student studies"
+    )
+    practice_supervisor: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Practice supervisor (students)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text="A qualified member of staff: the allocated worker of the children the student works with",
+    )
+    organisation = forms.CharField(
+        label="Organisation (agency or seconded staff)",
+        required=False,
+        max_length=120,
+        help_text="The agency, or the seconding organisation, for example Ofsted or Cafcass",
+    )
+    engaged_until = GovukDateField(
+        label="Contract, secondment or placement ends on (optional)",
+        required=False,
+        help_text="For example, 31 7 2020. Not for permanent staff",
+    )
+    reason = forms.CharField(label="Reason for the change (optional)", required=False, max_length=1000)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, actor: User, staff: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        supervisors = (
+            User.objects.filter(
+                la_id=actor.la_id, is_active=True, role__in=[*PRACTITIONER_ROLES, *MANAGER_ROLES]
+            )
+            .exclude(staff_kind=StaffKind.STUDENT)
+            .exclude(pk=staff.pk)
+        )
+        cast("forms.ModelChoiceField[User]", self.fields["practice_supervisor"]).queryset = supervisors
+
+
+class EmploymentCheckForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="Which check?",
+        choices=EmploymentCheck.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which check was done"},
+    )
+    confirmed_on = GovukDateField(
+        label="Date confirmed",
+        help_text="For the registration, the date of the (temporary) re-registration; for the DBS check, "
+        "the date of the certificate",
+    )
+    reference = forms.CharField(
+        label="Reference (the registration number, or the DBS certificate number)",
+        required=False,
+        max_length=40,
+        help_text="A Social Work England registration number looks like SW123456",
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=500)
+
+
+class CheckRemoveForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the check being removed?",
+        max_length=500,
+        error_messages={"required": "Enter why the check is being removed"},
+    )
+
+
+WORKFORCE_KINDS = [
+    ("", "All but permanent staff"),
+    *[(k, str(v)) for k, v in StaffKind.choices if k != workforce.PERMANENT],
+]

@@ -12,8 +12,28 @@ from django.utils.crypto import salted_hmac
 from casework.core.history import tracked
 from casework.core.models import LocalAuthority, TenantModel
 from casework.core.roles import PRACTITIONER_ROLES, Role
+from domain.people import workforce
 
-__all__ = ["PRACTITIONER_ROLES", "Availability", "Role", "StaffAbsence", "Team", "User"]
+__all__ = [
+    "PRACTITIONER_ROLES",
+    "Availability",
+    "EmploymentCheck",
+    "Role",
+    "StaffAbsence",
+    "StaffKind",
+    "Team",
+    "User",
+]
+
+
+class StaffKind(models.TextChoices):
+    """How a member of staff came to work for the council (domain/people/workforce.py)."""
+
+    PERMANENT = workforce.PERMANENT, workforce.KIND_LABELS[workforce.PERMANENT]
+    RETURNER = workforce.RETURNER, workforce.KIND_LABELS[workforce.RETURNER]
+    STUDENT = workforce.STUDENT, workforce.KIND_LABELS[workforce.STUDENT]
+    AGENCY = workforce.AGENCY, workforce.KIND_LABELS[workforce.AGENCY]
+    SECONDED = workforce.SECONDED, workforce.KIND_LABELS[workforce.SECONDED]
 
 
 @tracked()
@@ -32,6 +52,8 @@ class Team(TenantModel):
     manager = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="managed_teams"
     )
+    # A closed team leaves every picker but keeps its page and history (accounts.services.team_close).
+    closed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -56,6 +78,18 @@ class User(AbstractUser):
         default=0, help_text="Number of children this worker can hold at full time."
     )
     phone = models.CharField(max_length=40, blank=True)
+    # The workforce (PRODUCT.md M18): what kind of staff, and what that kind needs recorded.
+    staff_kind = models.CharField(max_length=16, choices=StaffKind.choices, default=StaffKind.PERMANENT)
+    university = models.CharField(max_length=120, blank=True)
+    practice_supervisor = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="students"
+    )
+    organisation = models.CharField(
+        max_length=120, blank=True, help_text="The agency, or the seconding organisation (Ofsted, Cafcass)."
+    )
+    engaged_until = models.DateField(
+        null=True, blank=True, help_text="When the contract, secondment or placement ends, if it does."
+    )
     # Raised by "sign out everywhere" (and on deactivation): part of the session's authentication hash,
     # so every session made before it is ended on its next request (OWASP ASVS 4.0 3.3.4).
     session_epoch = models.PositiveIntegerField(default=0, db_default=0, editable=False)
@@ -123,3 +157,28 @@ class StaffAbsence(TenantModel):
                 ],
             ),
         ]
+
+
+@tracked()
+class EmploymentCheck(TenantModel):
+    """One check a returning social worker needs before they are allocated children: when it was done
+    (or, for the registration, when they were re-registered) and who confirmed it."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", workforce.CHECKS_BY_ID["registration"].title
+        FITNESS_TO_PRACTISE = "fitness_to_practise", workforce.CHECKS_BY_ID["fitness_to_practise"].title
+        REFERENCES = "references", workforce.CHECKS_BY_ID["references"].title
+        RIGHT_TO_WORK = "right_to_work", workforce.CHECKS_BY_ID["right_to_work"].title
+        IDENTITY = "identity", workforce.CHECKS_BY_ID["identity"].title
+        DBS = "dbs", workforce.CHECKS_BY_ID["dbs"].title
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="employment_checks")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    confirmed_on = models.DateField()
+    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=40, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="employment_check_once")]

@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from casework.accounts import lockout, tokens
-from casework.accounts.models import Role, StaffAbsence, User
+from casework.accounts import lockout, selectors, tokens
+from casework.accounts.models import EmploymentCheck, Role, StaffAbsence, Team, User
 from casework.audit.services import audit_record, diff
 from casework.core import permissions
 from casework.core.models import LocalAuthority
 from domain import authorities
-from domain.people import rules
+from domain.people import rules, workforce
 
 ABSENCE_OVERLAP = "{name} is already recorded as {status} from {start} to {end}: change that period first"
 
@@ -255,26 +255,30 @@ def staff_invite(*, actor: User, staff: User, site_url: str, reason: str = "") -
 def staff_update(
     *, actor: User, staff: User, seen_version: str | None = None, reason: str = "", **data: Any
 ) -> User:
-    """Change a member of staff's team, role, manager, capacity or status."""
+    """Change a member of staff's team, role, manager, capacity, the teams they manage (`managed_teams`,
+    a list of teams) or status."""
     if not can_administer_staff(actor) or staff.la_id != actor.la_id:
         raise PermissionDenied("You cannot change this member of staff's record.")
+    managed = data.pop("managed_teams", None)
     _check_staff_links(actor, data, staff)
     locked = User.objects.select_for_update().get(pk=staff.pk)
     if seen_version is not None and _staff_version(locked) != seen_version:
-        raise ValidationError(
-            "Someone else changed this staff record while you were editing it. Your changes have not been "
-            "saved: check the record as it is now, then make your changes again.",
-            code="stale",
-        )
+        raise ValidationError(STALE_STAFF, code="stale")
+    team_changes = _check_managed_teams(actor, locked, data, managed)
+    if "team" in data and data["team"] is not None and data["team"].closed_on is not None:
+        raise ValidationError({"team": f"{data['team']} is closed: choose an open team"})
     before = {key: getattr(locked, key) for key in data}
     for key, value in data.items():
         setattr(locked, key, value)
     locked.full_clean(exclude=["password", "la"])
-    changes = diff(before, data)
+    changes = {**diff(before, data), **team_changes}
     if not changes:
         return locked
     with pghistory.context(user=actor.pk, reason=reason):
-        locked.save(update_fields=list(data))
+        if data:
+            locked.save(update_fields=list(data))
+        if "managed_teams" in team_changes:
+            _set_managed_teams(actor, locked, managed or [])
     audit_record(
         actor=actor,
         la_id=permissions.la_id_of(actor),
@@ -285,6 +289,47 @@ def staff_update(
         changes=changes,
     )
     return locked
+
+
+STALE_STAFF = (
+    "Someone else changed this staff record while you were editing it. Your changes have not been "
+    "saved: check the record as it is now, then make your changes again."
+)
+
+
+def _check_managed_teams(
+    actor: User, staff: User, data: dict[str, Any], managed: list[Team] | None
+) -> dict[str, list[Any]]:
+    """The teams a person manages: only a manager role manages a team, nobody changes their own, and a
+    role change away from managing leaves no team with a manager who cannot manage it."""
+    current = list(Team.objects.filter(manager=staff).order_by("name"))
+    role = data.get("role", staff.role)
+    wanted = current if managed is None else list(managed)
+    for team in wanted:
+        if team.la_id != actor.la_id:
+            raise PermissionDenied("That team belongs to another local authority.")
+    if managed is not None and {t.pk for t in wanted} != {t.pk for t in current} and staff.pk == actor.pk:
+        raise ValidationError({"managed_teams": "Ask another administrator to change the teams you manage"})
+    closed = [t for t in wanted if t.closed_on is not None and t not in current]
+    if closed:
+        raise ValidationError({"managed_teams": f"{closed[0]} is closed: choose an open team"})
+    if wanted and not permissions.is_manager_role(role):
+        field = "managed_teams" if managed else "role"
+        raise ValidationError(
+            {
+                field: f"{staff} manages {', '.join(str(t) for t in wanted)}: only a team manager or a head "
+                "of service manages a team. Choose another manager for it first"
+            }
+        )
+    if managed is None or {t.pk for t in wanted} == {t.pk for t in current}:
+        return {}
+    return {"managed_teams": [[str(t) for t in current], sorted(str(t) for t in wanted)]}
+
+
+def _set_managed_teams(actor: User, staff: User, teams: list[Team]) -> None:
+    ids = [t.pk for t in teams]
+    Team.objects.filter(manager=staff).exclude(pk__in=ids).update(manager=None, updated_by=actor)
+    Team.objects.filter(pk__in=ids).update(manager=staff, updated_by=actor)
 
 
 @transaction.atomic
@@ -476,7 +521,334 @@ def admin_create(
 
 def _staff_version(staff: User) -> str:
     """A fingerprint of the editable fields (users have no updated_at), for stale-edit detection."""
-    return "|".join(str(getattr(staff, f"{name}_id", getattr(staff, name))) for name in STAFF_FIELDS)
+    fields = "|".join(
+        str(getattr(staff, f"{name}_id", getattr(staff, name))) for name in STAFF_FIELDS + WORKFORCE_FIELDS
+    )
+    managed = Team.objects.filter(manager=staff).order_by("pk").values_list("pk", flat=True)
+    return f"{fields}|{','.join(str(pk) for pk in managed)}"
 
 
 staff_version = _staff_version
+
+
+# --- Teams -----------------------------------------------------------------------------------------
+
+TEAM_CLOSED = "{team} was closed on {day}: it cannot be changed"
+TEAM_NAME_TAKEN = "There is already a team called {name}{closed}: choose another name"
+STALE_TEAM = (
+    "Someone else changed this team while you were editing it. Your changes have not been saved: check "
+    "the team as it is now, then make your changes again."
+)
+
+
+def _team_version(team: Team) -> str:
+    """The team's last change, for stale-edit detection (the form carries it back)."""
+    return team.updated_at.isoformat() if team.updated_at else ""
+
+
+team_version = _team_version
+
+
+def _require_team_admin(actor: User, team: Team | None = None) -> None:
+    if not permissions.can_administer_teams(actor) or (team is not None and team.la_id != actor.la_id):
+        raise PermissionDenied("Only system administrators and heads of service change teams.")
+
+
+def _team_problems(actor: User, data: dict[str, Any], team: Team | None = None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if "name" in data:
+        data["name"] = " ".join(str(data["name"]).split())
+        if not data["name"]:
+            errors["name"] = "Enter the team's name"
+        else:
+            clash = Team.objects.filter(la_id=actor.la_id, name__iexact=data["name"])
+            clash = clash.exclude(pk=team.pk) if team is not None else clash
+            found = clash.first()
+            if found is not None:
+                closed = f" (closed on {found.closed_on:%-d %B %Y})" if found.closed_on else ""
+                errors["name"] = TEAM_NAME_TAKEN.format(name=found.name, closed=closed)
+    manager = data.get("manager")
+    if manager is not None:
+        if manager.la_id != actor.la_id:
+            raise PermissionDenied("That person belongs to another local authority.")
+        if not manager.is_active:
+            errors["manager"] = f"{manager}'s account is not active: choose someone else"
+        elif not permissions.is_manager_role(manager.role):
+            errors["manager"] = (
+                f"{manager} is a {manager.get_role_display().lower()}: a team's manager must be a team "
+                "manager or a head of service"
+            )
+        elif manager.pk == actor.pk and (team is None or team.manager_id != actor.pk):
+            errors["manager"] = "You cannot make yourself a team's manager: ask another administrator"
+    return errors
+
+
+@transaction.atomic
+def team_create(
+    *, actor: User, name: str, service_area: str, manager: User | None = None, reason: str = ""
+) -> Team:
+    """A new team of the actor's authority, with its manager if one is chosen."""
+    _require_team_admin(actor)
+    data: dict[str, Any] = {"name": name, "service_area": service_area, "manager": manager}
+    errors = _team_problems(actor, data)
+    if errors:
+        raise ValidationError(errors)
+    team = Team(la_id=permissions.la_id_of(actor), created_by=actor, updated_by=actor, **data)
+    team.full_clean(exclude=["la", "created_by", "updated_by"], validate_unique=False)
+    with pghistory.context(user=actor.pk, reason=reason or "Team set up"):
+        team.save()
+    managed = f", managed by {manager}" if manager else ""
+    audit_record(
+        actor=actor,
+        la_id=team.la_id,
+        action="team.created",
+        target=team,
+        summary=f"Set up {team} ({team.get_service_area_display()}){managed}",
+        reason=reason,
+    )
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor: User, team: Team, seen_version: str | None, reason: str = "", **data: Any) -> Team:
+    """Rename a team, change its service area, or set or change its manager (`manager` None: none)."""
+    _require_team_admin(actor, team)
+    locked = Team.objects.select_for_update().get(pk=team.pk)
+    if seen_version is not None and _team_version(locked) != seen_version:
+        raise ValidationError(STALE_TEAM, code="stale")
+    if locked.closed_on is not None:
+        raise ValidationError(TEAM_CLOSED.format(team=locked, day=f"{locked.closed_on:%-d %B %Y}"))
+    unknown = set(data) - {"name", "service_area", "manager"}
+    if unknown:
+        raise ValueError(f"Not a team field: {sorted(unknown)}")
+    errors = _team_problems(actor, data, locked)
+    if errors:
+        raise ValidationError(errors)
+    before = {key: getattr(locked, key) for key in data}
+    changes = diff(before, data)
+    if not changes:
+        return locked
+    for key, value in data.items():
+        setattr(locked, key, value)
+    locked.updated_by = actor
+    locked.full_clean(exclude=["la", "created_by", "updated_by"], validate_unique=False)
+    with pghistory.context(user=actor.pk, reason=reason):
+        locked.save()
+    audit_record(
+        actor=actor,
+        la_id=locked.la_id,
+        action="team.updated",
+        target=locked,
+        summary=f"{locked}: changed {', '.join(sorted(changes))}",
+        reason=reason,
+        changes=changes,
+    )
+    return locked
+
+
+@transaction.atomic
+def team_close(*, actor: User, team: Team, reason: str, today: date, seen_version: str | None = None) -> Team:
+    """Close a team nobody works in any more: it leaves every picker, keeps its page and its history.
+    Refused while anyone active is in it or any child's record sits in it (move them first)."""
+    _require_team_admin(actor, team)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the team is being closed"})
+    locked = Team.objects.select_for_update().get(pk=team.pk)
+    if seen_version is not None and _team_version(locked) != seen_version:
+        raise ValidationError(STALE_TEAM, code="stale")
+    if locked.closed_on is not None:
+        raise ValidationError(f"{locked} is already closed")
+    members = User.objects.filter(team=locked, is_active=True).count()
+    children = locked.children.count()
+    if members or children:
+        held = " and ".join(
+            part
+            for part in (
+                f"{members} {'member' if members == 1 else 'members'} of staff" if members else "",
+                f"{children} {'child' if children == 1 else 'children'}" if children else "",
+            )
+            if part
+        )
+        raise ValidationError(
+            f"{locked} still has {held}: move {'it' if members + children == 1 else 'them'} to another "
+            "team first, then close it"
+        )
+    manager = locked.manager
+    with pghistory.context(user=actor.pk, reason=reason):
+        locked.closed_on = today
+        locked.manager = None
+        locked.updated_by = actor
+        locked.save()
+    was = f" (managed by {manager})" if manager else ""
+    audit_record(
+        actor=actor,
+        la_id=locked.la_id,
+        action="team.closed",
+        target=locked,
+        summary=f"Closed {locked}{was} on {today:%d/%m/%Y}",
+        reason=reason,
+    )
+    return locked
+
+
+# --- The workforce (PRODUCT.md M18) ----------------------------------------------------------------
+
+WORKFORCE_FIELDS = ("staff_kind", "university", "practice_supervisor", "organisation", "engaged_until")
+# What each kind of staff has recorded; the rest is cleared when the kind changes.
+KIND_FIELDS = {
+    workforce.PERMANENT: set(),
+    workforce.RETURNER: {"engaged_until"},
+    workforce.STUDENT: {"university", "practice_supervisor", "engaged_until"},
+    workforce.AGENCY: {"organisation", "engaged_until"},
+    workforce.SECONDED: {"organisation", "engaged_until"},
+}
+BLANK = {"university": "", "practice_supervisor": None, "organisation": "", "engaged_until": None}
+
+
+@transaction.atomic
+def workforce_update(
+    *, actor: User, staff: User, today: date, seen_version: str | None = None, reason: str = "", **data: Any
+) -> User:
+    """Record what kind of staff a person is (permanent, returning social worker, student, agency,
+    seconded) and what that kind needs: a student's university and practice supervisor, an agency or
+    seconded worker's organisation, when a contract, secondment or placement ends."""
+    if not permissions.can_record_employment_checks(actor) or staff.la_id != actor.la_id:
+        raise PermissionDenied("You cannot change this member of staff's record.")
+    unknown = set(data) - set(WORKFORCE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a workforce field: {sorted(unknown)}")
+    supervisor = data.get("practice_supervisor")
+    if supervisor is not None and supervisor.la_id != actor.la_id:
+        raise PermissionDenied("That person belongs to another local authority.")
+    locked = User.objects.select_for_update().get(pk=staff.pk)
+    if seen_version is not None and _staff_version(locked) != seen_version:
+        raise ValidationError(STALE_STAFF, code="stale")
+    merged = {key: getattr(locked, key) for key in WORKFORCE_FIELDS} | data
+    kind = merged["staff_kind"]
+    merged |= {key: blank for key, blank in BLANK.items() if key not in KIND_FIELDS.get(kind, set())}
+    _check_workforce(locked, merged, today=today)
+    before = {key: getattr(locked, key) for key in WORKFORCE_FIELDS}
+    changes = diff(before, merged)
+    if not changes:
+        return locked
+    for key, value in merged.items():
+        setattr(locked, key, value)
+    locked.full_clean(exclude=["password", "la"])
+    with pghistory.context(user=actor.pk, reason=reason):
+        locked.save(update_fields=list(WORKFORCE_FIELDS))
+    audit_record(
+        actor=actor,
+        la_id=permissions.la_id_of(actor),
+        action="staff.workforce_updated",
+        target=locked,
+        summary=f"{locked}: {locked.get_staff_kind_display()}; changed {', '.join(sorted(changes))}",
+        reason=reason,
+        changes=changes,
+    )
+    return locked
+
+
+def _check_workforce(staff: User, merged: dict[str, Any], *, today: date) -> None:
+    supervisor = merged["practice_supervisor"]
+    errors = workforce.profile_problems(
+        merged["staff_kind"],
+        university=merged["university"],
+        supervisor_id=supervisor.pk if supervisor else None,
+        supervisor_kind=supervisor.staff_kind if supervisor else None,
+        own_id=staff.pk,
+        organisation=merged["organisation"],
+    )
+    if supervisor is not None and "practice_supervisor" not in errors:
+        if not supervisor.is_active:
+            errors["practice_supervisor"] = f"{supervisor}'s account is not active: choose someone else"
+        elif not (permissions.is_practitioner(supervisor) or permissions.is_manager_role(supervisor.role)):
+            errors["practice_supervisor"] = (
+                f"{supervisor} is a {supervisor.get_role_display().lower()}: a practice supervisor is a "
+                "social worker or a manager"
+            )
+    if not errors:
+        caseload = staff.allocated.count()
+        facts = selectors.worker_facts_for([staff], overrides={staff.pk: merged})[staff.pk]
+        refusal = workforce.allocation_refusal(facts, today=today)
+        if caseload and refusal:
+            field = "engaged_until" if workforce.ended_refusal(facts, today=today) else "staff_kind"
+            children = "child" if caseload == 1 else "children"
+            errors[field] = (
+                f"{staff} is the allocated worker of {caseload} {children}: reallocate "
+                f"{'it' if caseload == 1 else 'them'} first. {refusal}"
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def employment_check_record(
+    *,
+    actor: User,
+    staff: User,
+    kind: str,
+    confirmed_on: date,
+    today: date,
+    reference: str = "",
+    note: str = "",
+) -> EmploymentCheck:
+    """Record one of a returning social worker's checks (their Social Work England registration, fitness
+    to practise, references, right to work, identity, the fast-tracked DBS check): when it was done and
+    who confirmed it. Recording a check again replaces the earlier entry (its history keeps it)."""
+    if not permissions.can_record_employment_checks(actor) or staff.la_id != actor.la_id:
+        raise PermissionDenied("You cannot record checks for this member of staff.")
+    if staff.pk == actor.pk:
+        raise ValidationError({"kind": "Ask someone else to confirm your own checks"})
+    errors = workforce.check_problems(kind, confirmed_on=confirmed_on, reference=reference, today=today)
+    if errors:
+        raise ValidationError(errors)
+    reference = workforce.normalise_reference(reference) if kind == "registration" else reference.strip()
+    User.objects.select_for_update().filter(pk=staff.pk).first()
+    check = EmploymentCheck.objects.filter(user=staff, kind=kind).first()
+    again = check is not None
+    if check is None:
+        check = EmploymentCheck(la_id=permissions.la_id_of(actor), user=staff, kind=kind, created_by=actor)
+    check.confirmed_on = confirmed_on
+    check.confirmed_by = actor
+    check.reference = reference
+    check.note = note
+    check.updated_by = actor
+    with pghistory.context(user=actor.pk, reason=note or "Employment check recorded"):
+        check.save()
+    audit_record(
+        actor=actor,
+        la_id=check.la_id,
+        action="staff.check_recorded",
+        target=check,
+        summary=f"{staff}: {check.get_kind_display()} {'recorded again' if again else 'recorded'}, "
+        f"dated {confirmed_on:%d/%m/%Y}",
+        reason=note,
+    )
+    return check
+
+
+@transaction.atomic
+def employment_check_remove(*, actor: User, check: EmploymentCheck, reason: str) -> None:
+    """Take back a check recorded by mistake (the history keeps what it said)."""
+    if not permissions.can_record_employment_checks(actor) or check.la_id != actor.la_id:
+        raise PermissionDenied("You cannot change this member of staff's checks.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the check is being removed"})
+    staff = check.user
+    if staff.allocated.exists() and staff.staff_kind == workforce.RETURNER:
+        raise ValidationError(
+            {
+                "reason": f"{staff} is the allocated worker of children: a returner's checks stay recorded "
+                "while they hold children. Reallocate them first"
+            }
+        )
+    with pghistory.context(user=actor.pk, reason=reason):
+        EmploymentCheck.objects.filter(pk=check.pk).delete()
+    audit_record(
+        actor=actor,
+        la_id=check.la_id,
+        action="staff.check_removed",
+        target=staff,
+        summary=f"{staff}: {check.get_kind_display()} removed",
+        reason=reason,
+    )

@@ -38,4 +38,11 @@ urlpatterns = [
     path("staff/<int:staff_id>/unlock", views.staff_unlock, name="staff-unlock"),
     path("staff/<int:staff_id>/deactivate", views.staff_deactivate, name="staff-deactivate"),
     path("absences/<int:absence_id>/end", views.absence_end, name="absence-end"),
+    path("staff/<int:staff_id>/workforce", views.staff_workforce, name="staff-workforce"),
+    path("staff/<int:staff_id>/checks/new", views.employment_check_new, name="check-new"),
+    path("checks/<int:check_id>/remove", views.employment_check_remove, name="check-remove"),
+    path("workforce/", views.workforce_board, name="workforce"),
+    path("teams/new", views.team_create, name="team-create"),
+    path("teams/<int:team_id>/edit", views.team_edit, name="team-edit"),
+    path("teams/<int:team_id>/close", views.team_close, name="team-close"),
 ]

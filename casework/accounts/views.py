@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -16,17 +17,23 @@ from django.views.decorators.http import require_POST
 
 from casework.accounts import lockout, oidc, selectors, services, tokens
 from casework.accounts.forms import (
+    WORKFORCE_KINDS,
     AbsenceEndForm,
     AbsenceForm,
     ChangePasswordForm,
+    CheckRemoveForm,
     DeactivateForm,
     EmailPasswordResetForm,
+    EmploymentCheckForm,
     NewPasswordForm,
     SignInForm,
     StaffCreateForm,
     StaffForm,
+    TeamCloseForm,
+    TeamForm,
+    WorkforceForm,
 )
-from casework.accounts.models import Availability, StaffAbsence, User
+from casework.accounts.models import Availability, EmploymentCheck, StaffAbsence, Team, User
 from casework.accounts.two_factor_views import SecondFactorSignInMixin
 from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
@@ -131,6 +138,7 @@ def sign_out_everywhere(request: AuthenticatedRequest) -> HttpResponseBase:
 
 def staff_detail(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
     staff = selectors.staff_get_for_user(user=request.user, staff_id=staff_id)
+    today = clock.today()
     can_manage = permissions.can_manage_staff(request.user, staff.team)
     form = AbsenceForm(request.POST or None, prefix="absence")
     if request.method == "POST":
@@ -148,7 +156,6 @@ def staff_detail(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
                 messages.success(request, f"Recorded: {staff} is {str(label).lower()}")
                 return redirect("accounts:staff-detail", staff_id=staff.pk)
     absences = StaffAbsence.objects.filter(user=staff).select_related("created_by").order_by("-starts_on")
-    today = clock.today()
     return render(
         request,
         "accounts/staff_detail.html",
@@ -160,6 +167,10 @@ def staff_detail(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
             "can_manage": can_manage,
             "caseload": staff.allocated.count(),
             "can_administer": services.can_administer_staff(request.user),
+            "can_record_checks": permissions.can_record_employment_checks(request.user),
+            "checks": selectors.staff_checks(staff),
+            "refusal": selectors.allocation_refusal(staff, today=today),
+            "managed": list(Team.objects.filter(manager=staff)),
             "locked_out": lockout.is_locked(staff.username),
             "today": today,
         },
@@ -252,9 +263,12 @@ def staff_edit(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
         raise PermissionDenied
     initial = {name: getattr(staff, name) for name in services.STAFF_FIELDS}
     initial["version"] = services.staff_version(staff)
+    initial["managed_teams"] = list(Team.objects.filter(manager=staff).values_list("pk", flat=True))
     form = StaffForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = {k: v for k, v in _staff_data(form).items() if k in form.changed_data}
+        if "managed_teams" in changed:
+            changed["managed_teams"] = list(changed["managed_teams"])
         try:
             services.staff_update(
                 actor=request.user,
@@ -343,5 +357,250 @@ def staff_deactivate(request: AuthenticatedRequest, staff_id: int) -> HttpRespon
             "intro": intro,
             "back_url": reverse("accounts:staff-detail", args=[staff.pk]),
             "submit_label": "Deactivate account",
+        },
+    )
+
+
+# --- Teams -----------------------------------------------------------------------------------------
+
+
+def _team_admin(request: AuthenticatedRequest, team_id: int | None = None) -> Team | None:
+    if not permissions.can_administer_teams(request.user):
+        raise PermissionDenied
+    if team_id is None:
+        return None
+    return get_object_or_404(Team.objects.select_related("manager"), pk=team_id, la_id=request.user.la_id)
+
+
+def team_create(request: AuthenticatedRequest) -> HttpResponse:
+    _team_admin(request)
+    form = TeamForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            team = services.team_create(actor=request.user, **data)
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"{team} has been set up")
+            return redirect("teams:detail", team_id=team.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": "Set up a team",
+            "back_url": reverse("teams:list"),
+            "submit_label": "Set up team",
+        },
+    )
+
+
+def team_edit(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
+    team = _team_admin(request, team_id)
+    assert team is not None
+    if team.closed_on is not None:
+        raise Http404("A closed team cannot be changed")
+    initial = {
+        "name": team.name,
+        "service_area": team.service_area,
+        "manager": team.manager_id,
+        "version": services.team_version(team),
+    }
+    form = TeamForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {
+            k: form.cleaned_data[k] for k in ("name", "service_area", "manager") if k in form.changed_data
+        }
+        try:
+            services.team_update(
+                actor=request.user,
+                team=team,
+                seen_version=form.cleaned_data["version"] or None,
+                reason=form.cleaned_data["reason"],
+                **changed,
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, "The team has been updated" if changed else "No changes to save")
+            return redirect("teams:detail", team_id=team.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Change {team}",
+            "caption": "Teams",
+            "back_url": reverse("teams:detail", args=[team.pk]),
+        },
+    )
+
+
+def team_close(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
+    team = _team_admin(request, team_id)
+    assert team is not None
+    if team.closed_on is not None:
+        raise Http404("The team is already closed")
+    form = TeamCloseForm(request.POST or None, initial={"version": services.team_version(team)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_close(
+                actor=request.user,
+                team=team,
+                reason=form.cleaned_data["reason"],
+                today=clock.today(),
+                seen_version=form.cleaned_data["version"] or None,
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"{team} is closed")
+            return redirect("teams:detail", team_id=team.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Close {team}",
+            "caption": "Teams",
+            "intro": "A closed team is no longer offered when choosing a team or a manager's teams. Its page "
+            "and its history stay. Move its staff and its children's records to other teams first.",
+            "back_url": reverse("teams:detail", args=[team.pk]),
+            "submit_label": "Close team",
+        },
+    )
+
+
+# --- The workforce ---------------------------------------------------------------------------------
+
+
+def workforce_board(request: AuthenticatedRequest) -> HttpResponse:
+    """Each kind of staff with the capacity they add, returners' checks outstanding, and students with
+    their supervisors (PRODUCT.md M18)."""
+    if not permissions.can_read_workforce(request.user):
+        raise PermissionDenied
+    today = clock.today()
+    kinds = dict(WORKFORCE_KINDS)
+    kind = request.GET.get("kind", "")
+    if kind not in kinds:
+        kind = ""
+    people = selectors.workforce_rows(user=request.user, today=today, kind=kind)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/workforce.html",
+        {
+            "today": today,
+            "figures": selectors.workforce_figures(user=request.user, today=today),
+            "rows": selectors.board_rows(page.object_list, today=today),
+            "page": page,
+            "query": query.urlencode(),
+            "kind": kind,
+            "kinds": WORKFORCE_KINDS,
+            "can_record_checks": permissions.can_record_employment_checks(request.user),
+        },
+    )
+
+
+def _checks_admin(request: AuthenticatedRequest, staff_id: int) -> User:
+    staff = selectors.staff_get_for_user(user=request.user, staff_id=staff_id)
+    if not permissions.can_record_employment_checks(request.user):
+        raise PermissionDenied
+    return staff
+
+
+def staff_workforce(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
+    staff = _checks_admin(request, staff_id)
+    initial: dict[str, Any] = {name: getattr(staff, name) for name in services.WORKFORCE_FIELDS}
+    initial["version"] = services.staff_version(staff)
+    form = WorkforceForm(request.POST or None, actor=request.user, staff=staff, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in services.WORKFORCE_FIELDS}
+        try:
+            services.workforce_update(
+                actor=request.user,
+                staff=staff,
+                today=clock.today(),
+                seen_version=form.cleaned_data["version"] or None,
+                reason=form.cleaned_data["reason"],
+                **data,
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"{staff}'s workforce details have been saved")
+            return redirect("accounts:staff-detail", staff_id=staff.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"{staff}: kind of staff",
+            "caption": staff.get_role_display(),
+            "intro": "A returning social worker is allocated children only once every check is recorded. A "
+            "student is never a child's allocated worker: their practice supervisor is.",
+            "back_url": reverse("accounts:staff-detail", args=[staff.pk]),
+        },
+    )
+
+
+def employment_check_new(request: AuthenticatedRequest, staff_id: int) -> HttpResponse:
+    staff = _checks_admin(request, staff_id)
+    today = clock.today()
+    form = EmploymentCheckForm(
+        request.POST or None, initial={"kind": request.GET.get("check", ""), "confirmed_on": today}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            check = services.employment_check_record(
+                actor=request.user, staff=staff, today=today, **form.cleaned_data
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"Recorded: {check.get_kind_display().lower()} for {staff}")
+            return redirect("accounts:staff-detail", staff_id=staff.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Record a check for {staff}",
+            "caption": staff.get_staff_kind_display(),
+            "intro": "You are recorded as the person who confirmed it.",
+            "back_url": reverse("accounts:staff-detail", args=[staff.pk]),
+            "submit_label": "Record check",
+        },
+    )
+
+
+def employment_check_remove(request: AuthenticatedRequest, check_id: int) -> HttpResponse:
+    check = get_object_or_404(
+        EmploymentCheck.objects.select_related("user"), pk=check_id, la_id=request.user.la_id
+    )
+    staff = _checks_admin(request, check.user_id)
+    form = CheckRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employment_check_remove(
+                actor=request.user, check=check, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"Removed: {check.get_kind_display().lower()} for {staff}")
+            return redirect("accounts:staff-detail", staff_id=staff.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Remove {staff}'s {check.get_kind_display().lower()}",
+            "caption": f"Dated {check.confirmed_on:%-d %B %Y}",
+            "back_url": reverse("accounts:staff-detail", args=[staff.pk]),
+            "submit_label": "Remove check",
         },
     )

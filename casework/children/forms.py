@@ -7,6 +7,7 @@ from django import forms
 from casework.accounts.models import Team, User
 from casework.accounts.selectors import teams_visible_to
 from casework.children.models import CovidStatus, EducationSetting, LegalStatusKind, VideoCalls
+from casework.core import permissions
 from casework.core.forms import GovukDateField, GovukForm
 from domain import codes
 
@@ -70,7 +71,7 @@ class ChildForm(GovukForm):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.team_field.queryset = teams_visible_to(actor)
+        self.team_field.queryset = teams_visible_to(actor).filter(closed_on__isnull=True)  # open teams
         self.worker_field.queryset = User.objects.filter(
             la_id=actor.la_id,
             is_active=True,
@@ -187,3 +188,39 @@ class RestrictionForm(GovukForm):
 class MissedSchoolForm(GovukForm):
     day = GovukDateField(label="Date the child was expected but did not attend")
     note = forms.CharField(label="Follow-up with the setting and the parent", required=False, max_length=300)
+
+
+class HolderAddForm(GovukForm):
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Who should be named on the record?",
+        queryset=None,
+        empty_label="Choose a member of staff",
+        error_messages={"required": "Choose who to name on the record"},
+    )
+    reason = forms.CharField(
+        label="Why do they need to see the record?",
+        max_length=500,
+        error_messages={"required": "Enter why the change is being made"},
+    )
+
+    def __init__(self, *args: Any, actor: User, child: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        named = child.access_grants.values("user_id")
+        field = cast("forms.ModelChoiceField[User]", self.fields["user"])
+        field.queryset = (
+            User.objects.filter(la_id=actor.la_id, is_active=True)
+            .exclude(role__in=permissions.NO_CHILDREN_ROLES)
+            .exclude(pk__in=named)
+            .exclude(pk=actor.pk)
+            .select_related("team")
+            .order_by("last_name", "first_name")
+        )
+        field.label_from_instance = lambda u: f"{u}, {u.get_role_display().lower()} ({u.team or 'no team'})"  # type: ignore[method-assign,assignment]
+
+
+class HolderRemoveForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are they being taken off the record?",
+        max_length=500,
+        error_messages={"required": "Enter why the change is being made"},
+    )

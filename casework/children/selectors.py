@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pghistory.models
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Func, Q, Value
+from django.db.models import Func, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.http import Http404
 
@@ -16,6 +16,7 @@ from casework.audit.models import RecordAccess
 from casework.audit.services import record_access_log
 from casework.children.access import children_visible_to
 from casework.children.models import Child, Household, HouseholdCovidStatus, LegalStatus, Placement
+from casework.core import permissions
 from casework.core.history import DELETE_LABEL
 from domain.codes import DISABILITY, labels
 from domain.people.rules import age_on
@@ -302,3 +303,31 @@ def history_rows(events: list[Any]) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+# --- The people named on restricted records ---------------------------------------------------------
+
+
+def restricted_records_for(user: User) -> QuerySet[Child]:
+    """The restricted records whose named people `user` may list and change: for managers, those they
+    may open (the record's own rules: casework.children.access); for administrators, every restricted
+    record of their authority, of which the page shows only the LA child ID, team and who is named
+    (administrators do not see children's records)."""
+    if permissions.is_administrator(user):
+        records = Child.objects.filter(la_id=user.la_id, is_restricted=True)
+    elif permissions.can_manage_record_holders(user):
+        records = children_visible_to(user).filter(is_restricted=True)
+    else:
+        return Child.objects.none()
+    return records.select_related("team", "allocated_worker").order_by("la_child_id", "pk")
+
+
+def restricted_record_get(*, user: User, child_id: int, path: str = "") -> Child:
+    """One of `restricted_records_for(user)`, or Http404 (the same for missing and not allowed); every
+    opening and refusal is logged as a view of the record is."""
+    child = restricted_records_for(user).filter(pk=child_id).first()
+    outcome = RecordAccess.Outcome.VIEWED if child else RecordAccess.Outcome.REFUSED
+    record_access_log(actor=user, child_ref=child_id, outcome=outcome, path=path)
+    if child is None:
+        raise Http404("No restricted record found")
+    return child

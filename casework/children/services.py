@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from casework.accounts.models import User
+from casework.accounts.selectors import allocation_refusal
 from casework.audit.services import audit_record, diff
 from casework.children.access import children_visible_to
 from casework.children.events import LookedAfterStarted, RegisterChanged, RerateNeeded
@@ -25,7 +26,7 @@ from casework.children.models import (
     Placement,
 )
 from casework.core import effects, permissions
-from domain.people import rules
+from domain.people import restricted, rules
 
 CHILD_FIELDS = (
     "la_child_id",
@@ -81,7 +82,10 @@ def _require_visible(actor: User, child_id: int) -> None:
         raise PermissionDenied("You cannot change this child's record.")
 
 
-def _check_child_rules(data: dict[str, Any], *, today: date) -> None:
+def _check_child_rules(data: dict[str, Any], *, today: date, newly_allocated: User | None = None) -> None:
+    """The register's rules; `newly_allocated` is a worker the change would allocate the child to, who
+    must be someone who may be allocated children (domain/people/workforce.py: not a student, not a
+    returner with checks outstanding, not someone whose contract has ended)."""
     errors: dict[str, str] = {}
     message = rules.check_date_of_birth(
         data.get("date_of_birth"), data.get("expected_date_of_birth"), today=today
@@ -100,6 +104,12 @@ def _check_child_rules(data: dict[str, Any], *, today: date) -> None:
         errors["allocated_worker"] = (
             f"{worker} is not in {team}: choose a worker in the team, or change the team"
         )
+    if team is not None and team.closed_on is not None:
+        errors["team"] = f"{team} is closed: choose an open team"  # closing one moves every child out first
+    if newly_allocated is not None and "allocated_worker" not in errors:
+        refusal = allocation_refusal(newly_allocated, today=today)
+        if refusal:
+            errors["allocated_worker"] = refusal
     if errors:
         raise ValidationError(errors)
 
@@ -108,7 +118,7 @@ def _check_child_rules(data: dict[str, Any], *, today: date) -> None:
 def child_create(*, actor: User, today: date, reason: str = "", **data: Any) -> Child:
     _require_editor(actor)
     _check_same_la(actor, data.get("household"), data.get("team"), data.get("allocated_worker"))
-    _check_child_rules(data, today=today)
+    _check_child_rules(data, today=today, newly_allocated=data.get("allocated_worker"))
     if Child.objects.filter(la_id=actor.la_id, la_child_id=data["la_child_id"]).exists():
         raise ValidationError({"la_child_id": DUPLICATE_CHILD_ID})
     child = Child(la_id=permissions.la_id_of(actor), created_by=actor, updated_by=actor, **data)
@@ -146,7 +156,9 @@ def child_update(
         value = merged.get(key)
         if isinstance(value, int):
             merged[key] = getattr(locked, key)
-    _check_child_rules(merged, today=today)
+    worker = data.get("allocated_worker")
+    newly_allocated = worker if worker is not None and worker.pk != locked.allocated_worker_id else None
+    _check_child_rules(merged, today=today, newly_allocated=newly_allocated)
     new_id = data.get("la_child_id")
     if new_id and new_id != locked.la_child_id:
         if Child.objects.filter(la_id=locked.la_id, la_child_id=new_id).exclude(pk=locked.pk).exists():
@@ -513,3 +525,84 @@ def missed_school_record(*, actor: User, child: Child, day: date, today: date, n
         summary=f"Missed school on {day:%d/%m/%Y}",
         reason=note,
     )
+
+
+# --- The people named on a restricted record --------------------------------------------------------
+
+
+def _holders_record(actor: User, child: Child) -> Child:
+    """The restricted record whose names `actor` changes, locked. Managers change the names on records
+    they may open; administrators on any restricted record of their authority (they never see the
+    record itself: only its LA child ID and who is named)."""
+    if not permissions.can_manage_record_holders(actor):
+        raise PermissionDenied("Only managers and administrators change who is named on a record.")
+    _check_same_la(actor, child)
+    if not permissions.is_administrator(actor):
+        _require_visible(actor, child.pk)
+    locked = Child.objects.select_for_update().get(pk=child.pk)
+    if not locked.is_restricted:
+        raise ValidationError(
+            "This record is not restricted: everyone whose role lets them see it can. Restrict it first"
+        )
+    return locked
+
+
+@transaction.atomic
+def record_holder_add(*, actor: User, child: Child, user: User, reason: str) -> ChildAccessGrant:
+    """Name a member of staff on a restricted record, so that they may open it; the reason is kept."""
+    locked = _holders_record(actor, child)
+    _check_same_la(actor, user)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = restricted.NO_REASON
+    if user.pk == actor.pk:
+        errors["user"] = restricted.NAME_YOURSELF
+    elif not user.is_active:
+        errors["user"] = f"{user}'s account is not active: choose someone else"
+    elif not permissions.can_see_children(user):
+        errors["user"] = restricted.SEES_NO_RECORDS.format(name=user)
+    elif ChildAccessGrant.objects.filter(child=locked, user=user).exists():
+        errors["user"] = restricted.ALREADY_NAMED.format(name=user)
+    if errors:
+        raise ValidationError(errors)
+    grant = ChildAccessGrant(la_id=locked.la_id, child=locked, user=user, reason=reason, created_by=actor)
+    with pghistory.context(user=actor.pk, reason=reason):
+        grant.save()
+    audit_record(
+        actor=actor,
+        la_id=locked.la_id,
+        action="child.holder_added",
+        target=grant,
+        child=locked,
+        # No name: the audit log is read by administrators, who do not see children's records.
+        summary=f"Named {user} on restricted record {locked.la_child_id}",
+        reason=reason,
+    )
+    _refresh_due(locked)
+    return grant
+
+
+@transaction.atomic
+def record_holder_remove(*, actor: User, grant: ChildAccessGrant, reason: str) -> None:
+    """Take a name off a restricted record: that person can no longer open it (unless allocated)."""
+    locked = _holders_record(actor, grant.child)
+    if not reason.strip():
+        raise ValidationError({"reason": restricted.NO_REASON})
+    grant = ChildAccessGrant.objects.select_related("user").get(pk=grant.pk, child=locked)
+    problem = restricted.removal_problem(
+        name=str(grant.user), named_count=ChildAccessGrant.objects.filter(child=locked).count()
+    )
+    if problem:
+        raise ValidationError({"reason": problem})
+    with pghistory.context(user=actor.pk, reason=reason):
+        ChildAccessGrant.objects.filter(pk=grant.pk).delete()
+    audit_record(
+        actor=actor,
+        la_id=locked.la_id,
+        action="child.holder_removed",
+        target=locked,
+        child=locked,
+        summary=f"Took {grant.user} off restricted record {locked.la_child_id}",
+        reason=reason,
+    )
+    _refresh_due(locked)

@@ -15,5 +15,8 @@ urlpatterns = [
     path("<int:child_id>/statuses/<int:status_id>/end", views.legal_status_end, name="status-end"),
     path("<int:child_id>/placements/new", views.placement_add, name="placement-add"),
     path("<int:child_id>/access", views.child_restriction, name="restriction"),
+    path("restricted/", views.restricted_records, name="restricted"),
+    path("<int:child_id>/named/", views.record_holders, name="holders"),
+    path("<int:child_id>/named/<int:grant_id>/remove", views.record_holder_remove, name="holder-remove"),
     path("<int:child_id>/missed-school", views.missed_school, name="missed-school"),
 ]

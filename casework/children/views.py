@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,8 @@ from casework.children import sections, selectors, services
 from casework.children.forms import (
     ChildForm,
     CovidStatusForm,
+    HolderAddForm,
+    HolderRemoveForm,
     HouseholdForm,
     LegalStatusEndForm,
     LegalStatusForm,
@@ -22,7 +25,7 @@ from casework.children.forms import (
     PlacementForm,
     RestrictionForm,
 )
-from casework.children.models import LegalStatus
+from casework.children.models import ChildAccessGrant, LegalStatus
 from casework.core import clock, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
@@ -319,4 +322,82 @@ def missed_school(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
         "Record that the child missed school",
         intro="A vulnerable child is expected to attend unless a health condition puts them at severe risk "
         "(DfE guidance, 3 April 2020). Follow it up with the setting and the parent.",
+    )
+
+
+# --- The people named on restricted records ---------------------------------------------------------
+
+
+def _named(records: Any) -> Any:
+    grants = ChildAccessGrant.objects.select_related("user", "created_by").order_by("user__last_name")
+    return records.prefetch_related(Prefetch("access_grants", queryset=grants, to_attr="named"))
+
+
+def restricted_records(request: AuthenticatedRequest) -> HttpResponse:
+    """The restricted records whose named people the reader manages: an administrator sees every one of
+    the authority's by LA child ID (never the child's details); a manager those they may open."""
+    if not permissions.can_manage_record_holders(request.user):
+        raise PermissionDenied
+    records = _named(selectors.restricted_records_for(request.user))
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "children/restricted_records.html",
+        {"page": page, "query": "", "shows_names": permissions.can_see_children(request.user)},
+    )
+
+
+def record_holders(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """Who is named on one restricted record; name someone else, with the reason."""
+    if not permissions.can_manage_record_holders(request.user):
+        raise PermissionDenied
+    child = selectors.restricted_record_get(user=request.user, child_id=child_id, path=request.path)
+    form = HolderAddForm(request.POST or None, actor=request.user, child=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.record_holder_add(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"{grant.user} is now named on the record")
+            return redirect("children:holders", child_id=child.pk)
+    record = _named(selectors.restricted_records_for(request.user)).get(pk=child.pk)
+    return render(
+        request,
+        "children/record_holders.html",
+        {"child": record, "form": form, "shows_names": permissions.can_see_children(request.user)},
+    )
+
+
+def record_holder_remove(request: AuthenticatedRequest, child_id: int, grant_id: int) -> HttpResponse:
+    if not permissions.can_manage_record_holders(request.user):
+        raise PermissionDenied
+    child = selectors.restricted_record_get(user=request.user, child_id=child_id, path=request.path)
+    grant = get_object_or_404(ChildAccessGrant.objects.select_related("user"), pk=grant_id, child=child)
+    form = HolderRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_holder_remove(actor=request.user, grant=grant, reason=form.cleaned_data["reason"])
+        except ValidationError as err:
+            apply_validation_error(form, err)
+        else:
+            messages.success(request, f"{grant.user} is no longer named on the record")
+            return redirect("children:holders", child_id=child.pk)
+    label = child.full_name if permissions.can_see_children(request.user) else f"Record {child.la_child_id}"
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Take {grant.user} off the record",
+            "caption": label,
+            "intro": f"{grant.user} will no longer be able to open this restricted record."
+            + (
+                " They can still open it while they are its allocated worker."
+                if grant.user_id == child.allocated_worker_id
+                else ""
+            ),
+            "back_url": reverse("children:holders", args=[child.pk]),
+            "submit_label": "Take off the record",
+        },
     )

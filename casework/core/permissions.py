@@ -31,6 +31,8 @@ POLICY_READ_ROLES = frozenset(
     {Role.HEAD_OF_SERVICE, Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.SYSTEM_ADMINISTRATOR}
 )
 SETTINGS_EDITOR_ROLES = frozenset({Role.HEAD_OF_SERVICE, Role.SYSTEM_ADMINISTRATOR})
+# Roles that never see children's records (a picker of people to name on a record leaves them out).
+NO_CHILDREN_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
 STAFF_OFF_ROLES = frozenset(
     {Role.HEAD_OF_SERVICE, Role.TEAM_MANAGER, Role.BUSINESS_SUPPORT, Role.SYSTEM_ADMINISTRATOR}
 )
@@ -117,6 +119,36 @@ def can_list_staff(user: Any) -> bool:
     return can_change_staff_records(user)
 
 
+def can_administer_teams(user: Any) -> bool:
+    """Creating, renaming and closing teams and choosing their managers: administrators and heads of
+    service, who keep the staff records the teams are made of."""
+    return _in_la(user) and user.role in SETTINGS_EDITOR_ROLES
+
+
+def can_record_employment_checks(user: Any) -> bool:
+    """A returning social worker's registration and employment checks, and a member of staff's kind
+    (returner, student, agency, seconded): whoever keeps the staff records."""
+    return can_change_staff_records(user)
+
+
+def can_read_workforce(user: Any) -> bool:
+    """The workforce board (kinds of staff, the capacity they add, checks outstanding): team managers
+    (for their teams), heads of service and administrators (for the whole authority)."""
+    return _in_la(user) and user.role in MANAGER_ROLES | {Role.SYSTEM_ADMINISTRATOR}
+
+
+def can_manage_record_holders(user: Any) -> bool:
+    """Naming people on a restricted record, and removing them: the managers who restrict records (on a
+    record they may open) and administrators (who manage access without seeing the record: they see its
+    LA child ID, never the child's details)."""
+    return can_restrict_records(user) or is_administrator(user)
+
+
+def is_manager_role(role: str) -> bool:
+    """Whether a role can manage a team (be its manager, or a line manager)."""
+    return role in MANAGER_ROLES
+
+
 def can_read_audit(user: Any) -> bool:
     return _in_la(user) and user.role in {Role.SYSTEM_ADMINISTRATOR, Role.HEAD_OF_SERVICE}
 
@@ -188,6 +220,9 @@ TEMPLATE_FLAGS = (
     can_declare_emergency,
     can_change_rag_settings,
     can_sign_off_something,
+    is_administrator,
+    can_read_workforce,
+    can_administer_teams,
 )
 
 

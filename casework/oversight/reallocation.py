@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from casework.accounts.models import Team, User
-from casework.accounts.selectors import staff_today_for_team
+from casework.accounts.selectors import allocation_refusals, staff_today_for_team
 from casework.children import services as child_services
 from casework.children.access import children_visible_to
 from casework.children.models import Child
@@ -29,19 +29,20 @@ class Suggestion:
 
 def suggest_reallocations(*, team: Team, today: date, viewer: User | None = None) -> list[Suggestion]:
     """Children of unavailable staff, highest risk first, each to the available colleague with the most
-    spare capacity (capacity minus caseload, counting suggestions already made). With `viewer`, only the
-    children that person may see (a restricted record stays hidden from a manager not named on it)."""
+    spare capacity (capacity minus caseload, counting suggestions already made) who may be allocated
+    children. With `viewer`, only the children that person may see (a restricted record stays hidden
+    from a manager not named on it)."""
     staff = staff_today_for_team(team=team, today=today)
     off = [s.user for s in staff if not s.available]
     # A leaver's children stay allocated to them until a manager moves each one (deactivation moves
     # nothing unseen): they are in this queue with the children of staff who are off.
     off += list(User.objects.filter(la_id=team.la_id, team=team, is_active=False))
-    spare = {
-        s.user.pk: s.user.caseload_capacity - s.caseload
-        for s in staff
-        if s.available and permissions.is_practitioner(s.user)
-    }
-    available = {s.user.pk: s.user for s in staff if s.available and permissions.is_practitioner(s.user)}
+    # Who may take children: available practitioners, but not a student, a returner with checks
+    # outstanding or someone whose contract has ended (domain/people/workforce.py).
+    candidates = [s for s in staff if s.available and permissions.is_practitioner(s.user)]
+    refused = allocation_refusals([s.user for s in candidates], today=today)
+    spare = {s.user.pk: s.user.caseload_capacity - s.caseload for s in candidates if s.user.pk not in refused}
+    available = {s.user.pk: s.user for s in candidates if s.user.pk not in refused}
     base = children_visible_to(viewer) if viewer is not None else Child.objects.all()
     children = list(
         base.filter(la_id=team.la_id, allocated_worker__in=off)
@@ -80,7 +81,8 @@ def suggest_reallocations(*, team: Team, today: date, viewer: User | None = None
 
 @transaction.atomic
 def reallocate(*, actor: User, child: Child, to_worker: User, reason: str, today: date) -> Child:
-    """Move a child to another worker, confirmed by a manager. A worker who is off cannot take them."""
+    """Move a child to another worker, confirmed by a manager. A worker who is off cannot take them, nor
+    one who may not be allocated children (child_update applies domain/people/workforce.py)."""
     if not signoff.can_sign_off(actor, child):
         raise PermissionDenied("Only the team's manager or a head of service can reallocate.")
     if to_worker.la_id != actor.la_id:

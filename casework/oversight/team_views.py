@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -12,7 +13,12 @@ from casework.core.types import AuthenticatedRequest
 
 
 def team_list(request: AuthenticatedRequest) -> HttpResponse:
-    teams = teams_visible_to(request.user).select_related("manager")
+    # Open teams first; a closed team keeps its page and history.
+    teams = (
+        teams_visible_to(request.user)
+        .select_related("manager")
+        .order_by(F("closed_on").desc(nulls_first=True), "name")
+    )
     return render(request, "accounts/team_list.html", {"teams": teams})
 
 

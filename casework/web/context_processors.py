@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -9,31 +12,34 @@ from casework.children.access import child_visible_q
 from casework.core import permissions
 
 
+def _in_a_team(user: Any) -> bool:
+    return bool(user.team_id) or permissions.can_administer_teams(user) or user.managed_teams.exists()
+
+
+# The service navigation, in order: (text, URL name, who sees it).
+NAVIGATION: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
+    ("Home", "web:home", lambda user: True),
+    ("Worklist", "contacts:worklist", permissions.is_practitioner),
+    ("Find a child", "children:search", permissions.can_search_children),
+    ("Teams", "teams:list", _in_a_team),
+    ("Deadlines", "safeguarding:deadlines", permissions.can_search_children),
+    ("Front door", "safeguarding:referrals", permissions.can_search_children),
+    ("The service today", "oversight:cohort", permissions.can_read_cohort),
+    ("DfE returns", "returns:home", permissions.can_read_returns),
+    ("Decision log", "decisions:log", permissions.can_read_decision_log),
+    ("Staff", "accounts:staff-list", permissions.can_list_staff),
+    ("Workforce", "accounts:workforce", permissions.can_read_workforce),
+    ("Restricted records", "children:restricted", permissions.is_administrator),
+    ("Audit log", "audit:log", permissions.can_read_audit),
+)
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     """The service navigation for the signed-in user's role."""
     user = request.user
     if not user.is_authenticated or second_factor_needed(request):
         return {"nav_items": [], "can": {}}
-    items = [("Home", reverse("web:home"))]
-    if permissions.is_practitioner(user):
-        items.append(("Worklist", reverse("contacts:worklist")))
-    if permissions.can_search_children(user):
-        items.append(("Find a child", reverse("children:search")))
-    if user.team_id or user.managed_teams.exists():
-        items.append(("Teams", reverse("teams:list")))
-    if permissions.can_search_children(user):
-        items.append(("Deadlines", reverse("safeguarding:deadlines")))
-        items.append(("Front door", reverse("safeguarding:referrals")))
-    if permissions.can_read_cohort(user):
-        items.append(("The service today", reverse("oversight:cohort")))
-    if permissions.can_read_returns(user):
-        items.append(("DfE returns", reverse("returns:home")))
-    if permissions.can_read_decision_log(user):
-        items.append(("Decision log", reverse("decisions:log")))
-    if permissions.can_list_staff(user):
-        items.append(("Staff", reverse("accounts:staff-list")))
-    if permissions.can_read_audit(user):
-        items.append(("Audit log", reverse("audit:log")))
+    items = [(text, reverse(name)) for text, name, shown in NAVIGATION if shown(user)]
     current = request.path
     return {
         "nav_items": [

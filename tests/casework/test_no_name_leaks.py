@@ -269,6 +269,9 @@ def _values(fixture: dict[str, Any]) -> dict[str, list[Any]]:
         ),
         "declaration_id": [1],
         "passkey_id": [1],  # nobody's passkey: the page refuses it
+        # Who is named on the restricted record (one grant), and a returner's check (none: refused).
+        "grant_id": list(ChildAccessGrant.objects.values_list("pk", flat=True)),
+        "check_id": [1],
         "key": [m.key for m in MEASURES if m.record != "none"],
         # One-time set-password links (an invalid one: the page then names nobody).
         "uidb64": ["MQ"],
