@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,9 +14,10 @@ from django.utils import timezone
 from casework.accounts.models import Team
 from casework.accounts.selectors import staff_today_for_team, team_get_for_user, teams_visible_to
 from casework.children.access import children_visible_to
-from casework.children.models import LegalStatusKind
+from casework.children.models import Child, LegalStatusKind
 from casework.contacts.access import due_states_visible_to
-from casework.core import clock, permissions, signoff
+from casework.contacts.models import DueState
+from casework.core import clock, listing, permissions, signoff
 from casework.core.formtools import apply_validation_error
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
@@ -299,7 +300,9 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
         measure=measure,
         team=team.pk if team else None,
     )
-    page = Paginator(children, 50).get_page(request.GET.get("page"))
+    if listing.wants_export(request, drill_down_list(today)):
+        return listing.export(request, children, drill_down_list(today))
+    page = listing.paginate(request, children, drill_down_list(today))
     parts = []
     if rating:
         parts.append("not rated" if rating == "none" else rating)
@@ -309,15 +312,37 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
         parts.append(selectors.MEASURES[measure].lower())
     if team:
         parts.append(team.name)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "oversight/children.html",
-        {
-            "page": page,
-            "today": today,
-            "description": ", ".join(parts) or "all children",
-            "query": query.urlencode(),
-        },
+        {"list": page, "today": today, "description": ", ".join(parts) or "all children"},
     )
+
+
+def _days_overdue(due: Any, today: date) -> int | str:
+    return (today - due.next_due).days if due and due.next_due and due.next_due < today else ""
+
+
+def drill_down_list(today: date) -> listing.Listing[Child]:
+    """The children behind a figure, as listed and downloaded."""
+    return listing.Listing(
+        name="children",
+        title="Children",
+        noun=("child", "children"),
+        columns=[
+            listing.Column("LA child ID", lambda c: c.la_child_id),
+            listing.Column("Name", lambda c: c.full_name),
+            listing.Column("Rating", lambda c: c.due.get_rating_display() if _due(c) else "Not rated"),
+            listing.Column("Team", lambda c: c.team.name if c.team else ""),
+            listing.Column("Worker", lambda c: str(c.allocated_worker or "Not allocated")),
+            listing.Column("Next contact due", lambda c: c.due.next_due if _due(c) else None),
+            listing.Column("Days overdue", lambda c: _days_overdue(_due(c), today)),
+        ],
+    )
+
+
+def _due(child: Child) -> DueState | None:
+    try:
+        return child.due
+    except DueState.DoesNotExist:
+        return None
