@@ -10,7 +10,7 @@ from django.utils import timezone
 from casework.children import selectors as child_selectors
 from casework.children.access import children_visible_to
 from casework.children.selectors import child_get_for_user
-from casework.core import clock, permissions
+from casework.core import clock, listing, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from casework.safeguarding import selectors, services
@@ -28,14 +28,6 @@ from casework.safeguarding.forms import (
 from casework.safeguarding.models import AGENCIES, Deadline, InformationShare, SeriousIncident
 from domain.timescales import RULES, rule_by_id
 
-GROUP_TITLES = {
-    "overdue": "Overdue",
-    "today": "Due today",
-    "week": "Due this week",
-    "later": "Later",
-    "practicable": "As soon as reasonably practicable (no date under the regime in force)",
-    "met_late": "Met late",
-}
 CONVENTION = (
     "'Within N working days of X' is the Nth working day after X: X's own date never counts, and "
     "weekends and England and Wales bank holidays are not working days. 'Within N months' is the same "
@@ -53,19 +45,62 @@ INCIDENT_INTRO = (
 def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     if not permissions.can_see_children(request.user):
         raise PermissionDenied
+    today = clock.today()
     rule = request.GET.get("rule", "")
-    groups = selectors.deadlines_for_user(user=request.user, today=clock.today(), rule=rule)
+    if rule and rule not in {r.id for r in RULES}:
+        rule = ""
+    groups = selectors.deadline_groups(user=request.user, today=today, rule=rule)
+    group = request.GET.get("group", "")
+    if group not in selectors.GROUPS:  # the first group with deadlines in it
+        group = next((g.key for g in groups if g.total), selectors.GROUPS[0])
+    rows = selectors.deadline_group(user=request.user, today=today, group=group, rule=rule)
+    if listing.wants_export(request, DEADLINES):
+        return listing.export(request, rows, DEADLINES)
+    page = listing.paginate(request, rows, DEADLINES)
+    page.rows = selectors.deadline_rows(page.rows, today=today)
+    current = next(g for g in groups if g.key == group)
+    query = request.GET.copy()
+    for name in ("group", "page", "format", "list"):
+        query.pop(name, None)
     return render(
         request,
         "safeguarding/deadline_list.html",
         {
-            "groups": [(key, GROUP_TITLES[key], group) for key, group in groups.items()],
+            "groups": groups,
+            "group": current,
+            "list": page,
+            "filters": query.urlencode(),
             "rules": RULES,
             "rule": rule,
             "convention": CONVENTION,
-            "today": clock.today(),
+            "today": today,
         },
     )
+
+
+def _overdue_days(deadline: Deadline) -> int | str:
+    today = clock.today()
+    due = deadline.due_on
+    return (today - due).days if deadline.met_on is None and due and due < today else ""
+
+
+DEADLINES: listing.Listing[Deadline] = listing.Listing(
+    name="deadlines",
+    title="Deadlines",
+    noun=("deadline", "deadlines"),
+    columns=[
+        listing.Column("Deadline", lambda d: rule_by_id(d.rule_id).title),
+        listing.Column("LA child ID", lambda d: d.child.la_child_id if d.child else ""),
+        listing.Column("Child", lambda d: d.child.full_name if d.child else ""),
+        listing.Column("From", lambda d: d.event_on),
+        listing.Column("Due", lambda d: d.due_on),
+        listing.Column("Normally due", lambda d: d.normal_due_on),
+        listing.Column("Met", lambda d: d.met_on),
+        listing.Column("Days overdue", _overdue_days),
+        listing.Column("Legal source", lambda d: rule_by_id(d.rule_id).source),
+        listing.Column("Regime", lambda d: d.regime),
+    ],
+)
 
 
 def incident_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse:

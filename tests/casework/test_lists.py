@@ -22,3 +22,37 @@ def test_the_drill_down_list(client, world, monkeypatch):
     )
     assert {r[1] for r in rows[1:]} == {"Jonathan Smith", "Amira Khan"}
     assert rows[0][:2] == ["LA child ID", "Name"]
+
+
+def _incidents(world, today):
+    from datetime import date
+
+    from casework.safeguarding import services
+
+    for key in ("jon", "amira", "south"):
+        services.incident_record(
+            actor=world.users["hos"],
+            child=world.children[key],
+            occurred_on=date(2020, 5, 2),
+            aware_on=date(2020, 5, 4),
+            summary="x",
+            today=today,
+        )
+
+
+def test_the_deadlines_list_is_one_group_at_a_time(client, world, today, monkeypatch):
+    _incidents(world, today)
+    client.force_login(world.users["tm"])  # the North team's: two of the three children
+    rows = check_list(
+        client,
+        "/deadlines/?group=overdue&rule=sin.notification",
+        name="deadlines",
+        count=2,
+        key="Child",
+        monkeypatch=monkeypatch,
+    )
+    assert {r[2] for r in rows[1:]} == {"Jonathan Smith", "Amira Khan"}
+    assert len({r[0] for r in rows[1:]}) == 1  # the one timescale filtered on
+    page = client.get("/deadlines/?rule=sin.notification").content.decode()
+    assert 'aria-current="page"><strong>Overdue (2)</strong>' in page
+    assert "Met late (0)" in page

@@ -502,13 +502,12 @@ def test_an_alert_about_a_child_no_longer_visible_leaves_the_list_and_banner(cli
 
 
 def test_the_deadlines_page_lists_each_group_most_urgent_first_in_a_fixed_number_of_queries(
-    world, monkeypatch, django_assert_num_queries
+    world, django_assert_num_queries
 ):
-    """Every group's first rows in order, of visible children only, whatever their number."""
+    """Every group's count and rows in order, of visible children only, whatever their number."""
     from casework.safeguarding import selectors
     from casework.safeguarding.models import Deadline
 
-    monkeypatch.setattr(selectors, "GROUP_LIMIT", 3)
     today = date(2026, 11, 18)
     north = world.teams["north"]
     visible = _child(world, "north", north, world.users["sw"])
@@ -527,9 +526,10 @@ def test_the_deadlines_page_lists_each_group_most_urgent_first_in_a_fixed_number
                 regime="normal",
                 met_on=today if due == -5 else None,
             )
-    with django_assert_num_queries(4):  # the user's managed teams, the counts, the keys, the rows
-        groups = selectors.deadlines_for_user(user=world.users["tm"], today=today)
-    assert {key: g.total for key, g in groups.items()} == {
+    tm = world.users["tm"]
+    with django_assert_num_queries(2):  # the user's managed teams, the counts
+        groups = selectors.deadline_groups(user=tm, today=today)
+    assert {g.key: g.total for g in groups} == {
         "overdue": 3,
         "today": 1,
         "week": 1,
@@ -537,13 +537,12 @@ def test_the_deadlines_page_lists_each_group_most_urgent_first_in_a_fixed_number
         "practicable": 0,
         "met_late": 1,
     }
-    assert [r.deadline.due_on - today for r in groups["overdue"].rows] == [
-        timedelta(days=-9),
-        timedelta(days=-2),
-        timedelta(days=-1),
-    ]
-    assert [r.deadline.due_on - today for r in groups["later"].rows] == [
-        timedelta(days=d) for d in (10, 11, 12)
-    ]
-    assert all(r.deadline.child_id == visible.pk for g in groups.values() for r in g.rows)
-    assert groups["overdue"].rows[0].days_overdue == 9
+
+    def group(key: str) -> list[selectors.DeadlineRow]:
+        return selectors.deadline_rows(selectors.deadline_group(user=tm, today=today, group=key), today=today)
+
+    overdue = group("overdue")
+    assert [r.deadline.due_on - today for r in overdue] == [timedelta(days=d) for d in (-9, -2, -1)]
+    assert [r.deadline.due_on - today for r in group("later")] == [timedelta(days=d) for d in (10, 11, 12)]
+    assert all(r.deadline.child_id == visible.pk for key in selectors.GROUPS for r in group(key))
+    assert overdue[0].days_overdue == 9
