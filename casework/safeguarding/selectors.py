@@ -172,9 +172,6 @@ def deadline_rows(deadlines: Iterable[Deadline], *, today: date) -> list[Deadlin
 
 # --- The front door -------------------------------------------------------------------------------------
 
-FRONT_DOOR_LIMIT = 200
-
-
 def referral_links_visible_to(user: User) -> QuerySet[Any]:
     """The links between referrals and children that `user` may see: those to children they may open."""
     links = Referral.children.through.objects.filter(referral__la_id=user.la_id)
@@ -227,19 +224,25 @@ class FrontDoorRow:
     decision_deadline: Deadline | None
 
 
-def front_door(*, user: User) -> tuple[list[FrontDoorRow], list[FrontDoorRow]]:
-    """Awaiting decision (oldest first, with the 1-working-day deadline), then the latest decided.
+def front_door_awaiting(*, user: User) -> QuerySet[Referral]:
+    """Referrals the user may see awaiting a decision, oldest first (the 1-working-day deadline)."""
+    return referrals_visible_to(user).filter(decision="").order_by("received_at", "pk")
 
-    Four queries whatever the number of rows: the two lists of referrals, their children, their decision
-    deadlines."""
-    base = referrals_visible_to(user)
-    awaiting = list(base.filter(decision="").order_by("received_at", "pk")[:FRONT_DOOR_LIMIT])
-    decided = list(
-        base.exclude(decision="")
+
+def front_door_decided(*, user: User) -> QuerySet[Referral]:
+    """Referrals the user may see that are decided, the latest first."""
+    return (
+        referrals_visible_to(user)
+        .exclude(decision="")
         .select_related("decided_by")
-        .order_by("-decided_at", "-pk")[:FRONT_DOOR_LIMIT]
+        .order_by("-decided_at", "-pk")
     )
-    ids = [r.pk for r in awaiting + decided]
+
+
+def front_door_rows(*, user: User, referrals: list[Referral]) -> list[FrontDoorRow]:
+    """Each referral with the children the user may open and its decision deadline: two queries
+    whatever the number of rows."""
+    ids = [r.pk for r in referrals]
     children: dict[int, list[Child]] = {}
     # Only the children the user may open: a sibling on a restricted record or in another team is not
     # named, counted or linked here (their own page would refuse the user).
@@ -252,11 +255,7 @@ def front_door(*, user: User) -> tuple[list[FrontDoorRow], list[FrontDoorRow]]:
             subject_type="referral", subject_id__in=ids, rule_id="referral.decision"
         )
     }
-
-    def rows(referrals: list[Referral]) -> list[FrontDoorRow]:
-        return [FrontDoorRow(r, children.get(r.pk, []), deadlines.get(r.pk)) for r in referrals]
-
-    return rows(awaiting), rows(decided)
+    return [FrontDoorRow(r, children.get(r.pk, []), deadlines.get(r.pk)) for r in referrals]
 
 
 def referral_deadlines(*, user: User, referral: Referral, today: date) -> list[DeadlineRow]:

@@ -298,17 +298,89 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _children_named(row: selectors.FrontDoorRow) -> str:
+    return ", ".join(c.full_name for c in row.children)
+
+
+def _children_ids(row: selectors.FrontDoorRow) -> str:
+    return ", ".join(c.la_child_id for c in row.children)
+
+
+def _decision_due(row: selectors.FrontDoorRow) -> object:
+    deadline = row.decision_deadline
+    if deadline is None:
+        return ""
+    return deadline.due_on or "As soon as reasonably practicable"
+
+
+AWAITING: listing.Listing[selectors.FrontDoorRow] = listing.Listing(
+    name="referrals-awaiting",
+    title="Referrals awaiting a decision",
+    noun=("referral", "referrals"),
+    page_param="awaiting_page",
+    columns=[
+        listing.Column("Reference", lambda r: r.referral.pk),
+        listing.Column("Received", lambda r: r.referral.received_at),
+        listing.Column("LA child IDs", _children_ids),
+        listing.Column("Children", _children_named),
+        listing.Column("Source", lambda r: r.referral.get_source_display()),
+        listing.Column("Decision due", _decision_due),
+    ],
+)
+DECIDED: listing.Listing[selectors.FrontDoorRow] = listing.Listing(
+    name="referrals-decided",
+    title="Referrals decided",
+    noun=("referral", "referrals"),
+    page_param="decided_page",
+    columns=[
+        listing.Column("Reference", lambda r: r.referral.pk),
+        listing.Column("Received", lambda r: r.referral.received_at),
+        listing.Column("LA child IDs", _children_ids),
+        listing.Column("Children", _children_named),
+        listing.Column("Decision", lambda r: r.referral.get_decision_display()),
+        listing.Column("Decided", lambda r: r.referral.decided_at),
+        listing.Column("Decided by", lambda r: str(r.referral.decided_by or "")),
+        listing.Column(
+            "Decided late",
+            lambda r: bool(
+                r.decision_deadline
+                and r.decision_deadline.due_on
+                and r.decision_deadline.met_on
+                and r.decision_deadline.met_on > r.decision_deadline.due_on
+            ),
+        ),
+    ],
+)
+
+
 def referral_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The front door: referrals awaiting a decision (oldest first), then those decided (latest first),
+    each list paged and downloadable."""
     _require_staff(request)
-    awaiting, decided = selectors.front_door(user=request.user)
+    user = request.user
+    lists = (
+        (AWAITING, selectors.front_door_awaiting(user=user)),
+        (DECIDED, selectors.front_door_decided(user=user)),
+    )
+    pages = {}
+    for spec, referrals in lists:
+        if listing.wants_export(request, spec):
+            return listing.export(
+                request,
+                referrals,
+                spec,
+                prepare=lambda chunk: selectors.front_door_rows(user=user, referrals=chunk),
+            )
+        page = listing.paginate(request, referrals, spec)
+        page.rows = selectors.front_door_rows(user=user, referrals=page.rows)
+        pages[spec.name] = page
     return render(
         request,
         "safeguarding/referral_list.html",
         {
-            "awaiting": awaiting,
-            "decided": decided,
+            "awaiting": pages[AWAITING.name],
+            "decided": pages[DECIDED.name],
             "today": clock.today(),
-            "limit": selectors.FRONT_DOOR_LIMIT,
             "decision_rule": rule_by_id("referral.decision"),
             "convention": CONVENTION,
         },

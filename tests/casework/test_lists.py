@@ -56,3 +56,43 @@ def test_the_deadlines_list_is_one_group_at_a_time(client, world, today, monkeyp
     page = client.get("/deadlines/?rule=sin.notification").content.decode()
     assert 'aria-current="page"><strong>Overdue (2)</strong>' in page
     assert "Met late (0)" in page
+
+
+def _referrals(world, keys, days_ago=(3, 2, 1)):
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from casework.core import clock
+    from casework.safeguarding import services
+
+    today = clock.today()
+    made = []
+    for key, ago in zip(keys, days_ago, strict=False):
+        made.append(
+            services.referral_record(
+                actor=world.users["hos"],
+                children=[world.children[key]],
+                received_at=datetime.combine(today - timedelta(days=ago), time(9), tzinfo=ZoneInfo("Europe/London")),
+                source="2A",
+                concerns="Bruising",
+                consent="given",
+                now=datetime.combine(today, time(10), tzinfo=ZoneInfo("Europe/London")),
+            )
+        )
+    return made
+
+
+def test_the_front_door_lists(client, world, monkeypatch):
+    _referrals(world, ["jon", "amira", "south"])
+    client.force_login(world.users["tm"])  # North: the South child's referral is not theirs
+    rows = check_list(
+        client,
+        "/referrals/",
+        name="referrals-awaiting",
+        count=2,
+        key="Children",
+        page_param="awaiting_page",
+        monkeypatch=monkeypatch,
+    )
+    assert [r[3] for r in rows[1:]] == ["Jonathan Smith", "Amira Khan"]  # the oldest first
+    assert "Olivia" not in str(rows)

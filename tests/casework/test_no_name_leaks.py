@@ -444,12 +444,14 @@ def _siblings(world: Any, n: int) -> list[Referral]:
 def test_the_front_door_names_only_the_siblings_the_reader_may_see_in_four_queries(
     world, reader, django_assert_num_queries
 ):
-    from casework.safeguarding.selectors import front_door
+    from casework.safeguarding.selectors import front_door_awaiting, front_door_decided, front_door_rows
 
     _siblings(world, 3)
     user = world.users[reader]
     with django_assert_num_queries(4):  # awaiting, decided, their children, their decision deadlines
-        awaiting, decided = front_door(user=user)
+        referrals = list(front_door_awaiting(user=user))
+        decided = list(front_door_decided(user=user))
+        awaiting = front_door_rows(user=user, referrals=referrals)
     assert [len(row.children) for row in awaiting] == [1, 1, 1]
     assert {c.first_name for row in awaiting for c in row.children} == {"Ottoline"}
     assert all(row.decision_deadline is not None for row in awaiting)
