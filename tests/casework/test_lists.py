@@ -96,3 +96,14 @@ def test_the_front_door_lists(client, world, monkeypatch):
     )
     assert [r[3] for r in rows[1:]] == ["Jonathan Smith", "Amira Khan"]  # the oldest first
     assert "Olivia" not in str(rows)
+
+
+def test_the_worklist(client, world, monkeypatch):
+    from tests.conftest import make_child
+
+    for name in ("Ada", "Bea"):
+        make_child(world, name.lower(), name, "Caseload", team=world.teams["north"], worker=world.users["sw"])
+    client.force_login(world.users["sw"])
+    rows = check_list(client, "/worklist/", name="worklist", count=3, key="Child", monkeypatch=monkeypatch)
+    assert {r[1] for r in rows[1:]} == {"Jonathan Smith", "Ada Caseload", "Bea Caseload"}
+    assert "Amira" not in str(rows)  # another worker's
