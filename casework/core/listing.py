@@ -68,7 +68,7 @@ class Listing(Generic[T]):
     title: str  # what people call it: "Your worklist"
     columns: Sequence[Column[T]]
     noun: tuple[str, str] = ("row", "rows")  # one, many: "Showing 1 to 50 of 120 children"
-    per_page: int | None = None  # None: PER_PAGE
+    per_page: int | None = None  # None: PER_PAGE (and never more than it)
     page_param: str = "page"
 
     def header(self) -> list[str]:
@@ -188,7 +188,9 @@ def _filters(request: HttpRequest, listing: Listing[Any]) -> QueryDict:
 def paginate(request: HttpRequest, rows: QuerySet[Any] | Sequence[T], listing: Listing[T]) -> ListPage[T]:
     """The page asked for (`?page=N`, or the list's own `page_param`): a number out of range gives the
     nearest page, as Django's `get_page` does. The count is the whole filtered list's."""
-    page = Paginator(rows, listing.per_page or PER_PAGE).get_page(request.GET.get(listing.page_param))
+    # A list may show fewer rows a page than PER_PAGE (summary cards), never more.
+    size = min(listing.per_page or PER_PAGE, PER_PAGE)
+    page = Paginator(rows, size).get_page(request.GET.get(listing.page_param))
     return ListPage(listing, page, _filters(request, listing), list(page.object_list))
 
 

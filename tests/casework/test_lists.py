@@ -107,3 +107,34 @@ def test_the_worklist(client, world, monkeypatch):
     rows = check_list(client, "/worklist/", name="worklist", count=3, key="Child", monkeypatch=monkeypatch)
     assert {r[1] for r in rows[1:]} == {"Jonathan Smith", "Ada Caseload", "Bea Caseload"}
     assert "Amira" not in str(rows)  # another worker's
+
+
+@pytest.mark.parametrize(
+    ("section", "name", "key", "count"),
+    [
+        ("ratings", "sign-off-queue", "Child", 4),
+        ("departures", "departures-awaiting", "Child", 4),
+        ("overdue", "overdue-contacts", "Child", 5),
+        ("queue", "rerate-queue", "Child", 4),
+        ("reallocation", "reallocations", "Child", 5),
+    ],
+)
+def test_the_team_oversight_lists(client, world, today, monkeypatch, section, name, key, count):
+    from tests.casework.oversight.test_views import grow, sick, team_url
+
+    monkeypatch.setattr("casework.core.clock.today", lambda: today)
+    grow(world, today, 4, 0)
+    sick(world, "sw", today)
+    client.force_login(world.users["tm"])
+    rows = check_list(
+        client,
+        f"{team_url(world)}?section={section}",
+        name=name,
+        count=count,
+        key=key,
+        page_param=f"{'ratings' if section == 'ratings' else section}_page",
+        monkeypatch=monkeypatch,
+    )
+    assert "Olivia Brown" not in str(rows)  # the South team's
+    page = client.get(f"{team_url(world)}?section={section}").content.decode()
+    assert f"({count})</strong>" in page  # the section's count among the others'
