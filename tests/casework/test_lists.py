@@ -138,3 +138,23 @@ def test_the_team_oversight_lists(client, world, today, monkeypatch, section, na
     assert "Olivia Brown" not in str(rows)  # the South team's
     page = client.get(f"{team_url(world)}?section={section}").content.decode()
     assert f"({count})</strong>" in page  # the section's count among the others'
+
+
+def test_the_audit_log(client, world, monkeypatch):
+    jon = world.children["jon"]
+    client.force_login(world.users["hos"])
+    client.get(f"/children/{jon.pk}/")
+    client.force_login(world.users["sw"])
+    client.get(f"/children/{jon.pk}/")
+    client.get(f"/children/{world.children['amira'].pk}/")
+    client.force_login(world.users["admin"])
+    rows = check_list(
+        client,
+        f"/audit/?show=access&child={jon.pk}&outcome=viewed",
+        name="audit-access",
+        count=2,
+        key="Who",
+        monkeypatch=monkeypatch,
+    )
+    assert {r[2] for r in rows[1:]} == {world.users["hos"].username, world.users["sw"].username}
+    assert {r[3] for r in rows[1:]} == {str(jon.pk)}
