@@ -13,7 +13,6 @@ from casework.core import listing, permissions
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
 
-
 ACCESSES: listing.Listing[RecordAccess] = listing.Listing(
     name="audit-access",
     title="Views of children's records",
@@ -109,4 +108,6 @@ def request_log_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
     if not permissions.can_read_audit(request.user):
         raise PermissionDenied
     child_ref = request.GET.get("child", "")
-    return listing.export(request, _requests(request, int(child_ref) if child_ref.isdigit() else None), REQUESTS)
+    return listing.export(
+        request, _requests(request, int(child_ref) if child_ref.isdigit() else None), REQUESTS
+    )

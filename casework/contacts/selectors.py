@@ -5,9 +5,9 @@ Both take a fixed number of queries whatever the caseload or history (tests asse
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Prefetch, Q, QuerySet

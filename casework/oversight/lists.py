@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from casework.contacts.models import DueState
 from casework.core import listing
 from casework.decisions.models import Departure
 from casework.oversight.reallocation import Suggestion
 from casework.oversight.selectors import AwaitingRating, QueuedChild
-from casework.contacts.models import DueState
 
 CARDS_PER_PAGE = 5  # a rating's card, with its plan and sign-off form, is most of a screen
 
@@ -38,7 +38,9 @@ def sign_off_queue(today: date) -> listing.Listing[AwaitingRating]:
             listing.Column("Factors", lambda i: "; ".join(i.factor_labels)),
             listing.Column("Rationale", lambda i: i.rating.rationale),
             listing.Column("Proposed contact plan", _plan),
-            listing.Column("Below the statutory minimum", lambda i: bool(i.plan and i.plan.below_statutory_minimum)),
+            listing.Column(
+                "Below the statutory minimum", lambda i: bool(i.plan and i.plan.below_statutory_minimum)
+            ),
             listing.Column("Departures in the plan", lambda i: len(i.departures)),
         ],
     )

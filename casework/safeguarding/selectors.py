@@ -172,6 +172,7 @@ def deadline_rows(deadlines: Iterable[Deadline], *, today: date) -> list[Deadlin
 
 # --- The front door -------------------------------------------------------------------------------------
 
+
 def referral_links_visible_to(user: User) -> QuerySet[Any]:
     """The links between referrals and children that `user` may see: those to children they may open."""
     links = Referral.children.through.objects.filter(referral__la_id=user.la_id)

@@ -72,7 +72,9 @@ def _referrals(world, keys, days_ago=(3, 2, 1)):
             services.referral_record(
                 actor=world.users["hos"],
                 children=[world.children[key]],
-                received_at=datetime.combine(today - timedelta(days=ago), time(9), tzinfo=ZoneInfo("Europe/London")),
+                received_at=datetime.combine(
+                    today - timedelta(days=ago), time(9), tzinfo=ZoneInfo("Europe/London")
+                ),
                 source="2A",
                 concerns="Bruising",
                 consent="given",
@@ -158,3 +160,22 @@ def test_the_audit_log(client, world, monkeypatch):
     )
     assert {r[2] for r in rows[1:]} == {world.users["hos"].username, world.users["sw"].username}
     assert {r[3] for r in rows[1:]} == {str(jon.pk)}
+
+
+def test_the_decision_log(client, world, today, monkeypatch):
+    from tests.casework.oversight.test_views import record_departure
+
+    monkeypatch.setattr("casework.core.clock.today", lambda: today)
+    record_departure(world, today, child="jon", rationale="First")
+    record_departure(world, today, child="amira", actor="sw2", rationale="Second")
+    record_departure(world, today, child="south", actor="sw_south", rationale="Third")
+    client.force_login(world.users["hos"])
+    rows = check_list(
+        client,
+        f"/decisions/?team={world.teams['north'].pk}",
+        name="decision-log",
+        count=2,
+        key="Child",
+        monkeypatch=monkeypatch,
+    )
+    assert {r[9] for r in rows[1:]} == {"First", "Second"}

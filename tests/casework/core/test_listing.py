@@ -86,7 +86,7 @@ def test_a_download_is_audited_with_its_filters_and_row_count(world):
     assert response["Content-Disposition"].startswith('attachment; filename="things-')
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\",\"Click\")", "+1", "-2+3", "@SUM(A1)", "\tTab"]
+FORMULAS = ['=HYPERLINK("http://x","Click")', "+1", "-2+3", "@SUM(A1)", "\tTab"]
 TEXT = listing.Listing(name="text", title="Text", columns=[listing.Column("Said", lambda s: s)])
 
 
@@ -95,7 +95,9 @@ def test_text_that_looks_like_a_formula_stays_text_in_both_downloads(world):
     user = world.users["hos"]
     body = b"".join(listing.export(_request("format=csv", user), FORMULAS, TEXT).streaming_content)
     assert [r[0] for r in csv.reader(io.StringIO(body.decode()))][1:] == ["'" + f for f in FORMULAS]
-    body = b"".join(listing.export(_request("format=xlsx", user), [*FORMULAS, "fine", -4], TEXT).streaming_content)
+    body = b"".join(
+        listing.export(_request("format=xlsx", user), [*FORMULAS, "fine", -4], TEXT).streaming_content
+    )
     sheet = load_workbook(io.BytesIO(body)).active
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert [c.value for c in cells] == [*FORMULAS, "fine", -4]

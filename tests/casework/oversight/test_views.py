@@ -121,7 +121,10 @@ def test_a_contact_departure_is_approved_from_the_team_page(client, world, today
         today=today,
     )
     client.force_login(world.users["tm"])
-    assert "Video call: household isolating" in client.get(team_url(world) + "?section=departures").content.decode()
+    assert (
+        "Video call: household isolating"
+        in client.get(team_url(world) + "?section=departures").content.decode()
+    )
     client.post(f"/oversight/departures/{departure.pk}/decide", {"decision": "approve", "comment": "Agreed"})
     departure.refresh_from_db()
     assert departure.status == "approved"
@@ -340,7 +343,7 @@ def test_the_decision_log_exports_the_filtered_departures_as_csv(client, world, 
     assert "Other LA" not in page
     response = client.get("/decisions/export.csv?status=approved")
     assert response["Content-Disposition"] == 'attachment; filename="decision-log-2026-11-20.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0] == "Reference"
     assert [r[9] for r in rows[1:]] == ["Approved one"]
     assert rows[1][12] == "Signed off"
@@ -437,5 +440,6 @@ def test_the_decision_log_csv_writes_a_formula_as_text(client, world, today):
     formula = '=HYPERLINK("http://example.invalid/x","Click")'
     record_departure(world, today, rationale=formula)
     client.force_login(world.users["hos"])
-    rows = list(csv.reader(io.StringIO(client.get("/decisions/export.csv").content.decode())))
+    response = client.get("/decisions/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [r[9] for r in rows[1:]] == ["'" + formula]
