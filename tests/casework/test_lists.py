@@ -179,3 +179,19 @@ def test_the_decision_log(client, world, today, monkeypatch):
         monkeypatch=monkeypatch,
     )
     assert {r[9] for r in rows[1:]} == {"First", "Second"}
+
+
+def test_the_staff_list(client, world, monkeypatch):
+    client.force_login(world.users["admin"])
+    rows = check_list(
+        client,
+        f"/staff/?team={world.teams['north'].pk}&role=social_worker",
+        name="staff",
+        count=2,
+        key="Username",
+        monkeypatch=monkeypatch,
+    )
+    assert {r[1] for r in rows[1:]} == {world.users["sw"].username, world.users["sw2"].username}
+    la_wide = client.get("/staff/?team=none").content.decode()
+    assert f">{world.users['hos'].username}<" in la_wide
+    assert f">{world.users['sw'].username}<" not in la_wide
