@@ -284,6 +284,26 @@ EXTRA_QUERIES = {
     "oversight/children/": ["rating=red", "status=cp", "measure=overdue"],
     "decisions/": ["status=awaiting"],
 }
+# Every list's downloads (casework/core/listing.py), as CSV and as a workbook: the same rows as its page.
+SECTIONS = ("ratings", "departures", "overdue", "reallocation", "queue")
+GROUPS = ("overdue", "today", "week", "later", "practicable", "met_late")
+LIST_DOWNLOADS = {
+    "oversight/children/": ["", "rating=red&", "measure=overdue&"],
+    "worklist/": [""],
+    "deadlines/": [f"group={g}&" for g in GROUPS],
+    "referrals/": ["list=referrals-awaiting&", "list=referrals-decided&"],
+    "audit/": ["show=access&", "show=requests&", "show=changes&"],
+    "decisions/": ["", "status=awaiting&"],
+    "staff/": [""],
+    "oversight/team/<int:team_id>/": [f"section={s}&" for s in SECTIONS],
+}
+for _route, _filters in LIST_DOWNLOADS.items():
+    EXTRA_QUERIES.setdefault(_route, [])
+    EXTRA_QUERIES[_route] += [f"{f}format={kind}" for f in _filters for kind in ("csv", "xlsx")]
+    if _route == "oversight/team/<int:team_id>/":
+        EXTRA_QUERIES[_route] += [f"section={s}" for s in SECTIONS]
+    if _route == "deadlines/":
+        EXTRA_QUERIES[_route] += [f"group={g}" for g in GROUPS]
 
 
 def _urls(fixture: dict[str, Any]) -> list[str]:
@@ -399,6 +419,9 @@ def test_the_readers_still_see_what_they_may(leaky_world):
     front_door = client.get("/referrals/").content.decode()
     assert "Ottoline Brackenbury" in front_door
     assert "Barnaby Wolstenholme" in front_door
+    for kind in ("csv", "xlsx"):  # the downloads hold what the pages show
+        assert "Brackenbury" in _text(client.get(f"/oversight/children/?format={kind}"))
+        assert "Brackenbury" in _text(client.get(f"/referrals/?list=referrals-awaiting&format={kind}"))
     named = leaky_world["world"].users["sw"]
     assert Alert.objects.filter(child=leaky_world["children"]["restricted"]).exists()
     restricted_alerts = Alert.objects.filter(child=leaky_world["children"]["restricted"])
