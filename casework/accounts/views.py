@@ -200,7 +200,7 @@ def _staff_data(form: StaffForm) -> dict[str, Any]:
     }
 
 
-def staff_list(request: AuthenticatedRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedRequest) -> HttpResponseBase:
     if not services.can_administer_staff(request.user):
         raise PermissionDenied
     staff = (
@@ -244,7 +244,7 @@ STAFF: listing.Listing[User] = listing.Listing(
         listing.Column("Job title", lambda s: s.job_title),
         listing.Column("Team", lambda s: s.team.name if s.team else "LA-wide"),
         listing.Column("Line manager", lambda s: str(s.line_manager or "")),
-        listing.Column("Caseload", lambda s: s.caseload),
+        listing.Column("Caseload", lambda s: getattr(s, "caseload", "")),
         listing.Column("Capacity", lambda s: s.caseload_capacity),
         listing.Column("Active", lambda s: s.is_active),
     ],

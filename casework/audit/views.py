@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from casework.audit import selectors
@@ -66,7 +67,7 @@ def _rows(request: AuthenticatedRequest, show: str, child_id: int | None) -> tup
 
 
 @reads_from_replica
-def audit_log(request: AuthenticatedRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedRequest) -> HttpResponseBase:
     """Views of children's records (and refusals), every request, and the changes made, for
     administrators: each paged and downloadable with its filters (a download is logged too)."""
     if not permissions.can_read_audit(request.user):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from casework.children import selectors as children
@@ -22,7 +23,7 @@ from domain.contact import Rating, covid_visit_advice
 LONDON = ZoneInfo("Europe/London")
 
 
-def worklist(request: AuthenticatedRequest) -> HttpResponse:
+def worklist(request: AuthenticatedRequest) -> HttpResponseBase:
     today = clock.today()
     children = selectors.worklist_children(user=request.user, today=today)
     if listing.wants_export(request, WORKLIST):

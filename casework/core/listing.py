@@ -116,9 +116,9 @@ class ListPage(Generic[T]):
     """One page of a list, with what the partials need: the true count, links that keep the filters."""
 
     listing: Listing[T]
-    page: Page
+    page: Page[Any]
     query: QueryDict  # the request's query without this list's page, the format and the list's name
-    rows: list[T] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)  # the page's rows, as the view prepares them
 
     @property
     def count(self) -> int:
@@ -237,7 +237,7 @@ def export(
             list_name=listing.name,
             title=listing.title,
             format=kind,
-            filters=tuple(_filters(request, listing).items()),
+            filters=tuple((str(k), str(v)) for k, v in _filters(request, listing).items()),
             rows=total,
         )
     )
@@ -283,7 +283,9 @@ class _Sink:
 def _xlsx(listing: Listing[Any], items: Iterable[Any]) -> Iterator[bytes]:
     sink = _Sink()
     book = workbook.Workbook(sink, shared_strings=False)  # type: ignore[arg-type]
-    rows = itertools.chain([listing.header()], (listing.row(item) for item in items))
+    rows: Iterable[Sequence[workbook.Cell]] = itertools.chain(
+        [listing.header()], (listing.row(item) for item in items)
+    )
     for _ in book.stream_sheet(sheet_title(listing.title), rows):
         yield sink.take()
     book.close()

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -64,7 +65,7 @@ DECISION_LOG: listing.Listing[Departure] = listing.Listing(
 
 
 @reads_from_replica
-def departure_log(request: AuthenticatedRequest) -> HttpResponse:
+def departure_log(request: AuthenticatedRequest) -> HttpResponseBase:
     """The log of departures, filtered, paged and downloadable (for the LA's records and inspection)."""
     form, departures = _filtered(request)
     if listing.wants_export(request, DECISION_LOG):
@@ -77,7 +78,7 @@ def departure_log(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @reads_from_replica
-def departure_export(request: AuthenticatedRequest) -> HttpResponse:
+def departure_export(request: AuthenticatedRequest) -> HttpResponseBase:
     """The log's CSV at the address earlier pages linked to: the same download as `?format=csv`."""
     _, departures = _filtered(request)
     return listing.export(request, departures, DECISION_LOG)

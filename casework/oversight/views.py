@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -96,7 +97,7 @@ def _sections(request: AuthenticatedRequest, team: Team, today: date) -> list[Se
 
 
 @reads_from_replica
-def team_oversight(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
+def team_oversight(request: AuthenticatedRequest, team_id: int) -> HttpResponseBase:
     """The team manager's page: the sign-off queue (highest risk first, then the longest waiting) and
     the team's other lists, one section at a time (`?section=`), each paged with its count and
     downloadable."""
@@ -327,7 +328,7 @@ def sitrep(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @reads_from_replica
-def children_list(request: AuthenticatedRequest) -> HttpResponse:
+def children_list(request: AuthenticatedRequest) -> HttpResponseBase:
     """The children behind a figure on the cohort page."""
     if not can_see_cohort(request.user):
         raise PermissionDenied

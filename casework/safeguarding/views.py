@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +43,7 @@ INCIDENT_INTRO = (
 )
 
 
-def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
+def deadline_list(request: AuthenticatedRequest) -> HttpResponseBase:
     if not permissions.can_see_children(request.user):
         raise PermissionDenied
     today = clock.today()
@@ -353,7 +354,7 @@ DECIDED: listing.Listing[selectors.FrontDoorRow] = listing.Listing(
 )
 
 
-def referral_list(request: AuthenticatedRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedRequest) -> HttpResponseBase:
     """The front door: referrals awaiting a decision (oldest first), then those decided (latest first),
     each list paged and downloadable."""
     _require_staff(request)
