@@ -24,6 +24,9 @@ as a list of {"name", "scale", "unit", "median", "p95", "n"} (times in milliseco
                  a regime change; each run rolled back, the table vacuumed between runs.
   fortnightly_xlsx
                  GET /fortnightly/return.xlsx: the DfE fortnightly return as a workbook, 100,000 children.
+  export_children_csv
+                 GET /oversight/children/?format=csv as the head of service: every child of the authority
+                 (the cohort page's drill-down with no filter) streamed as CSV, read to the last byte.
 
 Each result is merged into bench/results.json (by name and scale) as soon as it is measured. A benchmark
 that fails is reported and the run goes on; its old entries are left as they were, and the run exits 1.
@@ -61,6 +64,7 @@ PAGE_RUNS = 100
 PAGE_WARM_UP = 5
 RECOMPUTE_RUNS = 5
 XLSX_RUNS = 5
+EXPORT_RUNS = 5
 
 # Page benchmarks, each also read as a multiple of page_floor measured in the same run.
 PAGE_BENCHMARKS = ("child_search", "worklist", "cohort_page", "team_oversight", "deadlines_page")
@@ -498,6 +502,42 @@ def bench_fortnightly_xlsx(scale: int) -> Result:
     return _result("fortnightly_xlsx", scale, times, note)
 
 
+def bench_export_children_csv(scale: int) -> Result:
+    """A list's download at its largest (casework/core/listing.py): every child, as the head of service
+    downloads the cohort's drill-down, the whole streamed body read, with the time to the first bytes."""
+    from django.test import Client
+
+    from casework.accounts.models import User
+
+    la = demo_authority(scale)
+    settle()
+    head = User.objects.get(la=la, username__startswith="hos.demo")
+    client = Client()
+    client.force_login(head)
+    url = "/oversight/children/?format=csv"
+    size = rows = 0
+    first: list[float] = []
+
+    def download() -> None:
+        nonlocal size, rows
+        started = time.perf_counter()
+        response = client.get(url)
+        assert response.status_code == 200, f"GET {url} returned {response.status_code}"
+        size = rows = 0
+        for piece in response.streaming_content:
+            if not size:
+                first.append((time.perf_counter() - started) * 1000)
+            size += len(piece)
+            rows += piece.count(b"\n")
+
+    times = _timed(download, EXPORT_RUNS, 1)
+    note = (
+        f"GET {url} (streamed to the last byte) as the head of service: {rows - 1:,} children, "
+        f"{size / 1024**2:.1f} MB; first bytes after {statistics.median(first[1:] or first):.0f} ms (median)"
+    )
+    return _result("export_children_csv", scale, times, note)
+
+
 def bench_returns_cin(scale: int) -> Iterable[Result]:
     from bench.returns import bench_import_cin
 
@@ -527,6 +567,7 @@ BENCHMARKS: dict[str, Callable[[int], Result | Iterable[Result]]] = {
     "deadlines_page": bench_deadlines_page,
     "recompute_deadlines": bench_recompute_deadlines,
     "fortnightly_xlsx": bench_fortnightly_xlsx,
+    "export_children_csv": bench_export_children_csv,
     # Each of these writes several results: import_cin, import_cin_copy_floor, export_cin, validate_cin;
     # import_903, import_903_copy_floor, export_903, validate_903 (20,000 children unless --scale is given).
     "import_cin": bench_returns_cin,

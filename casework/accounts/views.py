@@ -33,9 +33,9 @@ from casework.accounts.forms import (
     TeamForm,
     WorkforceForm,
 )
-from casework.accounts.models import Availability, EmploymentCheck, StaffAbsence, Team, User
+from casework.accounts.models import Availability, EmploymentCheck, Role, StaffAbsence, Team, User
 from casework.accounts.two_factor_views import SecondFactorSignInMixin
-from casework.core import clock, permissions
+from casework.core import clock, listing, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 
@@ -211,16 +211,55 @@ def _staff_data(form: StaffForm) -> dict[str, Any]:
     }
 
 
-def staff_list(request: AuthenticatedRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedRequest) -> HttpResponseBase:
     if not services.can_administer_staff(request.user):
         raise PermissionDenied
     staff = (
         User.objects.filter(la_id=request.user.la_id)
         .select_related("team", "line_manager")
         .annotate(caseload=Count("allocated"))
-        .order_by("-is_active", "last_name", "first_name")
+        .order_by("-is_active", "last_name", "first_name", "pk")
     )
-    return render(request, "accounts/staff_list.html", {"staff": staff})
+    teams = list(Team.objects.filter(la_id=request.user.la_id).order_by("name").values_list("pk", "name"))
+    team, role = request.GET.get("team", ""), request.GET.get("role", "")
+    if team == "none":
+        staff = staff.filter(team__isnull=True)
+    elif team.isdigit() and int(team) in {pk for pk, _ in teams}:
+        staff = staff.filter(team_id=int(team))
+    if role in Role.values:
+        staff = staff.filter(role=role)
+    if listing.wants_export(request, STAFF):
+        return listing.export(request, staff, STAFF)
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {
+            "list": listing.paginate(request, staff, STAFF),
+            "teams": teams,
+            "roles": Role.choices,
+            "team": team,
+            "role": role,
+        },
+    )
+
+
+STAFF: listing.Listing[User] = listing.Listing(
+    name="staff",
+    title="Staff",
+    noun=("member of staff", "members of staff"),
+    columns=[
+        listing.Column("Name", str),
+        listing.Column("Username", lambda s: s.username),
+        listing.Column("Email", lambda s: s.email),
+        listing.Column("Role", lambda s: s.get_role_display()),
+        listing.Column("Job title", lambda s: s.job_title),
+        listing.Column("Team", lambda s: s.team.name if s.team else "LA-wide"),
+        listing.Column("Line manager", lambda s: str(s.line_manager or "")),
+        listing.Column("Caseload", lambda s: getattr(s, "caseload", "")),
+        listing.Column("Capacity", lambda s: s.caseload_capacity),
+        listing.Column("Active", lambda s: s.is_active),
+    ],
+)
 
 
 def staff_create(request: AuthenticatedRequest) -> HttpResponse:

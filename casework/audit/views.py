@@ -1,48 +1,88 @@
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
 
 from casework.audit import selectors
-from casework.audit.models import RequestLog
-from casework.core import permissions, spreadsheet
+from casework.audit.models import AuditEvent, RecordAccess, RequestLog
+from casework.core import listing, permissions
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
 
+ACCESSES: listing.Listing[RecordAccess] = listing.Listing(
+    name="audit-access",
+    title="Views of children's records",
+    columns=[
+        listing.Column("When", lambda a: a.at),
+        listing.Column("Who", lambda a: str(a.user)),
+        listing.Column("Username", lambda a: a.user.username),
+        listing.Column("Record number", lambda a: a.child_ref),
+        listing.Column("Outcome", lambda a: a.get_outcome_display()),
+        listing.Column("Page", lambda a: a.path),
+    ],
+)
+REQUESTS: listing.Listing[RequestLog] = listing.Listing(
+    name="audit-requests",
+    title="Every page, download and refusal",
+    columns=[
+        listing.Column("When", lambda r: r.at),
+        listing.Column("Who", lambda r: str(r.user)),
+        listing.Column("Username", lambda r: r.user.username),
+        listing.Column("Outcome", lambda r: r.get_outcome_display()),
+        listing.Column("Method", lambda r: r.method),
+        listing.Column("Page", lambda r: r.path),
+        listing.Column("Query", lambda r: r.query),
+        listing.Column("Answer", lambda r: r.status),
+        listing.Column("Record number", lambda r: r.child_ref),
+    ],
+)
+CHANGES: listing.Listing[AuditEvent] = listing.Listing(
+    name="audit-changes",
+    title="Changes made",
+    columns=[
+        listing.Column("When", lambda e: e.at),
+        listing.Column("Who", lambda e: str(e.actor or "System")),
+        listing.Column("Record number", lambda e: e.child_id),
+        listing.Column("What", lambda e: e.summary),
+        listing.Column("Why", lambda e: e.reason),
+    ],
+)
+
+
+def _rows(request: AuthenticatedRequest, show: str, child_id: int | None) -> tuple[listing.Listing[Any], Any]:
+    if show == "requests":
+        return REQUESTS, _requests(request, child_id)
+    if show == "changes":
+        events = selectors.audit_event_list_for_user(user=request.user)
+        return CHANGES, events.filter(child_id=child_id) if child_id else events
+    accesses = selectors.record_access_list_for_user(user=request.user, child_ref=child_id)
+    if request.GET.get("outcome") in {"viewed", "refused"}:
+        accesses = accesses.filter(outcome=request.GET["outcome"])
+    return ACCESSES, accesses
+
 
 @reads_from_replica
-def audit_log(request: AuthenticatedRequest) -> HttpResponse:
-    """Views of children's records (and refusals), and the changes made, for administrators."""
+def audit_log(request: AuthenticatedRequest) -> HttpResponseBase:
+    """Views of children's records (and refusals), every request, and the changes made, for
+    administrators: each paged and downloadable with its filters (a download is logged too)."""
     if not permissions.can_read_audit(request.user):
         raise PermissionDenied
     child_ref = request.GET.get("child")
     child_id = int(child_ref) if child_ref and child_ref.isdigit() else None
     show = request.GET.get("show", "access")
-    rows: QuerySet[Any]
-    if show == "requests":
-        rows = _requests(request, child_id)
-    elif show == "changes":
-        rows = selectors.audit_event_list_for_user(user=request.user)
-        if child_id:
-            rows = rows.filter(child_id=child_id)
-    else:
-        accesses = selectors.record_access_list_for_user(user=request.user, child_ref=child_id)
-        if request.GET.get("outcome") in {"viewed", "refused"}:
-            accesses = accesses.filter(outcome=request.GET["outcome"])
-        rows = accesses
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    spec, rows = _rows(request, show, child_id)
+    if listing.wants_export(request, spec):
+        return listing.export(request, rows, spec)
     return render(
         request,
         "audit/log.html",
         {
-            "page": page,
+            "list": listing.paginate(request, rows, spec),
             "show": show,
             "child_id": child_id,
             "outcome": request.GET.get("outcome", ""),
@@ -61,42 +101,14 @@ def _requests(request: AuthenticatedRequest, child_id: int | None) -> QuerySet[R
     )
 
 
-REQUEST_COLUMNS = ["When", "Who", "Username", "Outcome", "Method", "Page", "Query", "Answer", "Record number"]
-
-
 @reads_from_replica
 def request_log_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
-    """The filtered request log as CSV (a subject access request's record of who saw what). The download
-    is itself a request, so it is logged like every other."""
+    """The filtered request log as CSV (a subject access request's record of who saw what): the
+    request list's download, at the address earlier pages linked to. The download is itself a
+    request, so it is logged like every other."""
     if not permissions.can_read_audit(request.user):
         raise PermissionDenied
     child_ref = request.GET.get("child", "")
-    rows = _requests(request, int(child_ref) if child_ref.isdigit() else None)
-    writer = spreadsheet.writer(_Echo())
-    lines = (
-        writer.writerow(
-            [
-                timezone.localtime(r.at).isoformat(timespec="seconds"),
-                str(r.user),
-                r.user.username,
-                r.get_outcome_display(),
-                r.method,
-                r.path,
-                r.query,
-                r.status,
-                r.child_ref or "",
-            ]
-        )
-        for r in rows.iterator(chunk_size=2000)
+    return listing.export(
+        request, _requests(request, int(child_ref) if child_ref.isdigit() else None), REQUESTS
     )
-    response = StreamingHttpResponse(
-        itertools.chain([writer.writerow(REQUEST_COLUMNS)], lines), content_type="text/csv"
-    )
-    name = f"requests-child-{child_ref}" if child_ref.isdigit() else "requests"
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value

@@ -5,11 +5,12 @@ Both take a fixed number of queries whatever the caseload or history (tests asse
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from casework.children.access import children_visible_to
@@ -95,29 +96,45 @@ class Worklist:
         return sum(len(g.rows) for g in self.groups if g.key == OVERDUE)
 
 
-def worklist_for_user(*, user: User, today: date, limit: int = WORKLIST_LIMIT) -> Worklist:
-    """The children allocated to `user`, highest risk first and then most overdue, in groups.
-
-    Two queries: the children with their due state (a child never yet computed still appears, as not
-    yet rated), and their open legal statuses.
-    """
+def worklist_children(*, user: User, today: date) -> QuerySet[Child]:
+    """The children allocated to `user`, highest risk first and then most overdue (a child never yet
+    computed still appears, as not yet rated), each with its due state and open legal statuses: two
+    queries for any slice of it."""
     open_statuses = LegalStatus.objects.filter(starts_on__lte=today).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
-    children = list(
+    return (
         children_visible_to(user)
         .filter(allocated_worker_id=user.pk)
         .select_related("due")
         .prefetch_related(Prefetch("legal_statuses", queryset=open_statuses.order_by("kind")))
         .annotate(rank=Coalesce("due__rating_rank", UNRATED_RANK))
-        .order_by("rank", F("due__next_due").asc(nulls_last=True), "last_name", "first_name", "pk")[:limit]
+        .order_by("rank", F("due__next_due").asc(nulls_last=True), "last_name", "first_name", "pk")
     )
-    groups = {key: WorklistGroup(key, title) for key, title in GROUP_TITLES.items()}
+
+
+def worklist_rows(children: Iterable[Child], *, today: date) -> list[WorklistRow]:
+    """Children of `worklist_children` as the worklist shows them."""
+    rows = []
     for child in children:
         due = getattr(child, "due", None) if _has_due(child) else None
-        row = WorklistRow(child, due, list(child.legal_statuses.all()), today)
+        rows.append(WorklistRow(child, due, list(child.legal_statuses.all()), today))
+    return rows
+
+
+def worklist_grouped(rows: Iterable[WorklistRow], *, total: int) -> Worklist:
+    """Rows in the worklist's groups (overdue, due today, this week, later, not yet rated)."""
+    groups = {key: WorklistGroup(key, title) for key, title in GROUP_TITLES.items()}
+    for row in rows:
         groups[row.group].rows.append(row)
-    return Worklist(groups=[g for g in groups.values() if g.rows], total=len(children))
+    return Worklist(groups=[g for g in groups.values() if g.rows], total=total)
+
+
+def worklist_for_user(*, user: User, today: date, limit: int = WORKLIST_LIMIT) -> Worklist:
+    """The first `limit` children of the user's worklist, in groups (the home page's summary): two
+    queries."""
+    children = list(worklist_children(user=user, today=today)[:limit])
+    return worklist_grouped(worklist_rows(children, today=today), total=len(children))
 
 
 def _has_due(child: Child) -> bool:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from casework.children import selectors as children
@@ -14,7 +15,7 @@ from casework.children.models import Child, VideoCalls
 from casework.contacts import selectors, services
 from casework.contacts.forms import ContactForm
 from casework.contacts.models import DueState, Mode
-from casework.core import clock
+from casework.core import clock, listing
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from domain.contact import Rating, covid_visit_advice
@@ -22,13 +23,39 @@ from domain.contact import Rating, covid_visit_advice
 LONDON = ZoneInfo("Europe/London")
 
 
-def worklist(request: AuthenticatedRequest) -> HttpResponse:
+def worklist(request: AuthenticatedRequest) -> HttpResponseBase:
     today = clock.today()
+    children = selectors.worklist_children(user=request.user, today=today)
+    if listing.wants_export(request, WORKLIST):
+        return listing.export(
+            request, children, WORKLIST, prepare=lambda chunk: selectors.worklist_rows(chunk, today=today)
+        )
+    page = listing.paginate(request, children, WORKLIST)
+    page.rows = selectors.worklist_rows(page.rows, today=today)
     return render(
         request,
         "contacts/worklist.html",
-        {"worklist": selectors.worklist_for_user(user=request.user, today=today), "today": today},
+        {"worklist": selectors.worklist_grouped(page.rows, total=page.count), "list": page, "today": today},
     )
+
+
+WORKLIST: listing.Listing[selectors.WorklistRow] = listing.Listing(
+    name="worklist",
+    title="Your worklist",
+    noun=("child", "children"),
+    columns=[
+        listing.Column("LA child ID", lambda r: r.child.la_child_id),
+        listing.Column("Child", lambda r: r.child.full_name),
+        listing.Column("Legal statuses", lambda r: ", ".join(str(s.get_kind_display()) for s in r.statuses)),
+        listing.Column("Rating", lambda r: r.due.get_rating_display() if r.due and r.rating else "Not rated"),
+        listing.Column("Group", lambda r: selectors.GROUP_TITLES[r.group]),
+        listing.Column("Next contact due", lambda r: r.next_due),
+        listing.Column("Days overdue", lambda r: r.days_overdue or ""),
+        listing.Column("Next contact face to face", lambda r: r.face_to_face_needed),
+        listing.Column("Last seen", lambda r: r.due.last_seen_on if r.due else None),
+        listing.Column("Last seen alone", lambda r: r.due.last_seen_alone_on if r.due else None),
+    ],
+)
 
 
 def _covid_context(child: Child, day: date) -> dict[str, Any]:

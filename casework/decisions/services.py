@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -12,13 +11,11 @@ from django.db import transaction
 
 from casework.audit.services import audit_record
 from casework.children.access import children_visible_to
-from casework.core import permissions, signoff, spreadsheet
+from casework.core import permissions, signoff
 from casework.decisions.models import Departure
 from casework.policy import context
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from casework.accounts.models import User
     from casework.children.models import Child
 
@@ -116,51 +113,3 @@ def departure_decide(*, actor: User, departure_id: int, approve: bool, comment: 
         reason=comment,
     )
     return departure
-
-
-CSV_COLUMNS = [
-    "Reference",
-    "Requested on",
-    "Child LA ID",
-    "Child",
-    "Requirement",
-    "Legal source",
-    "Regime in force",
-    "What was required",
-    "What was done instead",
-    "Rationale",
-    "Risk assessment",
-    "Requested by",
-    "Status",
-    "Decided by",
-    "Decided at",
-    "Manager's comment",
-]
-
-
-def departures_csv(departures: Iterable[Departure]) -> str:
-    buffer = io.StringIO()
-    writer = spreadsheet.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for d in departures:
-        writer.writerow(
-            [
-                d.pk,
-                d.requested_on.isoformat(),
-                d.child.la_child_id if d.child else "",
-                d.child.full_name if d.child else "",
-                d.requirement,
-                d.source,
-                d.regime,
-                d.required,
-                d.done_instead,
-                d.rationale,
-                d.risk_assessment,
-                str(d.requested_by),
-                d.get_status_display(),
-                str(d.decided_by or ""),
-                d.decided_at.isoformat() if d.decided_at else "",
-                d.manager_comment,
-            ]
-        )
-    return buffer.getvalue()

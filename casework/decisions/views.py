@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -15,14 +15,13 @@ from casework.accounts.models import User
 from casework.accounts.selectors import teams_visible_to
 from casework.children.access import children_visible_to
 from casework.children.models import Child
-from casework.core import clock, permissions
+from casework.core import clock, listing, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
 from casework.decisions import selectors, services
 from casework.decisions.forms import DepartureFilterForm, DepartureRecordForm
-
-PAGE_SIZE = 50
+from casework.decisions.models import Departure
 
 
 def can_read_log(user: User) -> bool:
@@ -40,28 +39,49 @@ def _filtered(request: AuthenticatedRequest) -> tuple[DepartureFilterForm, Any]:
     return form, selectors.departure_list_for_user(user=request.user, **filters)
 
 
-def departure_log(request: AuthenticatedRequest) -> HttpResponse:
+DECISION_LOG: listing.Listing[Departure] = listing.Listing(
+    name="decision-log",
+    title="Decision log",
+    noun=("decision", "decisions"),
+    columns=[
+        listing.Column("Reference", lambda d: d.pk),
+        listing.Column("Requested on", lambda d: d.requested_on),
+        listing.Column("Child LA ID", lambda d: d.child.la_child_id if d.child else ""),
+        listing.Column("Child", lambda d: d.child.full_name if d.child else ""),
+        listing.Column("Requirement", lambda d: d.requirement),
+        listing.Column("Legal source", lambda d: d.source),
+        listing.Column("Regime in force", lambda d: d.regime),
+        listing.Column("What was required", lambda d: d.required),
+        listing.Column("What was done instead", lambda d: d.done_instead),
+        listing.Column("Rationale", lambda d: d.rationale),
+        listing.Column("Risk assessment", lambda d: d.risk_assessment),
+        listing.Column("Requested by", lambda d: str(d.requested_by)),
+        listing.Column("Status", lambda d: d.get_status_display()),
+        listing.Column("Decided by", lambda d: str(d.decided_by or "")),
+        listing.Column("Decided at", lambda d: d.decided_at),
+        listing.Column("Manager's comment", lambda d: d.manager_comment),
+    ],
+)
+
+
+@reads_from_replica
+def departure_log(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The log of departures, filtered, paged and downloadable (for the LA's records and inspection)."""
     form, departures = _filtered(request)
-    page = Paginator(departures, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    if listing.wants_export(request, DECISION_LOG):
+        return listing.export(request, departures, DECISION_LOG)
     return render(
         request,
         "decisions/log.html",
-        {"form": form, "page": page, "query": query.urlencode(), "export_query": query.urlencode()},
+        {"form": form, "list": listing.paginate(request, departures, DECISION_LOG)},
     )
 
 
 @reads_from_replica
-def departure_export(request: AuthenticatedRequest) -> HttpResponse:
-    """The log as CSV, with the same filters, for the LA's records and for inspection."""
+def departure_export(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The log's CSV at the address earlier pages linked to: the same download as `?format=csv`."""
     _, departures = _filtered(request)
-    today = clock.today()
-    response = HttpResponse(
-        services.departures_csv(departures.iterator(chunk_size=2000)), content_type="text/csv"
-    )
-    response["Content-Disposition"] = f'attachment; filename="decision-log-{today:%Y-%m-%d}.csv"'
-    return response
+    return listing.export(request, departures, DECISION_LOG)
 
 
 def departure_record(request: AuthenticatedRequest) -> HttpResponse:

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.audit.services import audit_record
-from casework.core import permissions, spreadsheet
+from casework.core import permissions, spreadsheet, workbook
 from casework.core.models import LocalAuthority
 from casework.core.replica import atomic_reads
-from casework.fortnightly import selectors, workbook
+from casework.fortnightly import selectors
 from casework.fortnightly.selectors import CHILDREN, HOMES, MEASURES, NONE, REFERRALS, STAFF, Measure
 from domain.fortnightly import Fortnight
 

@@ -4,14 +4,14 @@ the records behind each figure, and downloads. For heads of service and performa
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from casework.accounts.models import User
-from casework.core import clock, permissions
+from casework.core import clock, listing, permissions
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
 from casework.fortnightly import selectors, services
@@ -79,11 +79,15 @@ def records(request: AuthenticatedRequest, key: str) -> HttpResponse:
         raise Http404
     period = _period_from_link(request, today)
     rows = selectors.list_behind(measure, user=request.user, period=period)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paged as every list is (the records behind all the figures download as the return's detail CSV).
+    spec: listing.Listing[Any] = listing.Listing(
+        name=f"fortnightly-{measure.key}", title=measure.label, columns=[], per_page=PAGE_SIZE
+    )
+    found = listing.paginate(request, rows, spec)
     return render(
         request,
         "fortnightly/records.html",
-        {"measure": measure, "period": period, "page": page, "query": f"ends={period.ends_on.isoformat()}"},
+        {"measure": measure, "period": period, "page": found.page, "list": found},
     )
 
 

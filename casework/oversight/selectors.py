@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from casework.accounts.models import Team, User
 from casework.accounts.selectors import staff_off_on
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 # How far back "seen face to face" and "seen alone" look (DfE guidance, spring 2020 practice).
 FACE_TO_FACE_DAYS = 14
 SEEN_ALONE_DAYS = 28
-LIST_LIMIT = 200
 
 RATING_COLUMNS = [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("none", "Not rated")]
 MEASURES = {
@@ -159,15 +159,28 @@ class AwaitingRating:
         return [FACTORS_BY_CODE[f].label if f in FACTORS_BY_CODE else f for f in self.rating.factors]
 
 
-def ratings_awaiting(*, user: User, team: Team) -> list[AwaitingRating]:
-    """Ratings waiting for sign-off, with their proposed plan and its departures: three queries."""
-    visible = children_visible_to(user)
-    ratings = list(
+RISK_ORDER = Case(
+    When(rating=Rating.RED, then=Value(0)),
+    When(rating=Rating.AMBER, then=Value(1)),
+    When(rating=Rating.GREEN, then=Value(2)),
+    default=Value(9),
+)
+
+
+def sign_off_queue(*, user: User, team: Team) -> QuerySet[RiskRating]:
+    """Ratings of the team's children waiting for sign-off: the highest risk first (the rating proposed:
+    red, amber, green), then the longest waiting."""
+    return (
         RiskRating.objects.filter(la_id=team.la_id, status=SignOff.AWAITING, child__team=team)
-        .filter(child__in=visible)
+        .filter(child__in=children_visible_to(user))
         .select_related("child", "rated_by", "child__allocated_worker")
-        .order_by("rated_on", "pk")[:LIST_LIMIT]
+        .annotate(risk=RISK_ORDER)
+        .order_by("risk", "rated_on", "pk")
     )
+
+
+def awaiting_ratings(ratings: list[RiskRating]) -> list[AwaitingRating]:
+    """Ratings with their proposed plan and its departures: two queries for any number of them."""
     ids = [r.pk for r in ratings]
     plans = {p.rating_id: p for p in ContactPlan.objects.filter(rating_id__in=ids).order_by("pk")}
     departures: dict[int, list[Departure]] = defaultdict(list)
@@ -176,13 +189,15 @@ def ratings_awaiting(*, user: User, team: Team) -> list[AwaitingRating]:
     return [AwaitingRating(r, plans.get(r.pk), departures.get(r.pk, [])) for r in ratings]
 
 
-def contact_departures_awaiting(*, user: User, team: Team) -> list[Departure]:
-    """Departures waiting for approval that are not part of a rating's plan (e.g. a remote visit)."""
-    return list(
+def contact_departures_awaiting(*, user: User, team: Team) -> QuerySet[Departure]:
+    """Departures waiting for approval that are not part of a rating's plan (e.g. a remote visit): the
+    children at highest risk first (their current rating), then the longest waiting."""
+    return (
         Departure.objects.filter(la_id=team.la_id, status=SignOff.AWAITING, plan__isnull=True)
         .filter(child__team=team, child__in=children_visible_to(user))
         .select_related("child", "requested_by")
-        .order_by("requested_on", "pk")[:LIST_LIMIT]
+        .annotate(risk=Coalesce("child__due__rating_rank", Value(9)))
+        .order_by("risk", "requested_on", "pk")
     )
 
 
@@ -201,18 +216,27 @@ class QueuedChild:
     triggers: list[RerateTrigger]
 
 
-def rerate_queue(*, user: User, team: Team) -> list[QueuedChild]:
-    """Children with an unresolved re-rating trigger, oldest first (one query)."""
-    triggers = (
-        RerateTrigger.objects.filter(la_id=team.la_id, resolved_by__isnull=True, child__team=team)
-        .filter(child__in=children_visible_to(user))
-        .select_related("child", "child__allocated_worker")
-        .order_by("occurred_on", "pk")[: LIST_LIMIT * 3]
+def rerate_queue(*, user: User, team: Team) -> QuerySet[Child]:
+    """The team's children with an unresolved re-rating trigger, the longest waiting first."""
+    unresolved = RerateTrigger.objects.filter(child_id=OuterRef("pk"), resolved_by__isnull=True)
+    return (
+        children_visible_to(user)
+        .filter(team=team)
+        .filter(Exists(unresolved))
+        .annotate(waiting_since=Subquery(unresolved.order_by("occurred_on").values("occurred_on")[:1]))
+        .select_related("allocated_worker")
+        .order_by("waiting_since", "pk")
     )
-    queued: dict[int, QueuedChild] = {}
-    for t in triggers:
-        queued.setdefault(t.child_id, QueuedChild(t.child, [])).triggers.append(t)
-    return list(queued.values())[:LIST_LIMIT]
+
+
+def queued_children(children: list[Child]) -> list[QueuedChild]:
+    """Children of the re-rating queue with their unresolved triggers, oldest first (one query)."""
+    triggers: dict[int, list[RerateTrigger]] = defaultdict(list)
+    for t in RerateTrigger.objects.filter(
+        child_id__in=[c.pk for c in children], resolved_by__isnull=True
+    ).order_by("occurred_on", "pk"):
+        triggers[t.child_id].append(t)
+    return [QueuedChild(c, triggers[c.pk]) for c in children]
 
 
 # --- The head of service's cohort ---------------------------------------------------------------------

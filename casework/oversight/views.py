@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from casework.accounts.models import Team
 from casework.accounts.selectors import staff_today_for_team, team_get_for_user, teams_visible_to
 from casework.children.access import children_visible_to
-from casework.children.models import LegalStatusKind
+from casework.children.models import Child, LegalStatusKind
 from casework.contacts.access import due_states_visible_to
-from casework.core import clock, permissions, signoff
+from casework.contacts.models import DueState
+from casework.core import clock, listing, permissions, signoff
 from casework.core.formtools import apply_validation_error
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
 from casework.decisions import services as decision_services
 from casework.decisions.models import Departure
-from casework.oversight import pictures, reallocation, selectors, trends
+from casework.oversight import lists, pictures, reallocation, selectors, trends
 from casework.oversight.forms import DecisionForm, ReallocateAllForm, ReallocateForm
 from casework.risk import services as risk_services
 from casework.risk.models import RiskRating
@@ -43,26 +47,78 @@ def _team_for_oversight(request: AuthenticatedRequest, team_id: int) -> Team:
     return team
 
 
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    spec: listing.Listing[Any]
+    rows: Any  # a queryset, or a list
+    prepare: Any = None  # a chunk of rows to what the section shows
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if isinstance(self.rows, list) else self.rows.count()
+
+
+def _sections(request: AuthenticatedRequest, team: Team, today: date) -> list[Section]:
+    user = request.user
+    suggestions = reallocation.suggest_reallocations(team=team, today=today, viewer=user)
+    return [
+        Section(
+            "ratings",
+            "Ratings awaiting sign-off",
+            lists.sign_off_queue(today),
+            selectors.sign_off_queue(user=user, team=team),
+            selectors.awaiting_ratings,
+        ),
+        Section(
+            "departures",
+            "Departures awaiting approval",
+            lists.DEPARTURES,
+            selectors.contact_departures_awaiting(user=user, team=team),
+        ),
+        Section(
+            "overdue",
+            "Overdue contacts",
+            lists.overdue_contacts(today),
+            selectors.overdue_for(children_visible_to(user).filter(team=team), today=today),
+        ),
+        Section("reallocation", "Children of staff who are off", lists.REALLOCATIONS, suggestions),
+        Section(
+            "queue",
+            "Re-rating queue",
+            lists.RERATE_QUEUE,
+            selectors.rerate_queue(user=user, team=team),
+            selectors.queued_children,
+        ),
+    ]
+
+
 @reads_from_replica
-def team_oversight(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
+def team_oversight(request: AuthenticatedRequest, team_id: int) -> HttpResponseBase:
+    """The team manager's page: the sign-off queue (highest risk first, then the longest waiting) and
+    the team's other lists, one section at a time (`?section=`), each paged with its count and
+    downloadable."""
     team = _team_for_oversight(request, team_id)
     today = clock.today()
-    user = request.user
-    team_children = children_visible_to(user).filter(team=team)
-    overdue = selectors.overdue_for(team_children, today=today)
+    sections = _sections(request, team, today)
+    wanted = request.GET.get("section", "")
+    section = next((s for s in sections if s.key == wanted), sections[0])
+    if listing.wants_export(request, section.spec):
+        return listing.export(request, section.rows, section.spec, prepare=section.prepare)
+    page = listing.paginate(request, section.rows, section.spec)
+    if section.prepare is not None:
+        page.rows = section.prepare(page.rows)
     staff = staff_today_for_team(team=team, today=today)
     context = {
         "team": team,
         "today": today,
-        "ratings": selectors.ratings_awaiting(user=user, team=team),
-        "departures": selectors.contact_departures_awaiting(user=user, team=team),
-        "overdue": list(overdue[: selectors.LIST_LIMIT]),
-        "overdue_count": overdue.count(),
+        "sections": [(s, s.count) for s in sections],
+        "section": section,
+        "list": page,
         "off": [s for s in staff if not s.available],
-        "suggestions": reallocation.suggest_reallocations(team=team, today=today, viewer=request.user),
-        "queue": selectors.rerate_queue(user=user, team=team),
         "progress": selectors.rerate_progress(
-            due=due_states_visible_to(user).filter(team=team),
+            due=due_states_visible_to(request.user).filter(team=team),
             la_id=team.la_id,
             today=today,
             by="worker",
@@ -88,7 +144,8 @@ def _decide(
             child = f" for {item.child.full_name}" if item.child_id else ""
             messages.success(request, f"{verb} the {what}{child}")
             if team is not None:
-                return redirect("oversight:team", team_id=team.pk)
+                section = "" if what == "rating" else "?section=departures"
+                return redirect(reverse("oversight:team", args=[team.pk]) + section)
             return redirect("decisions:log")
     return render(request, "oversight/decide.html", {"item": item, "what": what, "team": team, "form": form})
 
@@ -174,7 +231,7 @@ def reallocate(request: AuthenticatedRequest, team_id: int, child_id: int) -> Ht
             apply_validation_error(form, err)
         else:
             messages.success(request, f"{child.full_name} is now allocated to {to_worker}")
-            return redirect("oversight:team", team_id=team.pk)
+            return redirect(reverse("oversight:team", args=[team.pk]) + "?section=reallocation")
     return render(request, "oversight/reallocate.html", {"team": team, "child": child, "form": form})
 
 
@@ -213,7 +270,7 @@ def reallocate_all(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
         if moved:
             messages.success(request, f"Reallocated {moved} {'child' if moved == 1 else 'children'}")
         if not refused:
-            return redirect("oversight:team", team_id=team.pk)
+            return redirect(reverse("oversight:team", args=[team.pk]) + "?section=reallocation")
         for problem in refused:
             form.add_error(None, problem)
     return render(
@@ -278,7 +335,7 @@ def sitrep(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @reads_from_replica
-def children_list(request: AuthenticatedRequest) -> HttpResponse:
+def children_list(request: AuthenticatedRequest) -> HttpResponseBase:
     """The children behind a figure on the cohort page."""
     if not can_see_cohort(request.user):
         raise PermissionDenied
@@ -306,7 +363,9 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
         measure=measure,
         team=team.pk if team else None,
     )
-    page = Paginator(children, 50).get_page(request.GET.get("page"))
+    if listing.wants_export(request, drill_down_list(today)):
+        return listing.export(request, children, drill_down_list(today))
+    page = listing.paginate(request, children, drill_down_list(today))
     parts = []
     if rating:
         parts.append("not rated" if rating == "none" else rating)
@@ -316,15 +375,37 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
         parts.append(selectors.MEASURES[measure].lower())
     if team:
         parts.append(team.name)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "oversight/children.html",
-        {
-            "page": page,
-            "today": today,
-            "description": ", ".join(parts) or "all children",
-            "query": query.urlencode(),
-        },
+        {"list": page, "today": today, "description": ", ".join(parts) or "all children"},
     )
+
+
+def _days_overdue(due: Any, today: date) -> int | str:
+    return (today - due.next_due).days if due and due.next_due and due.next_due < today else ""
+
+
+def drill_down_list(today: date) -> listing.Listing[Child]:
+    """The children behind a figure, as listed and downloaded."""
+    return listing.Listing(
+        name="children",
+        title="Children",
+        noun=("child", "children"),
+        columns=[
+            listing.Column("LA child ID", lambda c: c.la_child_id),
+            listing.Column("Name", lambda c: c.full_name),
+            listing.Column("Rating", lambda c: c.due.get_rating_display() if _due(c) else "Not rated"),
+            listing.Column("Team", lambda c: c.team.name if c.team else ""),
+            listing.Column("Worker", lambda c: str(c.allocated_worker or "Not allocated")),
+            listing.Column("Next contact due", lambda c: c.due.next_due if _due(c) else None),
+            listing.Column("Days overdue", lambda c: _days_overdue(_due(c), today)),
+        ],
+    )
+
+
+def _due(child: Child) -> DueState | None:
+    try:
+        return child.due
+    except DueState.DoesNotExist:
+        return None

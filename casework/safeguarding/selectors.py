@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.urls import reverse
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from casework.children.models import Child
 
 GROUPS = ("overdue", "today", "week", "later", "practicable", "met_late")
-CHILD_SHOWN = ("id", "la", "first_name", "last_name", "known_as", "is_restricted")
+CHILD_SHOWN = ("id", "la", "la_child_id", "first_name", "last_name", "known_as", "is_restricted")
 DEADLINE_SHOWN = (
     "id",
     "la",
@@ -106,28 +106,28 @@ def deadlines_visible_to(user: User) -> QuerySet[Deadline]:
     return rows.filter(scope)
 
 
-GROUP_LIMIT = 100
-
-
 @dataclass(frozen=True)
 class DeadlineGroup:
     key: str
-    rows: list[DeadlineRow]
+    title: str
     total: int
 
-    @property
-    def truncated(self) -> bool:
-        return self.total > len(self.rows)
+
+GROUP_TITLES = {
+    "overdue": "Overdue",
+    "today": "Due today",
+    "week": "Due this week",
+    "later": "Later",
+    "practicable": "As soon as reasonably practicable",
+    "met_late": "Met late",
+}
+GROUP_ORDER = {"met_late": ("-met_on", "pk")}
+OPEN_ORDER = ("due_on", "normal_due_on", "pk")
 
 
-def deadlines_for_user(*, user: User, today: date, rule: str = "") -> dict[str, DeadlineGroup]:
-    """Each group's true count and its first rows (most urgent first): a fixed number of queries, and a page
-    of bounded size however many deadlines an LA has (a filter by timescale narrows a long group)."""
+def _group_conditions(today: date) -> dict[str, Q]:
     week_end = today + timedelta(days=6 - today.weekday())
-    rows = deadlines_visible_to(user)
-    if rule:
-        rows = rows.filter(rule_id=rule)
-    conditions = {
+    return {
         "overdue": Q(met_on__isnull=True, due_on__lt=today),
         "today": Q(met_on__isnull=True, due_on=today),
         "week": Q(met_on__isnull=True, due_on__gt=today, due_on__lte=week_end),
@@ -135,44 +135,30 @@ def deadlines_for_user(*, user: User, today: date, rule: str = "") -> dict[str, 
         "practicable": Q(met_on__isnull=True, due_on__isnull=True),
         "met_late": Q(met_on__isnull=False, due_on__isnull=False, met_on__gt=F("due_on")),
     }
+
+
+def deadline_groups(*, user: User, today: date, rule: str = "") -> list[DeadlineGroup]:
+    """Each group's true count (overdue, due today, this week, later, as soon as reasonably practicable,
+    met late) of the deadlines the user may see: one query."""
+    rows = deadlines_visible_to(user)
+    if rule:
+        rows = rows.filter(rule_id=rule)
+    conditions = _group_conditions(today)
     totals = rows.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
-    chosen = _first_of_each_group(rows, conditions)
-    return {
-        key: DeadlineGroup(key, deadline_rows(chosen[key], today=today), int(totals[key])) for key in GROUPS
-    }
+    return [DeadlineGroup(key, GROUP_TITLES[key], int(totals[key])) for key in GROUPS]
 
 
-GROUP_ORDER = {"met_late": ("-met_on", "pk")}
-OPEN_ORDER = ("due_on", "normal_due_on", "pk")
-
-
-def _first_of_each_group(rows: QuerySet[Deadline], conditions: dict[str, Q]) -> dict[str, list[Deadline]]:
-    """The first GROUP_LIMIT rows of every group, most urgent first: one query for the keys of all the
-    groups together (a UNION ALL of each group's ordered, limited query) and one to load those rows."""
-    parts = [
-        rows.filter(conditions[key])
-        .order_by(*GROUP_ORDER.get(key, OPEN_ORDER))
-        .annotate(group=Value(key))
-        .values_list("pk", "group")[:GROUP_LIMIT]
-        for key in GROUPS
-    ]
-    picked = list(parts[0].union(*parts[1:], all=True))
-    # Of the child, only what the page shows (a name and a link).
-    loaded = (
-        Deadline.objects.select_related("child")
+def deadline_group(*, user: User, today: date, group: str, rule: str = "") -> QuerySet[Deadline]:
+    """The deadlines of one group the user may see, most urgent first (met late: the latest first), with
+    of the child only what a list shows (a name, a link and the LA child ID)."""
+    rows = deadlines_visible_to(user).filter(_group_conditions(today)[group])
+    if rule:
+        rows = rows.filter(rule_id=rule)
+    return (
+        rows.select_related("child")
         .only(*DEADLINE_SHOWN, *(f"child__{name}" for name in CHILD_SHOWN))
-        .in_bulk([pk for pk, _ in picked])
+        .order_by(*GROUP_ORDER.get(group, OPEN_ORDER))
     )
-    chosen: dict[str, list[Deadline]] = {key: [] for key in GROUPS}
-    for pk, key in picked:
-        if pk in loaded:
-            chosen[key].append(loaded[pk])
-    for key, items in chosen.items():
-        if key == "met_late":
-            items.sort(key=lambda d: (-(d.met_on or date.min).toordinal(), d.pk))
-        else:
-            items.sort(key=lambda d: (d.due_on or date.max, d.normal_due_on, d.pk))
-    return chosen
 
 
 def deadline_rows(deadlines: Iterable[Deadline], *, today: date) -> list[DeadlineRow]:
@@ -186,8 +172,6 @@ def deadline_rows(deadlines: Iterable[Deadline], *, today: date) -> list[Deadlin
 
 
 # --- The front door -------------------------------------------------------------------------------------
-
-FRONT_DOOR_LIMIT = 200
 
 
 def referral_links_visible_to(user: User) -> QuerySet[Any]:
@@ -242,19 +226,25 @@ class FrontDoorRow:
     decision_deadline: Deadline | None
 
 
-def front_door(*, user: User) -> tuple[list[FrontDoorRow], list[FrontDoorRow]]:
-    """Awaiting decision (oldest first, with the 1-working-day deadline), then the latest decided.
+def front_door_awaiting(*, user: User) -> QuerySet[Referral]:
+    """Referrals the user may see awaiting a decision, oldest first (the 1-working-day deadline)."""
+    return referrals_visible_to(user).filter(decision="").order_by("received_at", "pk")
 
-    Four queries whatever the number of rows: the two lists of referrals, their children, their decision
-    deadlines."""
-    base = referrals_visible_to(user)
-    awaiting = list(base.filter(decision="").order_by("received_at", "pk")[:FRONT_DOOR_LIMIT])
-    decided = list(
-        base.exclude(decision="")
+
+def front_door_decided(*, user: User) -> QuerySet[Referral]:
+    """Referrals the user may see that are decided, the latest first."""
+    return (
+        referrals_visible_to(user)
+        .exclude(decision="")
         .select_related("decided_by")
-        .order_by("-decided_at", "-pk")[:FRONT_DOOR_LIMIT]
+        .order_by("-decided_at", "-pk")
     )
-    ids = [r.pk for r in awaiting + decided]
+
+
+def front_door_rows(*, user: User, referrals: list[Referral]) -> list[FrontDoorRow]:
+    """Each referral with the children the user may open and its decision deadline: two queries
+    whatever the number of rows."""
+    ids = [r.pk for r in referrals]
     children: dict[int, list[Child]] = {}
     # Only the children the user may open: a sibling on a restricted record or in another team is not
     # named, counted or linked here (their own page would refuse the user).
@@ -267,11 +257,7 @@ def front_door(*, user: User) -> tuple[list[FrontDoorRow], list[FrontDoorRow]]:
             subject_type="referral", subject_id__in=ids, rule_id="referral.decision"
         )
     }
-
-    def rows(referrals: list[Referral]) -> list[FrontDoorRow]:
-        return [FrontDoorRow(r, children.get(r.pk, []), deadlines.get(r.pk)) for r in referrals]
-
-    return rows(awaiting), rows(decided)
+    return [FrontDoorRow(r, children.get(r.pk, []), deadlines.get(r.pk)) for r in referrals]
 
 
 def referral_deadlines(*, user: User, referral: Referral, today: date) -> list[DeadlineRow]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from casework.children import selectors as child_selectors
 from casework.children.access import children_visible_to
 from casework.children.selectors import child_get_for_user
-from casework.core import clock, permissions
+from casework.core import clock, listing, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from casework.safeguarding import pictures, selectors, services
@@ -28,14 +29,6 @@ from casework.safeguarding.forms import (
 from casework.safeguarding.models import AGENCIES, Deadline, InformationShare, SeriousIncident
 from domain.timescales import RULES, rule_by_id
 
-GROUP_TITLES = {
-    "overdue": "Overdue",
-    "today": "Due today",
-    "week": "Due this week",
-    "later": "Later",
-    "practicable": "As soon as reasonably practicable (no date under the regime in force)",
-    "met_late": "Met late",
-}
 CONVENTION = (
     "'Within N working days of X' is the Nth working day after X: X's own date never counts, and "
     "weekends and England and Wales bank holidays are not working days. 'Within N months' is the same "
@@ -50,24 +43,67 @@ INCIDENT_INTRO = (
 )
 
 
-def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
+def deadline_list(request: AuthenticatedRequest) -> HttpResponseBase:
     if not permissions.can_see_children(request.user):
         raise PermissionDenied
+    today = clock.today()
     rule = request.GET.get("rule", "")
-    groups = selectors.deadlines_for_user(user=request.user, today=clock.today(), rule=rule)
-    months = selectors.deadlines_by_month(user=request.user, today=clock.today(), rule=rule)
+    if rule and rule not in {r.id for r in RULES}:
+        rule = ""
+    groups = selectors.deadline_groups(user=request.user, today=today, rule=rule)
+    group = request.GET.get("group", "")
+    if group not in selectors.GROUPS:  # the first group with deadlines in it
+        group = next((g.key for g in groups if g.total), selectors.GROUPS[0])
+    rows = selectors.deadline_group(user=request.user, today=today, group=group, rule=rule)
+    if listing.wants_export(request, DEADLINES):
+        return listing.export(request, rows, DEADLINES)
+    page = listing.paginate(request, rows, DEADLINES)
+    page.rows = selectors.deadline_rows(page.rows, today=today)
+    current = next(g for g in groups if g.key == group)
+    query = request.GET.copy()
+    for name in ("group", "page", "format", "list"):
+        query.pop(name, None)
+    months = selectors.deadlines_by_month(user=request.user, today=today, rule=rule)
     return render(
         request,
         "safeguarding/deadline_list.html",
         {
-            "groups": [(key, GROUP_TITLES[key], group) for key, group in groups.items()],
+            "groups": groups,
+            "group": current,
+            "list": page,
+            "filters": query.urlencode(),
             "rules": RULES,
             "rule": rule,
             "convention": CONVENTION,
-            "today": clock.today(),
+            "today": today,
             "chart": pictures.deadlines_chart(months),
         },
     )
+
+
+def _overdue_days(deadline: Deadline) -> int | str:
+    today = clock.today()
+    due = deadline.due_on
+    return (today - due).days if deadline.met_on is None and due and due < today else ""
+
+
+DEADLINES: listing.Listing[Deadline] = listing.Listing(
+    name="deadlines",
+    title="Deadlines",
+    noun=("deadline", "deadlines"),
+    columns=[
+        listing.Column("Deadline", lambda d: rule_by_id(d.rule_id).title),
+        listing.Column("LA child ID", lambda d: d.child.la_child_id if d.child else ""),
+        listing.Column("Child", lambda d: d.child.full_name if d.child else ""),
+        listing.Column("From", lambda d: d.event_on),
+        listing.Column("Due", lambda d: d.due_on),
+        listing.Column("Normally due", lambda d: d.normal_due_on),
+        listing.Column("Met", lambda d: d.met_on),
+        listing.Column("Days overdue", _overdue_days),
+        listing.Column("Legal source", lambda d: rule_by_id(d.rule_id).source),
+        listing.Column("Regime", lambda d: d.regime),
+    ],
+)
 
 
 def incident_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
@@ -265,17 +301,89 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def referral_list(request: AuthenticatedRequest) -> HttpResponse:
+def _children_named(row: selectors.FrontDoorRow) -> str:
+    return ", ".join(c.full_name for c in row.children)
+
+
+def _children_ids(row: selectors.FrontDoorRow) -> str:
+    return ", ".join(c.la_child_id for c in row.children)
+
+
+def _decision_due(row: selectors.FrontDoorRow) -> object:
+    deadline = row.decision_deadline
+    if deadline is None:
+        return ""
+    return deadline.due_on or "As soon as reasonably practicable"
+
+
+AWAITING: listing.Listing[selectors.FrontDoorRow] = listing.Listing(
+    name="referrals-awaiting",
+    title="Referrals awaiting a decision",
+    noun=("referral", "referrals"),
+    page_param="awaiting_page",
+    columns=[
+        listing.Column("Reference", lambda r: r.referral.pk),
+        listing.Column("Received", lambda r: r.referral.received_at),
+        listing.Column("LA child IDs", _children_ids),
+        listing.Column("Children", _children_named),
+        listing.Column("Source", lambda r: r.referral.get_source_display()),
+        listing.Column("Decision due", _decision_due),
+    ],
+)
+DECIDED: listing.Listing[selectors.FrontDoorRow] = listing.Listing(
+    name="referrals-decided",
+    title="Referrals decided",
+    noun=("referral", "referrals"),
+    page_param="decided_page",
+    columns=[
+        listing.Column("Reference", lambda r: r.referral.pk),
+        listing.Column("Received", lambda r: r.referral.received_at),
+        listing.Column("LA child IDs", _children_ids),
+        listing.Column("Children", _children_named),
+        listing.Column("Decision", lambda r: r.referral.get_decision_display()),
+        listing.Column("Decided", lambda r: r.referral.decided_at),
+        listing.Column("Decided by", lambda r: str(r.referral.decided_by or "")),
+        listing.Column(
+            "Decided late",
+            lambda r: bool(
+                r.decision_deadline
+                and r.decision_deadline.due_on
+                and r.decision_deadline.met_on
+                and r.decision_deadline.met_on > r.decision_deadline.due_on
+            ),
+        ),
+    ],
+)
+
+
+def referral_list(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The front door: referrals awaiting a decision (oldest first), then those decided (latest first),
+    each list paged and downloadable."""
     _require_staff(request)
-    awaiting, decided = selectors.front_door(user=request.user)
+    user = request.user
+    lists = (
+        (AWAITING, selectors.front_door_awaiting(user=user)),
+        (DECIDED, selectors.front_door_decided(user=user)),
+    )
+    pages = {}
+    for spec, referrals in lists:
+        if listing.wants_export(request, spec):
+            return listing.export(
+                request,
+                referrals,
+                spec,
+                prepare=lambda chunk: selectors.front_door_rows(user=user, referrals=chunk),
+            )
+        page = listing.paginate(request, referrals, spec)
+        page.rows = selectors.front_door_rows(user=user, referrals=page.rows)
+        pages[spec.name] = page
     return render(
         request,
         "safeguarding/referral_list.html",
         {
-            "awaiting": awaiting,
-            "decided": decided,
+            "awaiting": pages[AWAITING.name],
+            "decided": pages[DECIDED.name],
             "today": clock.today(),
-            "limit": selectors.FRONT_DOOR_LIMIT,
             "decision_rule": rule_by_id("referral.decision"),
             "convention": CONVENTION,
         },

@@ -30,10 +30,8 @@ READ_HELPERS = {
     "casework.contacts.services.can_record_contact",
     "casework.returns.services.can_use_returns",
     "casework.risk.services.can_rate",
-    # Pure functions of their arguments (no database): the field-by-field diff kept in audit events,
-    # and the CSV of departures a view has already read through the access rules.
+    # Pure functions of their arguments (no database): the field-by-field diff kept in audit events.
     "casework.audit.services.diff",
-    "casework.decisions.services.departures_csv",
 }
 
 

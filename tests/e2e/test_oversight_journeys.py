@@ -67,6 +67,7 @@ def test_a_manager_approves_a_rating_and_reallocates_a_sick_colleagues_child(
     )
     expect(page.get_by_test_id("rating-awaiting")).to_have_count(0)
 
+    page.get_by_test_id("section-reallocation").click()
     reallocations = page.get_by_test_id("reallocations")
     expect(reallocations).to_contain_text("Amira Khan")
     expect(reallocations).to_contain_text("Priya Shah")

@@ -64,6 +64,20 @@ def test_a_manager_sees_a_rating_awaiting_sign_off_and_approves_it(client, world
     assert "Signed off the rating for Jonathan Smith" in client.get(team_url(world)).content.decode()
 
 
+def test_the_sign_off_queue_is_the_highest_risk_first_then_the_longest_waiting(client, world, today):
+    make_child(world, "red_new", "Rosa", "Newred", team=world.teams["north"], worker=world.users["sw"])
+    make_child(world, "red_old", "Ruby", "Oldred", team=world.teams["north"], worker=world.users["sw"])
+    rate(world, today - timedelta(days=9), child_key="jon", rating="green")
+    rate(world, today - timedelta(days=5), child_key="amira", actor="sw2", rating="amber")
+    rate(world, today - timedelta(days=1), child_key="red_new", rating="red")
+    rate(world, today - timedelta(days=3), child_key="red_old", rating="red")
+    client.force_login(world.users["tm"])
+    page = client.get(team_url(world)).content.decode()
+    assert "Ratings awaiting sign-off (4)" in page
+    order = [page.index(name) for name in ("Ruby Oldred", "Rosa Newred", "Amira Khan", "Jonathan Smith")]
+    assert order == sorted(order)
+
+
 def test_a_rating_already_decided_is_reported_and_the_managers_comment_kept(client, world, today):
     record = rate(world, today)
     risk_services.rating_decide(
@@ -107,7 +121,10 @@ def test_a_contact_departure_is_approved_from_the_team_page(client, world, today
         today=today,
     )
     client.force_login(world.users["tm"])
-    assert "Video call: household isolating" in client.get(team_url(world)).content.decode()
+    assert (
+        "Video call: household isolating"
+        in client.get(team_url(world) + "?section=departures").content.decode()
+    )
     client.post(f"/oversight/departures/{departure.pk}/decide", {"decision": "approve", "comment": "Agreed"})
     departure.refresh_from_db()
     assert departure.status == "approved"
@@ -138,7 +155,7 @@ def sick(world, key, today):
 def test_a_sick_workers_child_is_reallocated_only_when_the_manager_confirms(client, world, today):
     sick(world, "sw", today)
     client.force_login(world.users["tm"])
-    page = client.get(team_url(world)).content.decode()
+    page = client.get(team_url(world) + "?section=reallocation").content.decode()
     assert 'Reallocate<span class="govuk-visually-hidden"> Jonathan Smith</span> to 901 Tester' in page
     jon = world.children["jon"]
     assert Child.objects.get(pk=jon.pk).allocated_worker == world.users["sw"]
@@ -197,6 +214,10 @@ def grow(world, today, n, start):
 
 PAGES = [
     ("tm", lambda w: team_url(w)),
+    *[
+        ("tm", lambda w, section=section: f"{team_url(w)}?section={section}")
+        for section in ("departures", "overdue", "reallocation", "queue")
+    ],
     ("hos", lambda w: "/oversight/"),
     ("hos", lambda w: "/oversight/sitrep"),
     ("hos", lambda w: "/oversight/children/?rating=red&status=cin"),
@@ -327,7 +348,7 @@ def test_the_decision_log_exports_the_filtered_departures_as_csv(client, world, 
     assert "Other LA" not in page
     response = client.get("/decisions/export.csv?status=approved")
     assert response["Content-Disposition"] == 'attachment; filename="decision-log-2026-11-20.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0] == "Reference"
     assert [r[9] for r in rows[1:]] == ["Approved one"]
     assert rows[1][12] == "Signed off"
@@ -424,5 +445,6 @@ def test_the_decision_log_csv_writes_a_formula_as_text(client, world, today):
     formula = '=HYPERLINK("http://example.invalid/x","Click")'
     record_departure(world, today, rationale=formula)
     client.force_login(world.users["hos"])
-    rows = list(csv.reader(io.StringIO(client.get("/decisions/export.csv").content.decode())))
+    response = client.get("/decisions/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [r[9] for r in rows[1:]] == ["'" + formula]

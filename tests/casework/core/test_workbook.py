@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from casework.fortnightly.workbook import Workbook, column_letters
+from casework.core.workbook import Workbook, column_letters
 
 
 def read(content: bytes) -> dict[str, list[tuple[object, ...]]]:

@@ -9,8 +9,15 @@ so the same child's row costs one string format on every sheet it appears on; th
 shared-strings table; the sheets are streamed into the zip as they are written.
 
 Text is always written as text: a value starting with "=" is never a formula (so a name or a team set
-to "=HYPERLINK(...)" cannot run in the reader's spreadsheet), and characters XML cannot hold (control
-characters) are left out.
+to "=HYPERLINK(...)" cannot run in the reader's spreadsheet), and text that a spreadsheet would take for
+a formula when the cell is edited (starting `=`, `+`, `-`, `@`, tab or carriage return, as in
+`casework.core.spreadsheet`) also carries the "quote prefix" style, so it stays text after an edit too.
+Characters XML cannot hold (control characters) are left out.
+
+Two ways to hold text: a shared-strings table (the default: each distinct text stored once, which suits a
+workbook whose rows repeat; it is held in memory until `close`), or `shared_strings=False`, text inline in
+each cell, so memory stays bounded however many rows are written. A list's download
+(`casework.core.listing`) uses the second, and `stream_sheet` to send the file while it is written.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
@@ -28,6 +35,7 @@ Cell = str | int | float | None
 MAX_ROWS = 1_048_576  # Excel's limit of rows on a sheet
 MAX_TEXT = 32_767  # and of characters in a cell (longer text is refused, never cut short)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # as casework.core.spreadsheet
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -40,7 +48,8 @@ _STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
@@ -69,9 +78,11 @@ class Row:
 class Workbook:
     """Sheets written one after another with `add_sheet`, then `close` (or use it as a context manager)."""
 
-    def __init__(self, out: IO[bytes], *, compresslevel: int = 1) -> None:
+    def __init__(self, out: IO[bytes], *, compresslevel: int = 1, shared_strings: bool = True) -> None:
         # Level 1: the sheets are repetitive XML that compresses well even so, several times faster.
+        # `out` need not be seekable (a response being streamed): zipfile then writes data descriptors.
         self._zip = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
+        self._shared = shared_strings
         self._strings: dict[str, int] = {}
         self._titles: list[str] = []
         self._columns: list[str] = []
@@ -101,10 +112,14 @@ class Workbook:
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                shared = strings.get(value)
-                if shared is None:
-                    shared = strings[value] = len(strings)
-                cell = f'" t="s"><v>{shared}</v></c>'
+                style = ' s="1"' if value.startswith(FORMULA_STARTS) else ""
+                if self._shared:
+                    shared = strings.get(value)
+                    if shared is None:
+                        shared = strings[value] = len(strings)
+                    cell = f'"{style} t="s"><v>{shared}</v></c>'
+                else:
+                    cell = f'"{style} t="inlineStr"><is>{_text(value)}</is></c>'
             elif isinstance(value, int) and not isinstance(value, bool):
                 cell = f'"><v>{value}</v></c>'
             elif isinstance(value, float) and math.isfinite(value):
@@ -118,12 +133,19 @@ class Workbook:
 
     def add_sheet(self, title: str, rows: Iterable[Sequence[Cell] | Row]) -> None:
         """A sheet of `rows` (each a list of cells, or a `Row` made by `row`), streamed into the file."""
+        for _ in self.stream_sheet(title, rows):
+            pass
+
+    def stream_sheet(self, title: str, rows: Iterable[Sequence[Cell] | Row]) -> Iterator[None]:
+        """`add_sheet` one step at a time: yields after each chunk of rows has gone to `out`, so a
+        response can send what has been written so far."""
         if not 0 < len(title) <= 31 or any(c in title for c in "[]:*?/\\"):
             raise ValueError(f"Not a sheet name Excel accepts: {title!r}")
         self._titles.append(title)
         name = f"xl/worksheets/sheet{len(self._titles)}.xml"
         with self._zip.open(name, "w", force_zip64=True) as part:
             part.write(f'{_XML}<worksheet xmlns="{_MAIN}"><sheetData>'.encode())
+            yield  # the part's header is out: a response can start before the first row is read
             chunk: list[str] = []
             for number, row in enumerate(rows, 1):
                 if number > MAX_ROWS:
@@ -132,6 +154,7 @@ class Workbook:
                 if len(chunk) == 2000:
                     part.write("".join(chunk).encode())
                     chunk.clear()
+                    yield
             part.write(("".join(chunk) + "</sheetData></worksheet>").encode())
 
     def _shared_strings(self) -> None:
@@ -139,11 +162,7 @@ class Workbook:
             part.write(f'{_XML}<sst xmlns="{_MAIN}" uniqueCount="{len(self._strings)}">'.encode())
             chunk = []
             for value in self._strings:  # in index order: dicts keep insertion order
-                text = _NOT_XML.sub("", value)
-                if len(text) > MAX_TEXT:
-                    raise ValueError(f"More than {MAX_TEXT:,} characters in a cell: {text[:40]}...")
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                chunk.append(f"<si><t{space}>{escape(text)}</t></si>")
+                chunk.append(f"<si>{_text(value)}</si>")
                 if len(chunk) == 2000:
                     part.write("".join(chunk).encode())
                     chunk.clear()
@@ -179,6 +198,15 @@ class Workbook:
         )
         self._zip.writestr("[Content_Types].xml", _content_types(len(self._titles)))
         self._zip.close()
+
+
+def _text(value: str) -> str:
+    """A text element holding `value` (without the characters XML cannot hold)."""
+    text = _NOT_XML.sub("", value)
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"More than {MAX_TEXT:,} characters in a cell: {text[:40]}...")
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<t{space}>{escape(text)}</t>"
 
 
 def _content_types(sheets: int) -> str:
