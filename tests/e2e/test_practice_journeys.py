@@ -14,6 +14,68 @@ from tests.e2e.test_journeys import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def test_the_proposed_plan_follows_the_rating_and_the_factors_as_they_are_chosen(page, live_world):
+    from casework.risk import selectors
+
+    jonathan = live_world.children["jon"]
+
+    def proposal(rating, factors=()):
+        advice = selectors.rating_advice(
+            child=jonathan, rating=rating, factors=list(factors), today=clock.today()
+        )
+        return advice.proposal.plan
+
+    green, red = proposal(""), proposal("red")
+    assert green != red
+    sign_in(page, live_world.users["sw"].username)
+    page.goto(f"/children/{jonathan.pk}/rating")
+    amount = page.get_by_label("Contact at least every")
+    expect(amount).to_have_value(str(green.interval.amount))
+    expect(page.get_by_test_id("update-proposal")).to_be_hidden()  # htmx does it: no button needed
+
+    page.get_by_label("Red").check()
+    expect(page.get_by_test_id("proposed-plan")).to_contain_text(
+        f"Proposed for a red rating: {red.describe()}"
+    )
+    expect(page.get_by_test_id("why-proposed")).to_contain_text("You chose a red rating")
+    expect(amount).to_have_value(str(red.interval.amount))
+    expect(page.get_by_label("Face to face at least every how many contacts?")).to_have_value(
+        str(red.face_to_face_every)
+    )
+    expect(page.get_by_test_id("plan-meets-minimums")).to_be_visible()
+    expect(page.get_by_test_id("departures-needed")).to_have_count(0)
+    expect(page.get_by_label("Red")).to_be_focused()  # the worker's place is kept
+
+    # Another rating: the plan follows again, and what was typed elsewhere stays.
+    page.get_by_label("Rationale").fill("Kept while the proposal changes")
+    page.get_by_label("Amber").check()
+    expect(page.get_by_test_id("proposed-plan")).to_contain_text("Proposed for an amber rating")
+    amber = proposal("amber")
+    expect(amount).to_have_value(str(amber.interval.amount))
+    expect(page.get_by_label("Rationale")).to_have_value("Kept while the proposal changes")
+
+
+def test_without_javascript_update_proposal_follows_the_rating(browser, live_server, live_world):
+    from casework.risk import selectors
+
+    jonathan = live_world.children["jon"]
+    red = selectors.rating_advice(child=jonathan, rating="red", factors=[], today=clock.today()).proposal.plan
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, live_world.users["sw"].username)
+        page.goto(f"/children/{jonathan.pk}/rating")
+        page.get_by_label("Red").check()
+        page.get_by_label("Rationale").fill("Typed before the update")
+        page.get_by_role("button", name="Update proposal").click()
+        expect(page.get_by_label("Contact at least every")).to_have_value(str(red.interval.amount))
+        expect(page.get_by_label("Red")).to_be_checked()
+        expect(page.get_by_label("Rationale")).to_have_value("Typed before the update")
+        expect(page.get_by_test_id("plan-meets-minimums")).to_be_visible()
+    finally:
+        context.close()
+
+
 def test_a_practitioner_rates_a_case_below_the_minimum_then_records_a_home_visit(page, live_world):
     jonathan = live_world.children["jon"]
     manager = live_world.users["tm"]
@@ -30,7 +92,9 @@ def test_a_practitioner_rates_a_case_below_the_minimum_then_records_a_home_visit
     expect(page.get_by_test_id("suggestion")).to_contain_text("Suggested rating")
     expect(page.get_by_test_id("plan-meets-minimums")).to_be_visible()
     page.get_by_label("Amber").check()
+    expect(page.get_by_test_id("proposed-plan")).to_contain_text("Proposed for an amber rating")
     page.get_by_label("Domestic abuse in the household").check()
+    expect(page.get_by_test_id("suggestion")).to_contain_text("Domestic abuse in the household (+3)")
     page.get_by_label("Rationale").fill(
         "Domestic abuse disclosed at the last visit; mother engaging with support"
     )
