@@ -13,7 +13,7 @@ from casework.children import selectors as children
 from casework.children.models import Child, VideoCalls
 from casework.contacts import selectors, services
 from casework.contacts.forms import ContactForm
-from casework.contacts.models import DueState, Mode
+from casework.contacts.models import FACE_TO_FACE_MODES, DueState, Mode
 from casework.core import clock
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
@@ -100,6 +100,8 @@ def contact_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse
             "child": child,
             "requirement": requirement,
             "video_allowed": video_allowed,
+            "face_to_face_modes": ",".join(FACE_TO_FACE_MODES),
+            "remote_modes": ",".join(m for m in Mode.values if m not in FACE_TO_FACE_MODES),
             **_covid_context(child, today),
         },
     )

@@ -76,6 +76,44 @@ def test_without_javascript_update_proposal_follows_the_rating(browser, live_ser
         context.close()
 
 
+def test_the_contact_form_shows_only_the_sections_that_apply(page, live_world):
+    jonathan = live_world.children["jon"]
+    sign_in(page, live_world.users["sw"].username)
+    page.goto(f"/children/{jonathan.pk}/contacts/new")
+    remote = page.get_by_test_id("remote-section")
+    refusal_reason = page.get_by_label("Reason given for refusing access")
+    expect(page.get_by_label("Face to face in the home")).to_be_checked()
+    expect(remote).to_be_hidden()
+    expect(page.get_by_label("PPE was used")).to_be_visible()
+    expect(refusal_reason).to_be_hidden()
+    expect(page.get_by_text("your manager is alerted")).to_have_count(1)
+
+    page.get_by_label("Phone call").check()
+    expect(remote).to_be_visible()
+    expect(page.get_by_role("group", name="Why was the child not seen face to face?")).to_be_visible()
+    expect(page.get_by_label("PPE was used")).to_be_hidden()
+    page.get_by_label("Face to face in the home").check()
+    expect(remote).to_be_hidden()
+
+    page.get_by_label("Access to the child was refused").check()
+    expect(refusal_reason).to_be_visible()
+    page.get_by_label("Access to the child was refused").uncheck()
+    expect(refusal_reason).to_be_hidden()
+
+
+def test_without_javascript_every_section_of_the_contact_form_shows(browser, live_server, live_world):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, live_world.users["sw"].username)
+        page.goto(f"/children/{live_world.children['jon'].pk}/contacts/new")
+        expect(page.get_by_test_id("remote-section")).to_be_visible()
+        expect(page.get_by_label("Reason given for refusing access")).to_be_visible()
+        expect(page.get_by_label("PPE was used")).to_be_visible()
+    finally:
+        context.close()
+
+
 def test_a_practitioner_rates_a_case_below_the_minimum_then_records_a_home_visit(page, live_world):
     jonathan = live_world.children["jon"]
     manager = live_world.users["tm"]
@@ -128,7 +166,7 @@ def test_a_practitioner_rates_a_case_below_the_minimum_then_records_a_home_visit
 
     page.get_by_role("link", name="Record a contact").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a contact")
-    expect(page.get_by_test_id("covid-advice")).to_contain_text("PPE is not required")
+    expect(page.get_by_test_id("covid-advice")).to_contain_text("it is not known whether PPE is needed")
     yesterday = clock.today() - timedelta(days=1)
     page.locator("#id_occurred_on_0").fill(str(yesterday.day))
     page.locator("#id_occurred_on_1").fill(str(yesterday.month))

@@ -139,6 +139,37 @@ def test_a_home_visit_is_recorded_in_london_time_and_shown_on_the_child_page(cli
     assert "Face to face in the home" in page
 
 
+def test_the_contact_form_shows_one_warning_and_says_when_the_covid_status_is_not_known(client, world):
+    client.force_login(world.users["sw"])
+    page = client.get(f"/children/{world.children['jon'].pk}/contacts/new").content.decode()
+    assert page.count("your manager is alerted") == 1
+    assert "Household COVID-19 status:\n        not recorded" in page
+    assert "PPE is not required" not in page
+    assert "it is not known whether PPE is needed" in page
+    # Each section says when it applies, for the browser to show only what applies (all without JavaScript).
+    assert 'data-app-shown-when="mode:home,doorstep,elsewhere"' in page
+    assert 'data-app-shown-when="mode:video,phone"' in page
+    assert 'data-aria-controls="conditional-access-refused"' in page
+
+
+def test_answers_in_a_section_that_does_not_apply_are_not_saved(client, world):
+    client.force_login(world.users["sw"])
+    jon = world.children["jon"]
+    response = client.post(
+        f"/children/{jon.pk}/contacts/new",
+        contact_form(
+            remote_reason="not_reasonably_practicable_covid",
+            technology="WhatsApp",
+            refusal_reason="Typed before unticking",
+        ),
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get(child=jon)
+    assert contact.remote_reason == ""
+    assert contact.technology == ""
+    assert contact.refusal_reason == ""
+
+
 def test_a_contact_in_the_future_is_refused_and_the_entries_kept(client, world):
     client.force_login(world.users["sw"])
     jon = world.children["jon"]
