@@ -186,3 +186,44 @@ def test_a_practitioner_rates_a_case_below_the_minimum_then_records_a_home_visit
     expect(page.get_by_test_id("contacts")).to_contain_text("Face to face in the home")
     expect(page.get_by_test_id("next-due")).not_to_have_text(due_before)
     expect(page.get_by_test_id("next-due")).not_to_contain_text("Overdue")
+
+
+def test_immediate_protection_tells_the_worker_who_was_alerted_and_heads_the_managers_page(
+    new_page, live_world
+):
+    jonathan = live_world.children["jon"]
+    manager = live_world.users["tm"]
+    worker = new_page()
+    sign_in(worker, live_world.users["sw"].username)
+    worker.goto(f"/children/{jonathan.pk}/contacts/new")
+    yesterday = clock.today() - timedelta(days=1)
+    worker.locator("#id_occurred_on_0").fill(str(yesterday.day))
+    worker.locator("#id_occurred_on_1").fill(str(yesterday.month))
+    worker.locator("#id_occurred_on_2").fill(str(yesterday.year))
+    worker.get_by_label("Time of the contact").fill("10:30")
+    worker.locator("#id_child_seen_0").check()
+    worker.get_by_label("Outcome", exact=True).fill("Bruising seen; mother's partner present")
+    worker.get_by_label("There is a risk to life or a likelihood of immediate serious harm").check()
+    worker.get_by_role("button", name="Save contact").click()
+
+    expect(worker.get_by_role("heading", level=1)).to_have_text("Immediate protection: act now")
+    expect(worker.get_by_test_id("protection-alerted")).to_contain_text(
+        f"{manager.get_full_name()} (Team manager) at "
+    )
+    expect(worker.get_by_test_id("protection-next-steps")).to_contain_text("999")
+
+    boss = new_page()
+    sign_in(boss, manager.username)
+    banner = boss.get_by_test_id("protection-open")
+    expect(banner).to_contain_text("Jonathan Smith")
+    # Above every section of the manager's page (only the alert banner of every page comes first).
+    assert banner.bounding_box()["y"] < boss.locator("main .govuk-heading-m").first.bounding_box()["y"]
+    banner.get_by_role("button", name="Acknowledge immediate protection for Jonathan Smith").click()
+    expect(boss.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Immediate protection for Jonathan Smith acknowledged"
+    )
+    expect(boss.get_by_test_id("protection-open")).to_have_count(0)
+    worker.reload()
+    expect(worker.get_by_test_id("protection-acknowledged")).to_contain_text(
+        f"{manager.get_full_name()} acknowledged it"
+    )
