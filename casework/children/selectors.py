@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import pghistory.models
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Func, Q, QuerySet, Value
+from django.db import connection, transaction
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Greatest
+from django.db.models.lookups import LessThanOrEqual
 from django.http import Http404
 
 from casework.audit.models import RecordAccess
@@ -29,6 +31,10 @@ SEARCH_LIMIT = 50
 DISABILITY_LABELS = labels(DISABILITY)
 # Trigram similarity above which a name term counts as a match; low enough to forgive a typo or two.
 NAME_SIMILARITY = 0.3
+# The word similarity (pg_trgm's `<%`) of the candidates the edit distance is computed for: a name with
+# two letters swapped keeps 2 to 3 of its 7 trigrams (word similarity of "kinght" to "knight": 0.29).
+WORD_SIMILARITY = 0.25
+LONG_NAME = 5
 
 
 def child_get_for_user(*, user: User, child_id: int, path: str = "", log: bool = True) -> Child:
@@ -54,8 +60,30 @@ class DMetaphone(Func):
     function = "dmetaphone"
 
 
+class LevenshteinLessEqual(Func):
+    """fuzzystrmatch's levenshtein_less_equal(a, b, max): the edit distance, or max + 1 once beyond it."""
+
+    function = "levenshtein_less_equal"
+    output_field = IntegerField()
+
+
+def _edits_allowed(term: str) -> int:
+    """A single slip: one letter wrong, missing or extra; in a name of 5 letters or more, two, so that
+    two letters swapped ("kinght" for "knight", 2 edits to Levenshtein) are forgiven too."""
+    return 2 if len(term) >= LONG_NAME else 1
+
+
+def _close_in_spelling(field: str, term: str) -> Q:
+    """Candidates from the trigram index (`term <% field`, word similarity at WORD_SIMILARITY, set for the
+    query by child_search_for_user), then the edit distance of each: index-backed, not a scan."""
+    edits = _edits_allowed(term)
+    distance = LevenshteinLessEqual(F(field), Value(term), Value(edits))
+    return Q(**{f"{field}__trigram_word_similar": term}) & Q(LessThanOrEqual(distance, edits))
+
+
 def _name_term(term: str) -> tuple[Q, Any]:
-    """Match on first or last name: trigram-similar, a prefix, or sounding alike (double metaphone)."""
+    """Match on first or last name: trigram-similar, a prefix, sounding alike (double metaphone), or a
+    slip of one or two letters away (a transposition, a letter missed)."""
     sound = DMetaphone(Value(term))
     condition = (
         Q(search_first__trigram_similar=term)
@@ -64,6 +92,8 @@ def _name_term(term: str) -> tuple[Q, Any]:
         | Q(search_last__startswith=term)
         | Q(first_sound=sound)
         | Q(last_sound=sound)
+        | _close_in_spelling("search_first", term)
+        | _close_in_spelling("search_last", term)
     )
     score = Greatest(TrigramSimilarity("search_first", term), TrigramSimilarity("search_last", term))
     return condition, score
@@ -89,11 +119,14 @@ def child_search_for_user(*, user: User, query: str | SearchQuery, limit: int = 
         score = score + term_score
     # Rank on the child table alone, then load the best `limit` with their team and worker: joining
     # every candidate (a common surname matches hundreds) before the sort cost more than the search.
-    ranked = list(
-        children.annotate(score=score)
-        .order_by("-score", "last_name", "first_name", "pk")
-        .values_list("pk", "score")[:limit]
-    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # For this query only (SET LOCAL ends with the transaction): the threshold of `<%`.
+        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY])
+        ranked = list(
+            children.annotate(score=score)
+            .order_by("-score", "last_name", "first_name", "pk")
+            .values_list("pk", "score")[:limit]
+        )
     loaded = Child.objects.select_related("team", "allocated_worker").in_bulk([pk for pk, _ in ranked])
     results = []
     for pk, child_score in ranked:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from casework.contacts.models import REMOTE_REASON_CHOICES, Mode
+from casework.core.choices import FACE_TO_FACE_MODES
 from casework.core.forms import GovukDateField, GovukForm
 
 TIME_INVALID = "Enter the time of the contact in 24-hour format, for example 14:30"
@@ -103,9 +104,6 @@ class ContactForm(GovukForm):
     immediate_protection = forms.BooleanField(
         label="There is a risk to life or a likelihood of immediate serious harm",
         required=False,
-        help_text=(
-            "Your manager is alerted at once. Follow immediate protection procedures (Working Together)."
-        ),
     )
 
     REMOTE_FIELDS = ("remote_reason", "remote_reason_detail", "nominated_officer_recommendation")
@@ -128,13 +126,27 @@ class ContactForm(GovukForm):
             raise forms.ValidationError(TIME_INVALID)
         return time(int(match[1]), int(match[2]))
 
+    def clean(self) -> dict[str, Any]:
+        """Answers in a section that does not apply (hidden once the worker chose otherwise) are dropped."""
+        data = super().clean() or {}
+        if data.get("mode") in FACE_TO_FACE_MODES:
+            for name in self.REMOTE_FIELDS:
+                data[name] = ""
+            data["technology"] = ""
+        elif "mode" in data:
+            data["ppe_used"] = False
+        if not data.get("access_refused"):
+            for name in self.REFUSAL_FIELDS:
+                data[name] = ""
+        return data
+
     def section(self, names: tuple[str, ...]) -> list[Any]:
         return [self[name] for name in names]
 
     @property
     def main_fields(self) -> list[Any]:
         skip = {"occurred_on", "occurred_time", "mode", *self.REMOTE_FIELDS, *self.REFUSAL_FIELDS}
-        skip |= {"access_refused", "immediate_protection"}
+        skip |= {"access_refused", "immediate_protection", "technology", "ppe_used"}
         return [f for f in self.visible_fields() if f.name not in skip]
 
     @property
@@ -143,4 +155,4 @@ class ContactForm(GovukForm):
 
     @property
     def refusal_fields(self) -> list[Any]:
-        return self.section(("access_refused", *self.REFUSAL_FIELDS))
+        return self.section(self.REFUSAL_FIELDS)

@@ -87,6 +87,12 @@ class Contact(TenantModel):
         default=False,
         help_text="Risk to life or likelihood of immediate serious harm: immediate protection procedures",
     )
+    # A manager's acknowledgement of the immediate-protection flag: until then the child heads the
+    # managers' home page.
+    protection_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    protection_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     regime = models.CharField(max_length=40)
 
     class Meta:
@@ -100,6 +106,12 @@ class Contact(TenantModel):
                 fields=["la", "child", "mode", "remote_reason", "child_seen", "child_seen_alone"],
                 include=["occurred_at"],
                 name="contact_latest_of_kind",
+            ),
+            # The immediate-protection flags no manager has acknowledged yet (the managers' home page).
+            models.Index(
+                fields=["la", "child"],
+                condition=Q(immediate_protection=True, protection_acknowledged_at__isnull=True),
+                name="contact_protection_open",
             ),
         ]
 

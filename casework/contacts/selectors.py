@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from casework.accounts.alerts import IMMEDIATE_PROTECTION
 from casework.children.access import children_visible_to
 from casework.children.models import Child, HouseholdCovidStatus, LegalStatus
 from casework.contacts.models import Contact, DueState
+from casework.core.models import Alert
 from casework.decisions.models import Departure
 from casework.policy import context
 from casework.risk.models import RiskRating
@@ -202,3 +204,61 @@ def covid_statuses_today(child: Child, day: date) -> set[str]:
         for s in HouseholdCovidStatus.objects.filter(household_id=child.household_id, starts_on__lte=day)
         if s.ends_on is None or s.ends_on >= day
     }
+
+
+@dataclass(frozen=True)
+class ProtectionAlerted:
+    """Who was alerted when a worker flagged immediate protection, when, and how."""
+
+    name: str
+    role: str
+    at: Any
+    email: str
+
+
+def immediate_protection_open(*, user: User, limit: int = 50) -> list[Contact]:
+    """Immediate-protection flags no manager has acknowledged, on children the user may see: oldest first."""
+    return list(
+        Contact.objects.filter(
+            la_id=user.la_id,
+            immediate_protection=True,
+            protection_acknowledged_at__isnull=True,
+            child__in=children_visible_to(user),
+        )
+        .select_related("child", "made_by")
+        .order_by("occurred_at", "pk")[:limit]
+    )
+
+
+def protection_contact_for(*, user: User, child: Child, contact_id: int) -> Contact | None:
+    """One immediate-protection contact of a child the caller already opened (child_get_for_user)."""
+    return (
+        Contact.objects.filter(child=child, pk=contact_id, immediate_protection=True)
+        .select_related("made_by", "protection_acknowledged_by")
+        .first()
+    )
+
+
+def protection_link(contact: Contact) -> str:
+    """Where an immediate-protection alert takes the manager (and how the alerts of one contact are found)."""
+    return f"/children/{contact.child_id}/#contact-{contact.pk}"
+
+
+def protection_alerted(*, contact: Contact, link: str) -> list[ProtectionAlerted]:
+    """The managers alerted about `contact` (each alert carries the contact's link)."""
+    alerts = (
+        Alert.objects.filter(
+            la_id=contact.la_id, child_id=contact.child_id, kind=IMMEDIATE_PROTECTION, link=link
+        )
+        .select_related("recipient")
+        .order_by("created_at", "pk")
+    )
+    return [
+        ProtectionAlerted(
+            name=a.recipient.get_full_name() or a.recipient.username,
+            role=a.recipient.get_role_display(),
+            at=a.created_at,
+            email=a.recipient.email,
+        )
+        for a in alerts
+    ]

@@ -19,7 +19,7 @@ from casework.children.access import children_visible_to, who_may_see
 from casework.children.models import Child, VideoCalls
 from casework.contacts.due import refresh_due_states
 from casework.contacts.models import FACE_TO_FACE_MODES, Contact
-from casework.contacts.selectors import remote_requirement_for
+from casework.contacts.selectors import protection_link, remote_requirement_for
 from casework.core import permissions
 from casework.core.models import Alert
 from casework.decisions.models import Departure
@@ -250,6 +250,41 @@ def _follow_up(actor: User, contact: Contact, refused: bool, day: date) -> None:
             worker=actor,
             kind="immediate_protection",
             message=f"Immediate protection: {actor} reports risk to life or of immediate serious harm to "
-            f"{child.full_name} ({day:%d/%m/%Y}). Working Together immediate protection procedures apply.",
-            link=f"/children/{child.pk}/",
+            f"{child.full_name} ({day:%-d %B %Y}). Phone {actor} now; acknowledge on your home page.",
+            link=protection_link(contact),
         )
+
+
+PROTECTION_ALREADY_ACKNOWLEDGED = "Someone has already acknowledged this: the page shows who"
+
+
+@transaction.atomic
+def immediate_protection_acknowledge(*, actor: User, contact_id: int) -> Contact:
+    """A manager acknowledges a worker's immediate-protection flag: the child leaves the top of the
+    managers' home page. Once only; the contact must be one of a child the manager may see."""
+    if not permissions.can_acknowledge_immediate_protection(actor):
+        raise PermissionDenied("You cannot acknowledge immediate protection.")
+    contact = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("child")
+        .filter(immediate_protection=True, child__in=children_visible_to(actor), la_id=actor.la_id)
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None:
+        raise Contact.DoesNotExist
+    if contact.protection_acknowledged_at is not None:
+        raise ValidationError({"contact": PROTECTION_ALREADY_ACKNOWLEDGED})
+    contact.protection_acknowledged_at = timezone.now()
+    contact.protection_acknowledged_by = actor
+    with pghistory.context(user=actor.pk, reason="Immediate protection acknowledged"):
+        contact.save(update_fields=["protection_acknowledged_at", "protection_acknowledged_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        la_id=contact.la_id,
+        action="contact.protection_acknowledged",
+        target=contact,
+        child=contact.child,
+        summary="Immediate protection acknowledged",
+    )
+    return contact

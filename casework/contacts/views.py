@@ -6,19 +6,20 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from casework.children import selectors as children
 from casework.children.models import Child, VideoCalls
 from casework.contacts import selectors, services
 from casework.contacts.forms import ContactForm
-from casework.contacts.models import DueState, Mode
+from casework.contacts.models import FACE_TO_FACE_MODES, Contact, DueState, Mode
 from casework.core import clock, listing
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
-from domain.contact import Rating, covid_visit_advice
+from domain.contact import Rating, covid_visit_advice, protection
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -100,7 +101,7 @@ def contact_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse
         data.pop("occurred_time")
         mode = data.pop("mode")
         try:
-            services.contact_record(
+            contact = services.contact_record(
                 actor=request.user,
                 child=child,
                 occurred_at=_occurred_at(form),
@@ -113,6 +114,8 @@ def contact_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse
             apply_validation_error(form, _on_form(err))
         else:
             messages.success(request, f"Contact with {child.full_name} recorded")
+            if contact.immediate_protection:
+                return redirect("contacts:protection", child_id=child.pk, contact_id=contact.pk)
             return redirect("children:detail", child_id=child.pk)
     elif request.method == "POST":
         mode = request.POST.get("mode") or mode
@@ -127,6 +130,41 @@ def contact_create(request: AuthenticatedRequest, child_id: int) -> HttpResponse
             "child": child,
             "requirement": requirement,
             "video_allowed": video_allowed,
+            "face_to_face_modes": ",".join(FACE_TO_FACE_MODES),
+            "remote_modes": ",".join(m for m in Mode.values if m not in FACE_TO_FACE_MODES),
             **_covid_context(child, today),
         },
     )
+
+
+def protection_recorded(request: AuthenticatedRequest, child_id: int, contact_id: int) -> HttpResponse:
+    """After a worker flags immediate protection: who was alerted, when and how, and what to do now."""
+    child = children.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    contact = selectors.protection_contact_for(user=request.user, child=child, contact_id=contact_id)
+    if contact is None:
+        raise Http404
+    alerted = selectors.protection_alerted(contact=contact, link=selectors.protection_link(contact))
+    return render(
+        request,
+        "contacts/protection_recorded.html",
+        {
+            "child": child,
+            "contact": contact,
+            "alerted": alerted,
+            "next_steps": protection.NEXT_STEPS,
+            "source": protection.SOURCE,
+        },
+    )
+
+
+@require_POST
+def protection_acknowledge(request: AuthenticatedRequest, contact_id: int) -> HttpResponse:
+    try:
+        contact = services.immediate_protection_acknowledge(actor=request.user, contact_id=contact_id)
+    except Contact.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+        return redirect("web:home")
+    messages.success(request, f"Immediate protection for {contact.child.full_name} acknowledged")
+    return redirect("web:home")

@@ -211,6 +211,11 @@ def can_sign_off_something(user: Any) -> bool:
     return signs_off_for_whole_la(user) or signs_off_for_teams(user)
 
 
+def can_acknowledge_immediate_protection(user: Any) -> bool:
+    """The managers alerted when a worker flags immediate protection (for their teams, or the LA)."""
+    return can_sign_off_something(user)
+
+
 TEMPLATE_FLAGS = (
     is_practitioner,
     is_team_manager,

@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from casework.core import spreadsheet
+from casework.core import clock, spreadsheet
 from casework.core.formtools import apply_validation_error
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
@@ -20,6 +20,7 @@ from casework.returns import selectors, services, supervision
 from casework.returns.forms import ExportForm, ImportForm
 from casework.returns.importing import issues_as_rows
 from casework.returns.models import ImportIssue, ImportRun
+from domain.census.years import year_of
 
 ISSUES_PER_PAGE = 50
 
@@ -54,7 +55,12 @@ def _home(
 
 def returns_home(request: AuthenticatedRequest) -> HttpResponse:
     _require(request)
-    return _home(request, ImportForm(), ExportForm(prefix="export"))
+    return _home(request, ImportForm(), _export_form())
+
+
+def _export_form() -> ExportForm:
+    """The download form, its year the collection in progress today (the one a Download press sends)."""
+    return ExportForm(prefix="export", initial={"year": year_of(clock.today()).year})
 
 
 @require_POST
@@ -75,7 +81,7 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
             apply_validation_error(form, ValidationError({"upload": error.messages}))
         else:
             return redirect("returns:run", run_id=run.pk)
-    return _home(request, form, ExportForm(prefix="export"), status=400)
+    return _home(request, form, _export_form(), status=400)
 
 
 def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:

@@ -126,3 +126,32 @@ def plan_initial(plan: PlanRule) -> dict[str, Any]:
         "face_to_face_every": plan.face_to_face_every,
         "modes": sorted(str(m) for m in plan.modes),
     }
+
+
+def plan_code(plan: PlanRule) -> str:
+    """The plan as one string, kept in the form to tell whether the practitioner changed the proposal."""
+    modes = "+".join(sorted(str(m) for m in plan.modes))
+    return f"{plan.interval.amount} {plan.interval.unit} {plan.face_to_face_every} {modes}"
+
+
+def plan_from_code(code: str) -> PlanRule | None:
+    try:
+        amount, unit, every, modes = code.split(" ")
+        return PlanRule(
+            Interval(int(amount), Unit(unit)),
+            int(every),
+            frozenset(DomainMode(m) for m in modes.split("+") if m),
+        )
+    except ValueError:
+        return None
+
+
+def entries(form_class: type[GovukForm], data: Any) -> dict[str, Any]:
+    """What the practitioner entered, as initial values: the form shown again, without its errors."""
+    values: dict[str, Any] = {}
+    for name, field in form_class.base_fields.items():
+        if name not in data:
+            continue
+        multiple = isinstance(field, forms.MultipleChoiceField)
+        values[name] = data.getlist(name) if multiple else data.get(name)
+    return values

@@ -9,6 +9,7 @@ from casework.children.models import Child
 from casework.policy import context
 from domain.contact import ContactPlan as PlanRule
 from domain.contact import PlanAssessment, PlanProposal, Rating, assess_plan, propose_plan
+from domain.contact.planning import a_rating
 from domain.people.rules import age_on
 from domain.risk import RatingSuggestion, suggest_rating
 
@@ -20,6 +21,21 @@ class RatingAdvice:
     suggestion: RatingSuggestion
     proposal: PlanProposal
     rules_description: str
+    rating_chosen: bool = False
+    settings_source: str = ""
+
+    @property
+    def why_proposed(self) -> tuple[str, ...]:
+        """In plain words: which rating the proposal is for, and how the plan follows from it."""
+        rating = self.proposal.rating.value
+        if self.rating_chosen:
+            first = f"You chose {a_rating(self.proposal.rating)}, so the plan proposed is the contact for it."
+        else:
+            first = (
+                "You have not chosen a rating yet, so the plan proposed is for the suggested rating, "
+                f"{rating}. It changes when you choose a rating or select risk factors."
+            )
+        return (first, *self.proposal.reasons)
 
 
 def rating_advice(*, child: Child, rating: str, factors: list[str], today: date) -> RatingAdvice:
@@ -38,7 +54,13 @@ def rating_advice(*, child: Child, rating: str, factors: list[str], today: date)
         rules=rules,
         settings=settings,
     )
-    return RatingAdvice(suggestion, proposal, rules.describe())
+    return RatingAdvice(
+        suggestion,
+        proposal,
+        rules.describe(),
+        rating_chosen=bool(rating),
+        settings_source=f"{settings.label}. {settings.source_note}",
+    )
 
 
 def assess(*, child: Child, rating: str, plan: PlanRule, today: date) -> PlanAssessment:

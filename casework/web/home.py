@@ -10,7 +10,7 @@ from casework.accounts.models import Team
 from casework.accounts.selectors import staff_off_on, teams_visible_to
 from casework.children.access import children_visible_to
 from casework.children.models import LegalStatus, LegalStatusKind
-from casework.contacts.selectors import worklist_for_user
+from casework.contacts.selectors import immediate_protection_open, worklist_for_user
 from casework.core import clock, permissions
 from casework.risk.models import RiskRating
 
@@ -36,6 +36,9 @@ def home_context(*, user: User) -> dict[str, Any]:
     context: dict[str, Any] = {"today": today}
     if user.la_id is None:
         return context
+    if permissions.can_acknowledge_immediate_protection(user):
+        # First on the page until a manager acknowledges each flag.
+        context["protection_open"] = immediate_protection_open(user=user)
     if permissions.is_practitioner(user):
         context["worklist"] = worklist_for_user(user=user, today=today)
     if permissions.is_team_manager(user) or user.team_id:

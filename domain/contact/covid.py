@@ -19,6 +19,10 @@ from domain.contact.enums import CONFIRMED, ISOLATING, SHIELDING, SYMPTOMATIC, R
 
 SOURCE = "DfE guidance for local authorities on children's social care, 3 April 2020; LA procedures (2020)"
 SOCIAL_DISTANCING = "Follow Public Health England advice on social distancing during the visit."
+NOT_KNOWN = (
+    "No COVID-19 status is recorded for this household, so it is not known whether PPE is needed: ask when "
+    "you phone ahead, and use PPE in line with PHE guidance if anyone is symptomatic or a confirmed case."
+)
 SCREENING = "Phone ahead to ask whether anyone in the household has symptoms or is isolating or shielding."
 
 
@@ -29,6 +33,8 @@ class CovidAdvice:
     screening_call: bool
     message: str
     source: str = SOURCE
+    # False where no status is recorded: whether anyone has symptoms is then not known.
+    status_known: bool = True
 
 
 def covid_visit_advice(household_statuses: Iterable[str], *, rating: Rating) -> CovidAdvice:
@@ -47,6 +53,8 @@ def covid_visit_advice(household_statuses: Iterable[str], *, rating: Rating) -> 
         lines.append(
             "Someone in the household is symptomatic or confirmed: use PPE in line with PHE guidance."
         )
+    elif not statuses:
+        lines.append(NOT_KNOWN)
     else:
         lines.append("No one in the household is symptomatic or confirmed: PPE is not required.")
     if SHIELDING in statuses:
@@ -61,5 +69,9 @@ def covid_visit_advice(household_statuses: Iterable[str], *, rating: Rating) -> 
         lines.append("Red case: the visit goes ahead with these precautions.")
     lines.append(SOCIAL_DISTANCING)
     return CovidAdvice(
-        ppe_required=ppe, replan_suggested=replan, screening_call=True, message=" ".join(lines)
+        ppe_required=ppe,
+        replan_suggested=replan,
+        screening_call=True,
+        message=" ".join(lines),
+        status_known=bool(statuses),
     )

@@ -80,6 +80,11 @@ class PlanProposal:
     settings_label: str
 
 
+def a_rating(rating: Rating) -> str:
+    """ "a red rating", "an amber rating": the rating in a sentence."""
+    return f"{'an' if rating is Rating.AMBER else 'a'} {rating.value} rating"
+
+
 def la_standard(rating: Rating, statuses: Iterable[str], settings: RagSettings) -> ContactPlan:
     """The LA's cadence for `rating`: the most demanding over the open statuses ("other" if none)."""
     keys = sorted(set(statuses)) or ["other"]
@@ -119,15 +124,16 @@ def propose_plan(
         final[each] = lower = plan
 
     standard = la_standard(rating, open_statuses, settings)
-    names = (
-        ", ".join(STATUS_LABELS[s] for s in sorted(open_statuses) if s in STATUS_LABELS) or "no open status"
-    )
-    reasons = [f"{settings.label}: {rating.value} for {names}: {standard.describe()}."]
+    names = ", ".join(STATUS_LABELS[s] for s in sorted(open_statuses) if s in STATUS_LABELS)
+    child = f"a child with {names}" if names else "a child with no open legal status"
+    reasons = [f"The council's standard for {a_rating(rating)}, for {child}: {standard.describe()}."]
     reasons.extend(lifted[rating][1])
     if final[rating] != lifted[rating][0]:
-        reasons.append(f"Raised so that {rating.value} gets at least the contact a lower rating would get.")
+        reasons.append(
+            f"Raised so that {a_rating(rating)} gets at least the contact a lower rating would get."
+        )
     if not rules.risk_based_planning:
-        reasons.append("No local emergency in force: the LA's practice standards apply as minimums.")
+        reasons.append("No local emergency is in force, so the council's practice standards are minimums.")
     plan = final[rating]
     return PlanProposal(
         rating=rating,

@@ -31,6 +31,7 @@ from casework.accounts.models import StaffAbsence
 from casework.children.models import Child, ChildAccessGrant, LegalStatus
 from casework.contacts import services as contact_services
 from casework.contacts.due import refresh_due_states
+from casework.contacts.models import Contact
 from casework.core import clock
 from casework.core.models import Alert
 from casework.decisions import services as decision_services
@@ -264,6 +265,7 @@ def _values(fixture: dict[str, Any]) -> dict[str, list[Any]]:
         "staff_id": [world.users["sw"].pk, world.users["sw_south"].pk],
         "absence_id": list(StaffAbsence.objects.filter(la_id__in=las).values_list("pk", flat=True)),
         "alert_id": list(Alert.objects.values_list("pk", flat=True)[:5]),
+        "contact_id": list(Contact.objects.filter(immediate_protection=True).values_list("pk", flat=True)),
         "status_id": list(
             LegalStatus.objects.filter(child__in=children.values()).values_list("pk", flat=True)
         ),

@@ -29,6 +29,7 @@ def searchable(world):
     make_child(
         world, "mo", "Mohammed", "Rahman", team=world.teams["north"], worker=None, dob=date(2010, 1, 30)
     )
+    make_child(world, "amelia", "Amelia", "Knight", team=world.teams["north"], worker=None)
     return world
 
 
@@ -43,6 +44,10 @@ def found(world, query):
         ("jonathon smiht", "Jonathan"),  # two typos
         ("Jon Smi", "Jonathan"),  # partial
         ("smyth", "Jonathan"),  # sounds alike
+        ("Kinght", "Amelia"),  # two letters swapped
+        ("Nkight", "Amelia"),  # two letters swapped at the start
+        ("Knigt", "Amelia"),  # a letter missed
+        ("Amleia", "Amelia"),  # a first name with two letters swapped
         ("Muhammad Rahman", "Mohammed"),  # spelling variant
         ("catherine oneill", "Catherine"),
         ("Kathryn O'Neill", "Catherine"),
@@ -52,6 +57,11 @@ def found(world, query):
 )
 def test_the_child_is_found(searchable, query, expected):
     assert expected in found(searchable, query)
+
+
+def test_a_slip_of_spelling_finds_only_names_that_close(searchable):
+    assert found(searchable, "Kinght") == ["Amelia"]
+    assert "Amelia" not in found(searchable, "Kingston")
 
 
 def test_the_exact_match_comes_first(searchable):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from casework.children.models import Child, LegalStatus
 from casework.contacts import services
@@ -139,6 +140,37 @@ def test_a_home_visit_is_recorded_in_london_time_and_shown_on_the_child_page(cli
     assert "Face to face in the home" in page
 
 
+def test_the_contact_form_shows_one_warning_and_says_when_the_covid_status_is_not_known(client, world):
+    client.force_login(world.users["sw"])
+    page = client.get(f"/children/{world.children['jon'].pk}/contacts/new").content.decode()
+    assert page.count("your manager is alerted") == 1
+    assert "Household COVID-19 status:\n        not recorded" in page
+    assert "PPE is not required" not in page
+    assert "it is not known whether PPE is needed" in page
+    # Each section says when it applies, for the browser to show only what applies (all without JavaScript).
+    assert 'data-app-shown-when="mode:home,doorstep,elsewhere"' in page
+    assert 'data-app-shown-when="mode:video,phone"' in page
+    assert 'data-aria-controls="conditional-access-refused"' in page
+
+
+def test_answers_in_a_section_that_does_not_apply_are_not_saved(client, world):
+    client.force_login(world.users["sw"])
+    jon = world.children["jon"]
+    response = client.post(
+        f"/children/{jon.pk}/contacts/new",
+        contact_form(
+            remote_reason="not_reasonably_practicable_covid",
+            technology="WhatsApp",
+            refusal_reason="Typed before unticking",
+        ),
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get(child=jon)
+    assert contact.remote_reason == ""
+    assert contact.technology == ""
+    assert contact.refusal_reason == ""
+
+
 def test_a_contact_in_the_future_is_refused_and_the_entries_kept(client, world):
     client.force_login(world.users["sw"])
     jon = world.children["jon"]
@@ -206,6 +238,58 @@ def test_immediate_protection_alerts_the_manager_who_sees_a_banner_and_can_mark_
     alert.refresh_from_db()
     assert alert.read_at is not None
     assert 'data-testid="alert-banner"' not in client.get("/").content.decode()
+
+
+def test_after_flagging_immediate_protection_the_worker_sees_who_was_alerted_and_what_to_do(client, world):
+    manager = world.users["tm"]
+    manager.email = "tm@northshire.example"
+    manager.save()
+    client.force_login(world.users["sw"])
+    jon = world.children["jon"]
+    response = client.post(f"/children/{jon.pk}/contacts/new", contact_form(immediate_protection="on"))
+    contact = Contact.objects.get(child=jon)
+    assert response.status_code == 302
+    assert response["Location"] == f"/children/{jon.pk}/contacts/{contact.pk}/protection"
+    page = client.get(response["Location"]).content.decode()
+    alert = Alert.objects.get(recipient=manager)
+    when = timezone.localtime(alert.created_at)
+    assert f"{manager.get_full_name()} (Team manager) at {when:%H:%M} on {when.day} {when:%B %Y}" in page
+    assert "and an email to tm@northshire.example" in page
+    assert "call the police on 999" in page
+    assert "strategy discussion" in page
+    assert 'data-testid="protection-not-acknowledged"' in page
+
+
+def test_the_child_heads_the_managers_home_page_until_one_acknowledges(client, world):
+    from casework.audit.models import AuditEvent
+
+    client.force_login(world.users["sw"])
+    jon = world.children["jon"]
+    client.post(f"/children/{jon.pk}/contacts/new", contact_form(immediate_protection="on"))
+    contact = Contact.objects.get(child=jon)
+    client.force_login(world.users["tm"])
+    home = client.get("/").content.decode()
+    assert 'data-testid="protection-open"' in home
+    first_section = home.index('class="govuk-heading-m"')  # every other section of the page
+    assert home.index('data-testid="protection-open"') < first_section
+    assert "Jonathan Smith</a>" in home
+    # The practitioner cannot acknowledge.
+    client.force_login(world.users["sw"])
+    assert client.post(f"/contacts/{contact.pk}/protection/acknowledge").status_code == 403
+    client.force_login(world.users["hos"])
+    assert 'data-testid="protection-open"' in client.get("/").content.decode()  # the LA-wide manager too
+    response = client.post(f"/contacts/{contact.pk}/protection/acknowledge")
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.protection_acknowledged_by == world.users["hos"]
+    assert AuditEvent.objects.filter(action="contact.protection_acknowledged", child=jon).count() == 1
+    client.force_login(world.users["tm"])
+    assert 'data-testid="protection-open"' not in client.get("/").content.decode()
+    again = client.post(f"/contacts/{contact.pk}/protection/acknowledge", follow=True).content.decode()
+    assert services.PROTECTION_ALREADY_ACKNOWLEDGED in again
+    client.force_login(world.users["sw"])
+    page = client.get(f"/children/{jon.pk}/contacts/{contact.pk}/protection").content.decode()
+    assert f"{world.users['hos'].get_full_name()} acknowledged it" in page
 
 
 def test_nobody_can_mark_someone_elses_alert_read(client, world):

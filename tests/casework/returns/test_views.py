@@ -162,3 +162,22 @@ def test_download_a_return(world: World, kind: str, content_type: str) -> None:
     from casework.audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(la=world.la, action="return_exported").count() == 1
+
+
+def test_the_download_form_starts_at_the_collection_in_progress(world: World) -> None:
+    from casework.core import clock
+    from domain.census.years import year_of
+
+    client = client_for(world, "hos")
+    page = client.get("/returns/").content.decode()
+    year = year_of(clock.today()).year
+    assert f'name="export-year" value="{year}"' in page
+
+
+def test_the_error_summary_is_at_the_top_of_the_page(world: World) -> None:
+    client = client_for(world, "hos")
+    response = client.post("/returns/export", {"export-kind": "cin", "export-year": ""})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in page
+    assert page.index("govuk-error-summary") < page.index('<h1 class="govuk-heading-l">DfE returns</h1>')

@@ -132,3 +132,75 @@ def test_the_rating_page_issues_a_fixed_number_of_queries_whatever_the_history(c
         la=world.la, child=jon, kind="cp", cp_category="NEG", starts_on=jon.date_of_birth
     )
     assert page_queries(client, url(world)) == before
+
+
+def _proposal_for(world, rating, factors=()):
+    from casework.core import clock
+    from casework.risk import selectors
+
+    child = world.children["jon"]
+    return selectors.rating_advice(child=child, rating=rating, factors=list(factors), today=clock.today())
+
+
+def _as_posted(plan):
+    from casework.risk.forms import plan_code, plan_initial
+
+    values = plan_initial(plan)
+    return {
+        "interval_amount": str(values["interval_amount"]),
+        "interval_unit": values["interval_unit"],
+        "face_to_face_every": str(values["face_to_face_every"]),
+        "modes": values["modes"],
+        "proposed_plan": plan_code(plan),
+    }
+
+
+def test_update_proposal_without_javascript_follows_the_rating_and_keeps_every_entry(client, world):
+    client.force_login(world.users["sw"])
+    green = client.get(url(world)).context["advice"].proposal.plan
+    red = _proposal_for(world, "red").proposal.plan
+    assert red != green  # the test means something only if the proposals differ
+    data = rating_form(rating="red", **_as_posted(green), update_proposal="1")
+    response = client.post(url(world), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not RiskRating.objects.exists()
+    assert "There is a problem" not in page
+    form = response.context["form"]
+    assert form.initial["interval_amount"] == red.interval.amount
+    assert form.initial["face_to_face_every"] == red.face_to_face_every
+    assert f'value="{red.interval.amount}"' in page
+    assert f"Proposed for a red rating: {red.describe()}" in page
+    assert "You chose a red rating" in page
+    assert 'data-testid="plan-meets-minimums"' in page  # the proposal is never reported below a minimum
+    assert "Jonathan says he feels safe at home" in page  # every entry kept
+    assert 'value="domestic_abuse" checked' in page
+
+
+def test_a_plan_the_worker_changed_is_kept_when_the_rating_changes(client, world):
+    client.force_login(world.users["sw"])
+    green = client.get(url(world)).context["advice"].proposal.plan
+    data = rating_form(rating="red", **_as_posted(green), update_proposal="1")
+    data.update(interval_amount="3", interval_unit="days")
+    page = client.post(url(world), data).content.decode()
+    assert 'value="3"' in page
+    assert 'data-testid="own-plan-kept"' in page
+    assert "The plan proposed for a red rating is" in page
+
+
+def test_the_proposal_fragment_for_htmx_follows_the_rating_and_factors(client, world):
+    client.force_login(world.users["sw"])
+    green = client.get(url(world)).context["advice"].proposal.plan
+    data = rating_form(rating="", factors=["domestic_abuse", "overcrowding"], **_as_posted(green))
+    del data["rating"]
+    response = client.post(f"{url(world)}/propose", data, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    suggested = _proposal_for(world, "", ["domestic_abuse", "overcrowding"])
+    assert suggested.suggestion.rating == "amber"
+    assert page.lstrip().startswith('<div id="proposal"')
+    assert "<html" not in page
+    assert f"Proposed for an amber rating: {suggested.proposal.plan.describe()}" in page
+    assert "the suggested rating, amber" in page
+    assert 'id="suggestion"' in page
+    assert 'hx-swap-oob="true"' in page
+    assert f'value="{suggested.proposal.plan.interval.amount}"' in page

@@ -32,7 +32,16 @@ def test_an_isolating_or_shielding_household_is_suggested_for_virtual_contact_un
 def test_a_household_with_no_covid_status_is_not_replanned():
     advice = covid_visit_advice(set(), rating=Rating.GREEN)
     assert not advice.replan_suggested
-    assert "PPE is not required" in advice.message
+
+
+def test_with_no_status_recorded_the_advice_says_ppe_need_is_not_known():
+    advice = covid_visit_advice(set(), rating=Rating.GREEN)
+    assert not advice.status_known
+    assert "PPE is not required" not in advice.message
+    assert "it is not known whether PPE is needed" in advice.message
+    shielding = covid_visit_advice({"shielding"}, rating=Rating.GREEN)
+    assert shielding.status_known
+    assert "PPE is not required" in shielding.message
 
 
 @given(st.sets(st.sampled_from(HOUSEHOLD_COVID_STATUSES)), st.sampled_from(list(Rating)))

@@ -11,3 +11,20 @@ for (const link of document.querySelectorAll('[data-app-print]')) {
     window.print()
   })
 }
+
+// A section that follows the answer to a question, as GOV.UK Frontend's conditional reveal does for one
+// answer, where a section applies to several: data-app-shown-when="mode:phone,video" shows it only while
+// the radio named "mode" has one of those values. Without JavaScript every section shows.
+for (const section of document.querySelectorAll('[data-app-shown-when]')) {
+  const [name, values] = section.dataset.appShownWhen.split(':')
+  const wanted = values.split(',')
+  const form = section.closest('form')
+  if (!form) continue
+  const inputs = [...form.querySelectorAll('input[type="radio"]')].filter((input) => input.name === name)
+  const update = () => {
+    const chosen = inputs.find((input) => input.checked)
+    section.hidden = !(chosen && wanted.includes(chosen.value))
+  }
+  for (const input of inputs) input.addEventListener('change', update)
+  update()
+}
