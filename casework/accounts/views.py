@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -514,7 +513,29 @@ def team_close(request: AuthenticatedRequest, team_id: int) -> HttpResponse:
 # --- The workforce ---------------------------------------------------------------------------------
 
 
-def workforce_board(request: AuthenticatedRequest) -> HttpResponse:
+WORKFORCE: listing.Listing[selectors.BoardRow] = listing.Listing(
+    name="workforce",
+    title="Returners, students, agency and seconded staff",
+    noun=("person", "people"),
+    columns=[
+        listing.Column("Name", lambda r: str(r.user)),
+        listing.Column("Team", lambda r: r.user.team.name if r.user.team else ""),
+        listing.Column("Kind", lambda r: r.user.get_staff_kind_display()),
+        listing.Column("Organisation", lambda r: r.user.organisation),
+        listing.Column("University", lambda r: r.user.university),
+        listing.Column("Practice supervisor", lambda r: str(r.user.practice_supervisor or "")),
+        listing.Column("Engaged until", lambda r: r.user.engaged_until),
+        listing.Column("Checks outstanding", lambda r: "; ".join(c.title for c in r.outstanding)),
+        listing.Column("Can be allocated children", lambda r: r.refusal is None),
+        listing.Column("Why not", lambda r: r.refusal or ""),
+        listing.Column("Off today", lambda r: not r.available),
+        listing.Column("Caseload", lambda r: r.caseload),
+        listing.Column("Capacity", lambda r: r.user.caseload_capacity),
+    ],
+)
+
+
+def workforce_board(request: AuthenticatedRequest) -> HttpResponseBase:
     """Each kind of staff with the capacity they add, returners' checks outstanding, and students with
     their supervisors (PRODUCT.md M18)."""
     if not permissions.can_read_workforce(request.user):
@@ -525,18 +546,21 @@ def workforce_board(request: AuthenticatedRequest) -> HttpResponse:
     if kind not in kinds:
         kind = ""
     people = selectors.workforce_rows(user=request.user, today=today, kind=kind)
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+
+    def prepare(chunk: list[User]) -> list[selectors.BoardRow]:
+        return selectors.board_rows(chunk, today=today)
+
+    if listing.wants_export(request, WORKFORCE):
+        return listing.export(request, people, WORKFORCE, prepare=prepare)
+    page = listing.paginate(request, people, WORKFORCE)
+    page.rows = prepare(list(page.rows))
     return render(
         request,
         "accounts/workforce.html",
         {
             "today": today,
             "figures": selectors.workforce_figures(user=request.user, today=today),
-            "rows": selectors.board_rows(page.object_list, today=today),
-            "page": page,
-            "query": query.urlencode(),
+            "list": page,
             "kind": kind,
             "kinds": WORKFORCE_KINDS,
             "can_record_checks": permissions.can_record_employment_checks(request.user),

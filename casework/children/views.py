@@ -4,10 +4,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -26,7 +26,7 @@ from casework.children.forms import (
     RestrictionForm,
 )
 from casework.children.models import ChildAccessGrant, LegalStatus
-from casework.core import clock, permissions
+from casework.core import clock, listing, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.types import AuthenticatedRequest
 from domain.people.search import parse_query
@@ -93,6 +93,14 @@ def child_detail(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
 
 
 HISTORY_PAGE_SIZE = 25
+# Paged as every list is; the history is read on the page, not downloaded (columns are not used).
+HISTORY: listing.Listing[Any] = listing.Listing(
+    name="history",
+    title="History of this record",
+    columns=[],
+    noun=("change", "changes"),
+    per_page=HISTORY_PAGE_SIZE,
+)
 
 
 def child_history(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
@@ -100,11 +108,11 @@ def child_history(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     record page is: through child_get_for_user)."""
     child = selectors.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
     rows = selectors.history_rows(selectors.child_history(child=child))
-    page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing.paginate(request, rows, HISTORY)
     return render(
         request,
         "children/child_history.html",
-        {"child": child, "page": page, "limit": selectors.HISTORY_LIMIT, "total": len(rows)},
+        {"child": child, "list": page, "limit": selectors.HISTORY_LIMIT, "total": len(rows)},
     )
 
 
@@ -333,17 +341,38 @@ def _named(records: Any) -> Any:
     return records.prefetch_related(Prefetch("access_grants", queryset=grants, to_attr="named"))
 
 
-def restricted_records(request: AuthenticatedRequest) -> HttpResponse:
+def _record_name(shows_names: bool) -> Any:
+    return lambda c: c.full_name if shows_names else f"LA child ID {c.la_child_id}"
+
+
+def _restricted(shows_names: bool) -> listing.Listing[Any]:
+    return listing.Listing(
+        name="restricted-records",
+        title="Restricted records",
+        noun=("restricted record", "restricted records"),
+        columns=[
+            listing.Column("Record", _record_name(shows_names)),
+            listing.Column("Team", lambda c: str(c.team or "")),
+            listing.Column("Allocated worker", lambda c: str(c.allocated_worker or "")),
+            listing.Column("Named on the record", lambda c: "; ".join(str(g.user) for g in c.named)),
+        ],
+    )
+
+
+def restricted_records(request: AuthenticatedRequest) -> HttpResponseBase:
     """The restricted records whose named people the reader manages: an administrator sees every one of
     the authority's by LA child ID (never the child's details); a manager those they may open."""
     if not permissions.can_manage_record_holders(request.user):
         raise PermissionDenied
     records = _named(selectors.restricted_records_for(request.user))
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    shows_names = permissions.can_see_children(request.user)
+    spec = _restricted(shows_names)
+    if listing.wants_export(request, spec):
+        return listing.export(request, records, spec)
     return render(
         request,
         "children/restricted_records.html",
-        {"page": page, "query": "", "shows_names": permissions.can_see_children(request.user)},
+        {"list": listing.paginate(request, records, spec), "shows_names": shows_names},
     )
 
 

@@ -459,9 +459,13 @@ def test_the_board_is_paged_and_its_queries_do_not_grow_with_the_page(
     with django_assert_max_num_queries(20):
         first = client.get("/workforce/").content.decode()
     assert "55 people" in first
-    assert "Page 1 of 2" in first
+    assert "Showing 1 to 50 of 55 people" in first
     assert "Agency054" not in first
     assert "Agency054" in client.get("/workforce/?page=2").content.decode()
+    with django_assert_max_num_queries(25):
+        download = b"".join(client.get("/workforce/?format=csv").streaming_content).decode()
+    assert download.count("Hays") == 55
+    assert "Agency054" in download
 
 
 def test_the_staff_page_lists_a_returners_checks_and_records_one(client, world):
