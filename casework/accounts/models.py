@@ -79,13 +79,20 @@ class User(AbstractUser):
     )
     phone = models.CharField(max_length=40, blank=True)
     # The workforce (PRODUCT.md M18): what kind of staff, and what that kind needs recorded.
-    staff_kind = models.CharField(max_length=16, choices=StaffKind.choices, default=StaffKind.PERMANENT)
-    university = models.CharField(max_length=120, blank=True)
+    # db_default: rows written by COPY (the demo, imports) that do not name these columns get the same.
+    staff_kind = models.CharField(
+        max_length=16, choices=StaffKind.choices, default=StaffKind.PERMANENT, db_default=StaffKind.PERMANENT
+    )
+    university = models.CharField(max_length=120, blank=True, default="", db_default="")
     practice_supervisor = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="students"
     )
     organisation = models.CharField(
-        max_length=120, blank=True, help_text="The agency, or the seconding organisation (Ofsted, Cafcass)."
+        max_length=120,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The agency, or the seconding organisation (Ofsted, Cafcass).",
     )
     engaged_until = models.DateField(
         null=True, blank=True, help_text="When the contract, secondment or placement ends, if it does."

@@ -86,7 +86,7 @@ def test_an_export_and_a_submission_are_told_apart_from_a_view(client, world, to
     )
     client.force_login(world.users["hos"])
     client.get("/decisions/")
-    list(csv.reader(io.StringIO(client.get("/decisions/export.csv").content.decode())))
+    list(csv.reader(io.StringIO(b"".join(client.get("/decisions/export.csv").streaming_content).decode())))
     outcomes = list(RequestLog.objects.order_by("pk").values_list("route", "outcome"))
     assert outcomes[-2:] == [("decisions:log", "viewed"), ("decisions:export", "exported")]
 
