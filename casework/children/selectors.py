@@ -173,7 +173,7 @@ def child_record_for_user(*, user: User, child_id: int, today: date, path: str =
 
 HISTORY_LIMIT = 200
 # The record page shows the latest few changes; the child's history page (paged) shows the rest.
-HISTORY_ON_RECORD_PAGE = 5
+HISTORY_ON_RECORD_PAGE = 3  # the latest changes; the history page has every one
 
 
 def child_history(*, child: Child, limit: int = HISTORY_LIMIT) -> list[Any]:

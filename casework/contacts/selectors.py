@@ -26,7 +26,7 @@ from domain.contact import Mode, remote_contact_requirements
 if TYPE_CHECKING:
     from casework.accounts.models import User
 
-RECENT_CONTACTS = 20
+RECENT_CONTACTS = 6  # on the record page; the rest on the child's contacts page
 WORKLIST_LIMIT = 500
 UNRATED_RANK = 9
 OVERDUE, TODAY, THIS_WEEK, LATER, NOT_RATED = "overdue", "today", "week", "later", "not_rated"

@@ -5,6 +5,7 @@ from casework.contacts import views
 app_name = "contacts"
 urlpatterns = [
     path("worklist/", views.worklist, name="worklist"),
+    path("children/<int:child_id>/contacts/", views.child_contacts, name="child-list"),
     path("children/<int:child_id>/contacts/new", views.contact_create, name="create"),
     path(
         "children/<int:child_id>/contacts/<int:contact_id>/protection",

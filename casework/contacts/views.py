@@ -59,6 +59,42 @@ WORKLIST: listing.Listing[selectors.WorklistRow] = listing.Listing(
 )
 
 
+CHILD_CONTACTS: listing.Listing[Contact] = listing.Listing(
+    name="contacts",
+    title="Contacts",
+    noun=("contact", "contacts"),
+    per_page=25,
+    columns=[
+        listing.Column("When", lambda c: c.occurred_at),
+        listing.Column("How", lambda c: c.get_mode_display()),
+        listing.Column("Child seen", lambda c: c.child_seen),
+        listing.Column("Seen alone", lambda c: c.child_seen_alone),
+        listing.Column("Who was seen", lambda c: c.who_was_seen),
+        listing.Column("Outcome", lambda c: c.outcome),
+        listing.Column("Concerns", lambda c: c.concerns),
+        listing.Column("Why not face to face", lambda c: c.get_remote_reason_display()),
+        listing.Column("Access refused", lambda c: c.access_refused),
+        listing.Column("Immediate protection", lambda c: c.immediate_protection),
+        listing.Column("By", lambda c: str(c.made_by)),
+        listing.Column("Regime", lambda c: c.regime),
+    ],
+)
+
+
+def child_contacts(request: AuthenticatedRequest, child_id: int) -> HttpResponseBase:
+    """Every contact with the child, newest first, paged and downloadable (the record page shows the
+    latest few). Opened, and audited, as the child's record is."""
+    child = children.child_get_for_user(user=request.user, child_id=child_id, path=request.path)
+    rows = Contact.objects.select_related("made_by").filter(child=child).order_by("-occurred_at", "-pk")
+    if listing.wants_export(request, CHILD_CONTACTS):
+        return listing.export(request, rows, CHILD_CONTACTS)
+    return render(
+        request,
+        "contacts/child_contacts.html",
+        {"child": child, "list": listing.paginate(request, rows, CHILD_CONTACTS)},
+    )
+
+
 def _covid_context(child: Child, day: date) -> dict[str, Any]:
     statuses = selectors.covid_statuses_today(child, day)
     due = DueState.objects.filter(child=child).only("rating").first()

@@ -43,6 +43,7 @@ DECISION_LOG: listing.Listing[Departure] = listing.Listing(
     name="decision-log",
     title="Decision log",
     noun=("decision", "decisions"),
+    per_page=15,  # each entry carries its rationale and risk assessment: 15 fit the page budget
     columns=[
         listing.Column("Reference", lambda d: d.pk),
         listing.Column("Requested on", lambda d: d.requested_on),

@@ -284,7 +284,10 @@ def information_shares_visible_to(user: User) -> QuerySet[InformationShare]:
 
 # --- The child's record page ----------------------------------------------------------------------------
 
-CHILD_PAGE_LIMIT = 50
+# The record page shows the latest meetings and the deadlines that matter most (open first, then the
+# soonest due), within the page-length budget (issue 11); the deadlines page lists every one.
+CHILD_PAGE_MEETINGS = 3
+CHILD_PAGE_DEADLINES = 6
 
 
 AGENCY_LABELS = dict(AGENCIES)
@@ -305,6 +308,8 @@ def _agencies(codes: Iterable[str]) -> str:
 class ChildSafeguarding:
     meetings: list[MeetingRow]
     deadlines: list[DeadlineRow]
+    meetings_limit: int = CHILD_PAGE_MEETINGS
+    deadlines_limit: int = CHILD_PAGE_DEADLINES
 
 
 def child_safeguarding(*, child: Child, today: date) -> ChildSafeguarding:
@@ -313,11 +318,11 @@ def child_safeguarding(*, child: Child, today: date) -> ChildSafeguarding:
     The child was loaded through children_visible_to; open deadlines first, then the latest met."""
     meetings = [
         MeetingRow(m, _agencies(m.agencies_invited), _agencies(m.agencies_present))
-        for m in Meeting.objects.filter(child=child).order_by("-held_on", "-pk")[:CHILD_PAGE_LIMIT]
+        for m in Meeting.objects.filter(child=child).order_by("-held_on", "-pk")[:CHILD_PAGE_MEETINGS]
     ]
     deadlines = Deadline.objects.filter(child=child).order_by(
         F("met_on").desc(nulls_first=True), F("due_on").asc(nulls_first=True), "pk"
-    )[:CHILD_PAGE_LIMIT]
+    )[:CHILD_PAGE_DEADLINES]
     return ChildSafeguarding(meetings, deadline_rows(deadlines, today=today))
 
 

@@ -91,6 +91,7 @@ DEADLINES: listing.Listing[Deadline] = listing.Listing(
     name="deadlines",
     title="Deadlines",
     noun=("deadline", "deadlines"),
+    per_page=30,  # below the month-by-month chart, within the page budget
     columns=[
         listing.Column("Deadline", lambda d: rule_by_id(d.rule_id).title),
         listing.Column("LA child ID", lambda d: d.child.la_child_id if d.child else ""),

@@ -299,7 +299,8 @@ def test_the_rerating_progress_counts_signed_off_awaiting_and_not_started(client
     )
     rate(world, today)
     client.force_login(world.users["tm"])
-    page = client.get(team_url(world)).content.decode()
+    assert "Re-rating exercise: Local outbreak" in client.get(team_url(world)).content.decode()
+    page = client.get(team_url(world) + "?section=queue").content.decode()
     assert "Re-rating exercise: Local outbreak" in page
     assert "10 days left" in page
     progress = page.split('data-testid="rerate-progress"')[1].split("</section>")[0]
