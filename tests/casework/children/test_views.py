@@ -201,7 +201,7 @@ def test_the_record_page_shows_the_latest_changes_and_the_history_page_pages_thr
     client.force_login(world.users["sw"])
     record = client.get(f"/children/{child.pk}/").content.decode()
     assert "Correction number 29" in record
-    assert "Correction number 24" not in record  # only the latest 5 on the record page
+    assert "Correction number 24" not in record  # only the latest 3 on the record page
     assert f'href="/children/{child.pk}/history"' in record
 
     first = client.get(f"/children/{child.pk}/history").content.decode()

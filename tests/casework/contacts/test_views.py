@@ -340,3 +340,44 @@ def test_the_child_page_shows_rating_plan_and_contacts_in_fixed_queries(client, 
     page = client.get(f"/children/{jon.pk}/").content.decode()
     assert "Awaiting sign-off" in page
     assert page.count("Face to face on the doorstep") + page.count("Face to face in the home") == 20
+
+
+def test_the_record_page_shows_the_latest_contacts_and_the_childs_contacts_page_has_every_one(client, world):
+    from casework.audit.models import RecordAccess
+
+    child = world.children["jon"]
+    Contact.objects.bulk_create(
+        Contact(
+            la=world.la,
+            child=child,
+            occurred_at=datetime(2026, 1, 1, 10, tzinfo=LONDON) + timedelta(days=n),
+            mode="phone",
+            made_by=world.users["sw"],
+            child_seen=True,
+            outcome=f"Outcome number {n}",
+            regime="normal",
+        )
+        for n in range(30)
+    )
+    client.force_login(world.users["sw"])
+    record = client.get(f"/children/{child.pk}/").content.decode()
+    assert record.count('data-testid="contacts"') == 1
+    assert "30 Jan 2026" in record  # the newest
+    assert "1 Jan 2026" not in record  # only the latest few on the record page
+    assert f'href="/children/{child.pk}/contacts/"' in record
+
+    first = client.get(f"/children/{child.pk}/contacts/").content.decode()
+    assert "Showing 1 to 25 of 30 contacts" in first
+    assert "Outcome number 29" in first
+    assert "Outcome number 4<" not in first
+    second = client.get(f"/children/{child.pk}/contacts/?page=2").content.decode()
+    assert "Outcome number 4<" in second and "Outcome number 0<" in second
+    download = b"".join(client.get(f"/children/{child.pk}/contacts/?format=csv").streaming_content).decode()
+    assert all(f"Outcome number {n}\r\n" in download or f"Outcome number {n}," in download for n in range(30))
+
+    views = RecordAccess.objects.filter(child_ref=child.pk, path=f"/children/{child.pk}/contacts/")
+    assert views.filter(outcome="viewed").count() == 3
+    client.force_login(world.users["sw_south"])  # another team's practitioner
+    assert client.get(f"/children/{child.pk}/contacts/").status_code == 404
+    assert client.get(f"/children/{child.pk}/contacts/?format=csv").status_code == 404
+    assert views.filter(outcome="refused").count() == 2
