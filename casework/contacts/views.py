@@ -18,6 +18,7 @@ from casework.contacts.forms import ContactForm
 from casework.contacts.models import FACE_TO_FACE_MODES, Contact, DueState, Mode
 from casework.core import clock, listing
 from casework.core.formtools import apply_validation_error
+from casework.core.templatetags.words import regime_name
 from casework.core.types import AuthenticatedRequest
 from domain.contact import Rating, covid_visit_advice, protection
 
@@ -76,7 +77,7 @@ CHILD_CONTACTS: listing.Listing[Contact] = listing.Listing(
         listing.Column("Access refused", lambda c: c.access_refused),
         listing.Column("Immediate protection", lambda c: c.immediate_protection),
         listing.Column("By", lambda c: str(c.made_by)),
-        listing.Column("Regime", lambda c: c.regime),
+        listing.Column("Rules in force", lambda c: regime_name(c.regime)),
     ],
 )
 

@@ -44,6 +44,8 @@ def test_the_head_of_service_follows_a_figure_to_its_children_and_downloads_the_
     expect(page.get_by_test_id("value-other_cin")).to_contain_text("1")
     expect(page.get_by_test_id("value-other_cin_not_seen")).to_contain_text("0")
 
+    # A long section is folded: the head of service opens it to reach the figure.
+    page.locator("details:has([data-testid=value-other_cin_seen_face_to_face]) > summary").click()
     page.get_by_test_id("value-other_cin_seen_face_to_face").click()
     expect(page).to_have_url(re.compile(r"/fortnightly/other_cin_seen_face_to_face/\?ends="))
     expect(page.get_by_role("heading", level=1)).to_have_text(

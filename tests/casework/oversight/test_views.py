@@ -281,7 +281,9 @@ def test_the_situation_report_is_marked_and_counts_children_of_staff_who_are_off
     assert "Generated" in page
     # Summarised, not listed: a count per team and rating, and the team's page (which names them) linked.
     assert "1 staff off today; 1 children are allocated to them." in page
-    assert f'href="/oversight/team/{world.teams["north"].pk}/#reallocation">North CIN team</a>' in page
+    assert (
+        f'href="/oversight/team/{world.teams["north"].pk}/?section=reallocation">North CIN team</a>' in page
+    )
     assert "Jonathan Smith" not in page
 
 
