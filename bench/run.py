@@ -24,6 +24,8 @@ as a list of {"name", "scale", "unit", "median", "p95", "n"} (times in milliseco
                  a regime change; each run rolled back, the table vacuumed between runs.
   fortnightly_xlsx
                  GET /fortnightly/return.xlsx: the DfE fortnightly return as a workbook, 100,000 children.
+  fortnightly_across
+                 GET /fortnightly/across/: the return's contact figures over 6 fortnights, as charts.
   export_children_csv
                  GET /oversight/children/?format=csv as the head of service: every child of the authority
                  (the cohort page's drill-down with no filter) streamed as CSV, read to the last byte.
@@ -502,6 +504,30 @@ def bench_fortnightly_xlsx(scale: int) -> Result:
     return _result("fortnightly_xlsx", scale, times, note)
 
 
+def bench_fortnightly_across(scale: int) -> Result:
+    """The fortnightly return's contact figures across the last 6 fortnights, as charts: one grouped
+    query a fortnight, as the head of service opens it (GET /fortnightly/across/)."""
+    from django.test import Client
+
+    from casework.accounts.models import User
+    from domain.fortnightly import latest_completed_fortnight
+
+    la = demo_authority(scale)
+    settle()
+    head = User.objects.get(la=la, username__startswith="hos.demo")
+    client = Client()
+    client.force_login(head)
+    url = f"/fortnightly/across/?ends={latest_completed_fortnight(BENCH_TODAY).ends_on.isoformat()}"
+
+    def page() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, f"GET {url} returned {response.status_code}"
+
+    times = _timed(page, RECOMPUTE_RUNS * 2, 1)
+    note = f"GET {url} (page rendered, two charts and their tables) as the head of service: 6 fortnights"
+    return _result("fortnightly_across", scale, times, note)
+
+
 def bench_export_children_csv(scale: int) -> Result:
     """A list's download at its largest (casework/core/listing.py): every child, as the head of service
     downloads the cohort's drill-down, the whole streamed body read, with the time to the first bytes."""
@@ -567,6 +593,7 @@ BENCHMARKS: dict[str, Callable[[int], Result | Iterable[Result]]] = {
     "deadlines_page": bench_deadlines_page,
     "recompute_deadlines": bench_recompute_deadlines,
     "fortnightly_xlsx": bench_fortnightly_xlsx,
+    "fortnightly_across": bench_fortnightly_across,
     "export_children_csv": bench_export_children_csv,
     # Each of these writes several results: import_cin, import_cin_copy_floor, export_cin, validate_cin;
     # import_903, import_903_copy_floor, export_903, validate_903 (20,000 children unless --scale is given).

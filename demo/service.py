@@ -170,7 +170,7 @@ def generate_demo(
         # about 30 s, well inside its 2-minute budget. The context below names the demo on every
         # event: pghistory sets it, transaction-locally, on the ORM insert of the authority, and the
         # COPYs that follow run in the same transaction.
-        with pghistory.context(reason="Fictional demo data created by `continuity demo`", seed=seed):
+        with pghistory.context(reason="Fictional demo data, created by the demo command", seed=seed):
             la = LocalAuthority.objects.create(
                 name=la_name, ons_code=ons_code, lea_code=lea_code, is_demo=True
             )

@@ -83,7 +83,7 @@ def absence_record(
         la_id=absence.la_id,
         action="staff.absence_recorded",
         target=absence,
-        summary=f"{user}: {absence.get_status_display()} from {starts_on:%d/%m/%Y}",
+        summary=f"{user}: {absence.get_status_display()} from {starts_on:%-d %B %Y}",
         reason=note,
     )
     return absence
@@ -106,7 +106,7 @@ def absence_end(*, actor: User, absence: StaffAbsence, ends_on: date, note: str 
         la_id=locked.la_id,
         action="staff.absence_ended",
         target=locked,
-        summary=f"{locked.user}: back after {ends_on:%d/%m/%Y}",
+        summary=f"{locked.user}: back after {ends_on:%-d %B %Y}",
         reason=note,
     )
     return locked
@@ -685,7 +685,7 @@ def team_close(*, actor: User, team: Team, reason: str, today: date, seen_versio
         la_id=locked.la_id,
         action="team.closed",
         target=locked,
-        summary=f"Closed {locked}{was} on {today:%d/%m/%Y}",
+        summary=f"Closed {locked}{was} on {today:%-d %B %Y}",
         reason=reason,
     )
     return locked
@@ -821,7 +821,7 @@ def employment_check_record(
         action="staff.check_recorded",
         target=check,
         summary=f"{staff}: {check.get_kind_display()} {'recorded again' if again else 'recorded'}, "
-        f"dated {confirmed_on:%d/%m/%Y}",
+        f"dated {confirmed_on:%-d %B %Y}",
         reason=note,
     )
     return check

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from casework.accounts import recovery
 from casework.accounts.models import User
 from casework.audit.services import audit_record
 from casework.core import permissions
@@ -80,7 +81,8 @@ def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    # Stored as keyed hashes only (casework.accounts.recovery): the codes are shown to the person once.
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=recovery.digest(code)) for code in codes)
     return codes
 
 
@@ -148,6 +150,17 @@ def _code_devices(user: User) -> list[Device]:
     return sorted(found, key=lambda d: isinstance(d, StaticDevice))
 
 
+def _verify(device: Device, token: str) -> bool:
+    """An app checks the code itself; a recovery code is looked up by its digest (the code is not kept),
+    under the secret key or a fallback key, and used up by django-otp as any static token is."""
+    if not isinstance(device, StaticDevice):
+        return bool(device.verify_token(token))
+    for candidate in recovery.digests(token):
+        if device.token_set.filter(token=candidate).exists():
+            return bool(device.verify_token(candidate))
+    return bool(device.verify_token(recovery.digest(token)))  # counts the failure against the throttle
+
+
 @transaction.atomic
 def second_factor_verify(*, actor: User, token: str) -> Verification:
     """Check a code typed at sign-in (an app's code or a recovery code, which is then used up).
@@ -161,7 +174,7 @@ def second_factor_verify(*, actor: User, token: str) -> Verification:
         if not allowed:
             waits.append(_until(info))
             continue
-        if token and locked.verify_token(token):
+        if token and _verify(locked, token):
             _audit(actor, actor, "sign_in.second_factor", f"{actor} signed in with {locked.name.lower()}")
             return Verification(device=locked)
     error = THROTTLED.format(time=max(waits)) if waits else WRONG_CODE

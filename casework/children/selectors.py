@@ -242,6 +242,16 @@ def _history_field(model_label: str, name: str) -> Any:
         return None
 
 
+def _history_subject(model_label: str) -> str:
+    """A tracked record not named above, by its model's name ("Risk rating"), never "risk.RiskRatingEvent"."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(model_label.removesuffix("Event"))._meta.verbose_name).capitalize()
+    except LookupError:
+        return "Record"
+
+
 def _field_label(model_label: str, name: str) -> str:
     field = _history_field(model_label, name)
     label = field.verbose_name if field is not None else name.replace("_", " ")
@@ -266,7 +276,7 @@ def _field_value(model_label: str, name: str, value: Any) -> Any:
         return "Yes" if value else "No"
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
-            return date.fromisoformat(value).strftime("%-d %b %Y")
+            return date.fromisoformat(value).strftime("%-d %B %Y")
         except ValueError:
             return value
     return value
@@ -292,7 +302,7 @@ def _history_changes(event: Any) -> tuple[str, list[tuple[str, Any, Any]]]:
     """What happened to the record, in words, and the fields to show as (label, before, after).
 
     A deletion shows the record's last state as "before", so the page says what was removed."""
-    subject = HISTORY_SUBJECTS.get(event.pgh_model, event.pgh_model)
+    subject = HISTORY_SUBJECTS.get(event.pgh_model) or _history_subject(event.pgh_model)
     model = event.pgh_model
     if event.pgh_label == DELETE_LABEL:
         data = event.pgh_data or {}

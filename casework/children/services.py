@@ -290,7 +290,7 @@ def legal_status_add(
         action="legal_status.added",
         target=status,
         child=child,
-        summary=f"Added {status.get_kind_display()} from {starts_on:%d/%m/%Y}",
+        summary=f"Added {status.get_kind_display()} from {starts_on:%-d %B %Y}",
         reason=reason,
     )
     if kind == LegalStatusKind.LAC:
@@ -332,7 +332,7 @@ def legal_status_end(
         action="legal_status.ended",
         target=locked,
         child=locked.child,
-        summary=f"Ended {locked.get_kind_display()} on {ends_on:%d/%m/%Y}",
+        summary=f"Ended {locked.get_kind_display()} on {ends_on:%-d %B %Y}",
         reason=reason,
     )
     _refresh_due(locked.child, today)
@@ -385,7 +385,7 @@ def placement_add(
         action="placement.added",
         target=placement,
         child=child,
-        summary=f"Added placement {placement.placement_type} from {starts_on:%d/%m/%Y}",
+        summary=f"Added placement {placement.placement_type} from {starts_on:%-d %B %Y}",
         reason=reason,
     )
     return placement
@@ -481,7 +481,7 @@ def covid_status_add(
         action="household.covid_status",
         target=record,
         child=child,
-        summary=f"Household COVID-19 status: {record.get_status_display()} from {starts_on:%d/%m/%Y}",
+        summary=f"Household COVID-19 status: {record.get_status_display()} from {starts_on:%-d %B %Y}",
         reason=note,
     )
     # COVID-19 in the household puts every child living there back in the re-rating queue (issue 3).
@@ -491,7 +491,7 @@ def covid_status_add(
             child_ids=tuple(Child.objects.filter(household=household).values_list("pk", flat=True)),
             reason="covid_in_household",
             occurred_on=starts_on,
-            detail=f"{record.get_status_display()} from {starts_on:%d/%m/%Y}",
+            detail=f"{record.get_status_display()} from {starts_on:%-d %B %Y}",
             actor_id=actor.pk,
         )
     )
@@ -522,7 +522,7 @@ def missed_school_record(*, actor: User, child: Child, day: date, today: date, n
         action="education.missed",
         target=child,
         child=child,
-        summary=f"Missed school on {day:%d/%m/%Y}",
+        summary=f"Missed school on {day:%-d %B %Y}",
         reason=note,
     )
 

@@ -116,7 +116,7 @@ class Contact(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_mode_display()} on {self.occurred_at:%d/%m/%Y}"
+        return f"{self.get_mode_display()} on {self.occurred_at:%-d %B %Y}"
 
     @property
     def face_to_face(self) -> bool:

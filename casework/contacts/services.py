@@ -129,7 +129,7 @@ def contact_record(
         action="contact.recorded",
         target=contact,
         child=child,
-        summary=f"{contact.get_mode_display()} on {day:%d/%m/%Y}: "
+        summary=f"{contact.get_mode_display()} on {day:%-d %B %Y}: "
         + ("child seen" if child_seen else "access refused" if refused else "child not seen"),
         reason=contact.remote_reason_detail,
     )
@@ -224,7 +224,7 @@ def _record_remote_departure(actor: User, contact: Contact, requirement: Any, da
         requirement="lac.visit" if requirement.statutory else "plan.face_to_face",
         required="A face-to-face visit"
         + (" (CPPCR 2010 reg 28)" if requirement.statutory else " under the contact plan"),
-        done_instead=f"{contact.get_mode_display()} on {day:%d/%m/%Y}",
+        done_instead=f"{contact.get_mode_display()} on {day:%-d %B %Y}",
         rationale=contact.remote_reason_detail or contact.get_remote_reason_display() or "Not recorded",
         risk_assessment=contact.concerns or "See the contact record",
         source=requirement.source,

@@ -35,7 +35,7 @@ class DepartureRecordForm(GovukForm):
         label="Requirement",
         max_length=60,
         required=False,
-        help_text="A short name for the requirement, for example lac.visit or cp.visit",
+        help_text="A short name for the requirement, for example Visits to a looked-after child",
     )
     source = forms.CharField(
         label="Legal source",

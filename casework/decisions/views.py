@@ -18,6 +18,7 @@ from casework.children.models import Child
 from casework.core import clock, listing, permissions
 from casework.core.formtools import apply_validation_error
 from casework.core.replica import reads_from_replica
+from casework.core.templatetags.words import regime_name, requirement_name
 from casework.core.types import AuthenticatedRequest
 from casework.decisions import selectors, services
 from casework.decisions.forms import DepartureFilterForm, DepartureRecordForm
@@ -49,9 +50,9 @@ DECISION_LOG: listing.Listing[Departure] = listing.Listing(
         listing.Column("Requested on", lambda d: d.requested_on),
         listing.Column("Child LA ID", lambda d: d.child.la_child_id if d.child else ""),
         listing.Column("Child", lambda d: d.child.full_name if d.child else ""),
-        listing.Column("Requirement", lambda d: d.requirement),
+        listing.Column("Requirement", lambda d: requirement_name(d.requirement)),
         listing.Column("Legal source", lambda d: d.source),
-        listing.Column("Regime in force", lambda d: d.regime),
+        listing.Column("Rules in force", lambda d: regime_name(d.regime)),
         listing.Column("What was required", lambda d: d.required),
         listing.Column("What was done instead", lambda d: d.done_instead),
         listing.Column("Rationale", lambda d: d.rationale),

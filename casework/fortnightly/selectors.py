@@ -763,3 +763,36 @@ def list_behind(measure: Measure, *, user: User, period: Fortnight) -> QuerySet[
         .order_by("postcode", "address_line_1", "pk")
     )
     return homes
+
+
+# --- Across fortnights ------------------------------------------------------------------------------
+
+ACROSS_FORTNIGHTS = 6  # the fortnights the trend page shows, the chosen one last
+
+
+@dataclass(frozen=True)
+class FortnightFigures:
+    period: Fortnight
+    figures: dict[str, Figure]
+
+
+def across_fortnights(
+    *, user: User, ends: Fortnight, count: int = ACROSS_FORTNIGHTS
+) -> list[FortnightFigures]:
+    """The return's child figures for `count` fortnights ending with `ends`, oldest first: one grouped
+    query a fortnight, counted by the same test as the return itself, so each fortnight's figure here is
+    the figure its own return shows (and the same children are left out: restricted records the user is
+    not named on, children who had died)."""
+    measures = [m for m in MEASURES if m.record == CHILDREN]
+    periods = [ends]
+    while len(periods) < count:
+        periods.append(periods[-1].previous)
+    out = []
+    for period in reversed(periods):
+        values = count_figures(measures, {CHILDREN: flag_counts(CHILDREN, user=user, period=period)})
+        figures = {
+            m.key: Figure(m, values[m.key], values.get(m.denominator) if m.denominator else None)
+            for m in measures
+        }
+        out.append(FortnightFigures(period, figures))
+    return out

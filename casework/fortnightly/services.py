@@ -172,8 +172,8 @@ def _audit(*, user: User, period: Fortnight, form: str) -> None:
         action="fortnightly.download",
         target=la,
         summary=(
-            f"Downloaded the DfE fortnightly return ({form}) for {period.starts_on:%d/%m/%Y} to "
-            f"{period.ends_on:%d/%m/%Y}"
+            f"Downloaded the DfE fortnightly return ({form}) for {period.starts_on:%-d %B %Y} to "
+            f"{period.ends_on:%-d %B %Y}"
         ),
         changes={
             "form": form,

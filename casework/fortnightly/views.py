@@ -14,7 +14,7 @@ from casework.accounts.models import User
 from casework.core import clock, listing, permissions
 from casework.core.replica import reads_from_replica
 from casework.core.types import AuthenticatedRequest
-from casework.fortnightly import selectors, services
+from casework.fortnightly import pictures, selectors, services
 from casework.fortnightly.forms import FortnightForm
 from domain.fortnightly import Fortnight, fortnight_ending, latest_completed_fortnight
 
@@ -67,6 +67,22 @@ def return_page(request: AuthenticatedRequest) -> HttpResponse:
             "previous": period.previous,
             "next": period.next if period.next.is_complete(today) else None,
             "latest": latest_completed_fortnight(today),
+        },
+    )
+
+
+@reads_from_replica
+def across(request: AuthenticatedRequest) -> HttpResponse:
+    """The return's child figures across the fortnights up to the chosen one (`?ends=`), as charts."""
+    period = _period_from_link(request, _check(request))
+    fortnights = selectors.across_fortnights(user=request.user, ends=period)
+    return render(
+        request,
+        "fortnightly/across.html",
+        {
+            "period": period,
+            "fortnights": fortnights,
+            "charts": [pictures.seen_chart(fortnights), pictures.face_to_face_chart(fortnights)],
         },
     )
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from casework.contacts.models import DueState
 from casework.core import listing
+from casework.core.templatetags.words import requirement_name
 from casework.decisions.models import Departure
 from casework.oversight.reallocation import Suggestion
 from casework.oversight.selectors import AwaitingRating, QueuedChild
@@ -56,7 +57,7 @@ DEPARTURES: listing.Listing[Departure] = listing.Listing(
         listing.Column("Reference", lambda d: d.pk),
         listing.Column("LA child ID", lambda d: d.child.la_child_id if d.child else ""),
         listing.Column("Child", lambda d: d.child.full_name if d.child else ""),
-        listing.Column("Requirement", lambda d: d.requirement),
+        listing.Column("Requirement", lambda d: requirement_name(d.requirement)),
         listing.Column("Required", lambda d: d.required),
         listing.Column("Done instead", lambda d: d.done_instead),
         listing.Column("Rationale", lambda d: d.rationale),

@@ -56,4 +56,4 @@ class RagSettingsVersion(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} from {self.effective_from:%d/%m/%Y}"
+        return f"{self.label} from {self.effective_from:%-d %B %Y}"

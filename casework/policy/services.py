@@ -75,8 +75,8 @@ def emergency_declare(
         la_id=la_id,
         action="emergency.declared",
         target=declaration,
-        summary=f"Declared {name} from {starts_on:%d/%m/%Y}; {queued} open cases to re-rate by "
-        f"{rating_target_date:%d/%m/%Y}",
+        summary=f"Declared {name} from {starts_on:%-d %B %Y}; {queued} open cases to re-rate by "
+        f"{rating_target_date:%-d %B %Y}",
         reason=reason,
     )
     return declaration
@@ -96,7 +96,7 @@ def emergency_end(*, actor: User, declaration: EmergencyDeclaration, ends_on: da
         la_id=declaration.la_id,
         action="emergency.ended",
         target=declaration,
-        summary=f"Ended {declaration.name} on {ends_on:%d/%m/%Y}",
+        summary=f"Ended {declaration.name} on {ends_on:%-d %B %Y}",
         reason=reason,
     )
 
@@ -139,7 +139,7 @@ def rag_settings_change(
         la_id=la_id,
         action="rag_settings.changed",
         target=version,
-        summary=f"RAG settings '{label}' from {effective_from:%d/%m/%Y}",
+        summary=f"RAG settings '{label}' from {effective_from:%-d %B %Y}",
         reason=reason,
     )
     return version

@@ -58,7 +58,7 @@ class RiskRating(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_rating_display()} ({self.rated_on:%d/%m/%Y})"
+        return f"{self.get_rating_display()} ({self.rated_on:%-d %B %Y})"
 
 
 class RerateReason(models.TextChoices):

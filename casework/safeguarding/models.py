@@ -92,7 +92,7 @@ class Referral(TenantModel):
         ordering = ["-received_at"]
 
     def __str__(self) -> str:
-        return f"Referral received {self.received_at:%d/%m/%Y %H:%M}"
+        return f"Referral received {self.received_at:%-d %B %Y %H:%M}"
 
 
 @tracked()
@@ -136,7 +136,7 @@ class Meeting(TenantModel):
         ordering = ["-held_on"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.held_on:%d/%m/%Y}"
+        return f"{self.get_kind_display()} on {self.held_on:%-d %B %Y}"
 
 
 @tracked()
@@ -162,7 +162,7 @@ class InformationShare(TenantModel):
         ordering = ["-shared_on"]
 
     def __str__(self) -> str:
-        return f"Shared with {self.get_with_agency_display()} on {self.shared_on:%d/%m/%Y}"
+        return f"Shared with {self.get_with_agency_display()} on {self.shared_on:%-d %B %Y}"
 
 
 @tracked()
@@ -212,7 +212,7 @@ class SeriousIncident(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Serious incident {self.occurred_on:%d/%m/%Y}"
+        return f"Serious incident {self.occurred_on:%-d %B %Y}"
 
 
 class Deadline(models.Model):

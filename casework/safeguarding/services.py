@@ -248,7 +248,8 @@ def meeting_record(
         action="meeting.recorded",
         target=meeting,
         child=child,
-        summary=f"{meeting.get_kind_display()} held {held_on:%d/%m/%Y}{' remotely' if meeting.remote else ''}"
+        summary=f"{meeting.get_kind_display()} held {held_on:%-d %B %Y}"
+        + (" remotely" if meeting.remote else "")
         + (" (late)" if late else ""),
     )
     return meeting
@@ -308,7 +309,7 @@ def information_share_record(
         action="information.shared",
         target=share,
         child=child,
-        summary=f"Information shared with {share.get_with_agency_display()} on {shared_on:%d/%m/%Y}"
+        summary=f"Information shared with {share.get_with_agency_display()} on {shared_on:%-d %B %Y}"
         + (" without consent" if without_consent else ""),
         reason=reason,
     )
@@ -324,8 +325,8 @@ def _record_late_meeting(*, actor: User, meeting: Meeting, due: Deadline, today:
         la_id=meeting.la_id,
         child=meeting.child,
         requirement=due.rule_id,
-        required=f"{meeting.get_kind_display()} by {due.due_on:%d/%m/%Y}",
-        done_instead=f"Held on {meeting.held_on:%d/%m/%Y}",
+        required=f"{meeting.get_kind_display()} by {due.due_on:%-d %B %Y}",
+        done_instead=f"Held on {meeting.held_on:%-d %B %Y}",
         rationale=meeting.late_reason,
         risk_assessment=meeting.decisions or "See the meeting record",
         source=rule.source,
@@ -402,7 +403,7 @@ def incident_record(
         action="incident.recorded",
         target=incident,
         child=child,
-        summary=f"Serious incident of {occurred_on:%d/%m/%Y} recorded (aware {aware_on:%d/%m/%Y})",
+        summary=f"Serious incident of {occurred_on:%-d %B %Y} recorded (aware {aware_on:%-d %B %Y})",
     )
     return incident
 
@@ -446,7 +447,7 @@ def incident_notify(
         action="incident.notified",
         target=incident,
         child=incident.child,
-        summary=f"Panel notified {notified_on:%d/%m/%Y}",
+        summary=f"Panel notified {notified_on:%-d %B %Y}",
     )
     return incident
 
@@ -547,8 +548,8 @@ def incident_review_decide(
         action="incident.review_decided",
         target=incident,
         child=incident.child,
-        summary=f"Local review: {incident.get_review_decision_display()} ({decided_on:%d/%m/%Y})"
-        + (f"; DfE told {dfe_told_on:%d/%m/%Y}" if dfe_told_on else ""),
+        summary=f"Local review: {incident.get_review_decision_display()} ({decided_on:%-d %B %Y})"
+        + (f"; DfE told {dfe_told_on:%-d %B %Y}" if dfe_told_on else ""),
     )
     return incident
 
@@ -575,5 +576,5 @@ def incident_review_published(
         action="incident.review_published",
         target=incident,
         child=incident.child,
-        summary=f"Local review published {published_on:%d/%m/%Y}",
+        summary=f"Local review published {published_on:%-d %B %Y}",
     )

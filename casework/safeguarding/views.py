@@ -13,6 +13,7 @@ from casework.children.access import children_visible_to
 from casework.children.selectors import child_get_for_user
 from casework.core import clock, listing, permissions
 from casework.core.formtools import apply_validation_error
+from casework.core.templatetags.words import regime_name
 from casework.core.types import AuthenticatedRequest
 from casework.safeguarding import pictures, selectors, services
 from casework.safeguarding.forms import (
@@ -102,7 +103,7 @@ DEADLINES: listing.Listing[Deadline] = listing.Listing(
         listing.Column("Met", lambda d: d.met_on),
         listing.Column("Days overdue", _overdue_days),
         listing.Column("Legal source", lambda d: rule_by_id(d.rule_id).source),
-        listing.Column("Regime", lambda d: d.regime),
+        listing.Column("Rules in force", lambda d: regime_name(d.regime)),
     ],
 )
 

@@ -145,7 +145,7 @@ class RagSettings:
 
 DEFAULT_RAG_SETTINGS = RagSettings(
     effective_from=date.min,
-    label="Default (Continuity's assumption, no national definition)",
+    label="Default settings (no national definition exists)",
     is_default=True,
     definitions=DEFAULT_DEFINITIONS,
     cadences=_default_cadences(),

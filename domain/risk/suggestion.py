@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from domain.contact.enums import CP, Rating
 from domain.risk.factors import FACTORS_BY_CODE, Factor
 
+# Shown to practitioners behind "Where this rule comes from" (no national scheme: DOMAIN.md section 7;
+# each factor's own source is in domain.risk.factors).
 SOURCE = (
-    "Continuity's scoring, an assumption (no national scheme exists: DOMAIN.md section 7); factor sources "
-    "in domain.risk.factors"
+    "A scoring this system assumes, for the LA to review: there is no national scheme for rating risk. "
+    "Each factor names its own source."
 )
 RED_SCORE = 6
 AMBER_SCORE = 3

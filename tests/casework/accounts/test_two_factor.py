@@ -19,7 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.accounts import two_factor
+from casework.accounts import recovery, two_factor
 from casework.audit.models import AuditEvent
 from tests.casework.test_services_contract import is_atomic, takes_actor
 from tests.conftest import PASSWORD
@@ -81,7 +81,10 @@ def test_first_sign_in_sets_up_an_app_then_shows_the_recovery_codes_once(client,
     codes_page = client.get(done["Location"]).content.decode()
     codes = re.findall(r"<li><code>([a-z0-9]+)</code></li>", codes_page)
     assert len(codes) == two_factor.RECOVERY_CODE_COUNT
-    assert set(codes) == set(StaticToken.objects.filter(device__user=sw).values_list("token", flat=True))
+    # Kept only as keyed hashes: no code is readable in the database.
+    stored = set(StaticToken.objects.filter(device__user=sw).values_list("token", flat=True))
+    assert stored == {recovery.digest(code) for code in codes}
+    assert not stored & set(codes)
     # Shown once only.
     assert client.get("/sign-in/recovery-codes?next=/")["Location"] == "/"
     assert client.get("/").status_code == 200
@@ -257,7 +260,8 @@ def test_new_recovery_codes_replace_the_old_ones(client, world):
     )
     assert len(shown) == two_factor.RECOVERY_CODE_COUNT
     assert not set(shown) & set(old)
-    assert set(StaticToken.objects.filter(device__user=sw).values_list("token", flat=True)) == set(shown)
+    stored = set(StaticToken.objects.filter(device__user=sw).values_list("token", flat=True))
+    assert stored == {recovery.digest(code) for code in shown}
     assert AuditEvent.objects.filter(action="sign_in.recovery_codes_renewed").count() == 1
 
 
@@ -329,3 +333,31 @@ def test_the_two_factor_writes_are_atomic_and_take_the_actor():
     problems = [n.name for n in writes if n.name not in reads and not (is_atomic(n) and takes_actor(n))]
     assert len(writes) > len(reads)
     assert problems == []
+
+
+def test_a_recovery_code_still_works_after_the_secret_key_is_rotated_the_django_way(client, world, settings):
+    sw = world.users["sw"]
+    _device, codes = enrol(sw)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-for-this-deployment-" + "x" * 20
+    sign_in(client, sw)
+    assert client.post("/sign-in/code", {"code": codes[1]})["Location"] == "/"
+    assert StaticToken.objects.filter(device__user=sw).count() == two_factor.RECOVERY_CODE_COUNT - 1
+
+
+def test_the_migration_hashes_codes_stored_in_the_clear_and_leaves_hashed_ones(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    sw = world.users["sw"]
+    device = StaticDevice.objects.create(user=sw, name=two_factor.RECOVERY_DEVICE_NAME, confirmed=True)
+    StaticToken.objects.create(device=device, token="abcd2345")
+    already = StaticToken.objects.create(device=device, token=recovery.digest("wxyz6723"))
+    migration = import_module("casework.accounts.migrations.0009_recovery_codes_hashed")
+    migration.hash_plain_codes(apps, None)
+    assert set(StaticToken.objects.filter(device=device).values_list("token", flat=True)) == {
+        recovery.digest("abcd2345"),
+        already.token,
+    }
+    assert two_factor.second_factor_verify(actor=sw, token="ABCD 2345").device is not None

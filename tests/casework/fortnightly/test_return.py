@@ -426,3 +426,34 @@ def test_the_workbook_keeps_its_sheets_headers_and_values(client: Any, world: Wo
     response = client.get(f"/fortnightly/return.xlsx?{ENDS}")
     assert response.status_code == 200
     assert workbook_contents(response.content, world) == json.loads(WORKBOOK_SNAPSHOT.read_text())
+
+
+def test_the_figures_across_fortnights_are_each_fortnights_own_return(
+    client: Any, world: World, other_world: World
+) -> None:
+    build(world)
+    build_other(other_world)
+    hos = world.users["hos"]
+    across = selectors.across_fortnights(user=hos, ends=PERIOD)
+    assert [f.period for f in across][-1] == PERIOD
+    assert len(across) == selectors.ACROSS_FORTNIGHTS
+    assert [f.period.ends_on for f in across] == sorted(f.period.ends_on for f in across)
+    for item in across:
+        own = selectors.fortnightly_return(user=hos, period=item.period).by_key
+        for key, figure in item.figures.items():
+            assert (figure.value, figure.of) == (own[key].value, own[key].of), (item.period, key)
+    # Amira was seen face to face on 12 April: in the 4 weeks to 3 May, not in those to 17 May.
+    assert across[-2].figures["cpp_seen_face_to_face"].value == 1
+    assert across[-1].figures["cpp_seen_face_to_face"].value == 0
+
+    client.force_login(hos)
+    page = client.get(f"{URL}across/?{ENDS}").content.decode()
+    assert 'data-testid="chart-fortnights-seen"' in page
+    assert 'data-testid="chart-fortnights-face-to-face"' in page
+    assert "Children seen in the last 4 weeks, as a share of each group, by fortnight" in page
+    # The table behind the chart holds each fortnight, named by its last day.
+    assert "17 May" in page
+    assert "3 May" in page
+    assert f'href="{URL}across/?{ENDS}"' in client.get(f"{URL}?{ENDS}").content.decode()
+    client.force_login(world.users["sw"])
+    assert client.get(f"{URL}across/?{ENDS}").status_code == 403

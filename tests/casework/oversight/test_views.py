@@ -423,7 +423,7 @@ def rag_form(client):
 def test_the_rag_settings_show_the_default_and_refuse_red_less_often_than_amber(client, world, today):
     client.force_login(world.users["hos"])
     page = client.get("/policy/rag-settings").content.decode()
-    assert "Default (Continuity&#x27;s assumption" in page
+    assert "Default settings (no national definition exists)" in page
     assert "Unconfirmed" in page
     data = rag_form(client)
     data["c_red_cin_amount"] = "12"

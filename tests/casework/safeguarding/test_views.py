@@ -61,7 +61,7 @@ def test_a_referral_is_recorded_from_the_child_page_and_decided_with_its_deadlin
     assert "Decision on a referral" in detail
     assert "Tue 17 Nov 2026" in detail
     assert "Working Together to Safeguard Children 2018, chapter 1" in detail
-    assert "Regime: normal-2021" in detail
+    assert "Rules in force: Normal statutory rules" in detail
 
     front_door = client.get("/referrals/").content.decode()
     assert "Awaiting a decision (1)" in front_door

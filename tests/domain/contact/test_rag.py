@@ -26,7 +26,7 @@ def with_cadence(rating: Rating, status: str, cadence: Cadence):
 
 def test_the_default_is_labelled_as_continuitys_assumption_and_is_valid():
     assert DEFAULT_RAG_SETTINGS.is_default
-    assert DEFAULT_RAG_SETTINGS.label == "Default (Continuity's assumption, no national definition)"
+    assert DEFAULT_RAG_SETTINGS.label == "Default settings (no national definition exists)"
     assert "No national definition" in DEFAULT_RAG_SETTINGS.source_note
     assert validate_rag_settings(DEFAULT_RAG_SETTINGS) == []
 
