@@ -22,7 +22,7 @@ def normalise(code: str) -> str:
     return "".join(code.split()).lower()
 
 
-def digest(code: str, *, secret: str | None = None) -> str:
+def digest(code: str, *, secret: str | bytes | None = None) -> str:
     return salted_hmac(SALT, normalise(code), secret=secret, algorithm="sha256").hexdigest()[:DIGEST_LENGTH]
 
 

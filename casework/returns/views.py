@@ -101,7 +101,7 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
     return _home(request, form, _export_form(), status=400)
 
 
-def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
+def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse | StreamingHttpResponse:
     worker = _worker_context()
     run = _run_for(request, run_id)
     if request.htmx and request.GET.get("part") == "progress":
