@@ -78,12 +78,26 @@ class DeadlineRow:
         return child_url(self.deadline.child_id) if self.deadline.child_id else ""
 
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def short_date(day: date | None) -> str:
-    """3 Dec 2026 (Django's "j M Y", in English whatever the server's locale)."""
+    """3 December 2026 (Django's "j F Y", in English whatever the server's locale): the one date format
+    of every page (issue 11)."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
 
 

@@ -248,8 +248,7 @@ def meeting_record(
         action="meeting.recorded",
         target=meeting,
         child=child,
-        summary=f"{meeting.get_kind_display()} held {held_on:%-d %B %Y}"
-        + (" remotely" if meeting.remote else "")
+        summary=f"{meeting.get_kind_display()} held {held_on:%-d %B %Y}{' remotely' * meeting.remote}"
         + (" (late)" if late else ""),
     )
     return meeting

@@ -98,7 +98,7 @@ def test_child_record_shows_identity_status_household_and_history(page, live_wor
     expect(household).to_contain_text("ZZ1 1ZZ")
     statuses = page.get_by_test_id("legal-statuses")
     expect(statuses).to_contain_text("Child in need")
-    expect(statuses).to_contain_text("6 Jan 2020")
+    expect(statuses).to_contain_text("6 January 2020")
     expect(page.get_by_role("heading", name="History of this record")).to_be_visible()
     expect(page.get_by_test_id("history").locator("tbody tr").first).to_be_visible()
 

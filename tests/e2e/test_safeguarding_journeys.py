@@ -63,7 +63,7 @@ def test_recording_a_serious_incident_shows_its_notification_then_rapid_review_d
     fill_date(page, "Date the Child Safeguarding Practice Review Panel was notified", 19, 11, 2026)
     page.get_by_role("button", name="Save notification date").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Saved")
-    expect(notification).to_contain_text("19 Nov 2026")  # met
+    expect(notification).to_contain_text("19 November 2026")  # met
     # Notified Thu 19 Nov; 15 working days: 20 Nov (1), 23-27 (6), 30 Nov-4 Dec (11), 7-10 Dec (15).
     rapid_review = deadlines.get_by_role("row").filter(has_text="Rapid review completed")
     expect(rapid_review).to_contain_text("Thursday 10 December 2026")
@@ -96,7 +96,7 @@ def test_holding_a_remote_initial_child_protection_conference(page: Any, live_wo
     icpc_due = page.locator("tr").filter(has_text="Initial child protection conference held")
     expect(icpc_due).to_have_count(1)
     expect(icpc_due).to_contain_text("Jonathan Smith")
-    expect(icpc_due).to_contain_text("Mon 23 Nov 2026")
+    expect(icpc_due).to_contain_text("Monday 23 November 2026")
     expect(icpc_due).to_contain_text("DfE CIN census validation rule 8675Q")
 
     # The conference, held remotely on Thu 19 Nov 2026, in time.
@@ -120,7 +120,7 @@ def test_holding_a_remote_initial_child_protection_conference(page: Any, live_wo
     conference = (
         page.get_by_test_id("meetings").locator("tr").filter(has_text="Initial child protection conference")
     )
-    expect(conference).to_contain_text("19 Nov 2026")
+    expect(conference).to_contain_text("19 November 2026")
     expect(conference).to_contain_text("Remote")
     expect(conference).to_contain_text("Invited: Police, Health, Education")
     expect(conference).to_contain_text("Present: Police, Health")
@@ -128,16 +128,16 @@ def test_holding_a_remote_initial_child_protection_conference(page: Any, live_wo
 
     deadlines = page.get_by_test_id("child-deadlines")
     met = deadlines.locator("tr").filter(has_text="Initial child protection conference held")
-    expect(met).to_contain_text("Met 19 Nov 2026")
+    expect(met).to_contain_text("Met 19 November 2026")
     expect(met).not_to_contain_text("late")
     # First review within 3 months of Thu 19 Nov 2026: the same day, Fri 19 Feb 2027.
     first_review = deadlines.locator("tr").filter(has_text="First child protection review conference")
-    expect(first_review).to_contain_text("Fri 19 Feb 2027")
+    expect(first_review).to_contain_text("Friday 19 February 2027")
     expect(first_review).to_contain_text("Open")
     expect(first_review).to_contain_text("Working Together to Safeguard Children 2018, chapter 1")
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Deadlines").click()
     expect(page.locator("tr").filter(has_text="Initial child protection conference held")).to_have_count(0)
     expect(page.locator("tr").filter(has_text="First child protection review conference")).to_contain_text(
-        "Fri 19 Feb 2027"
+        "Friday 19 February 2027"
     )

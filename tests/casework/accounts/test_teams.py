@@ -134,7 +134,7 @@ def test_a_closed_team_keeps_its_history_and_leaves_the_pickers(client, world):
     south.refresh_from_db()
     assert (south.closed_on, south.manager) == (TODAY, None)
     assert AuditEvent.objects.get(action="team.closed").summary == (
-        f"Closed South CIN team (managed by {world.users['tm']}) on 20/11/2026"
+        f"Closed South CIN team (managed by {world.users['tm']}) on 20 November 2026"
     )
     with pytest.raises(ValidationError):
         services.team_update(actor=world.users["admin"], team=south, seen_version=None, name="Reopened")

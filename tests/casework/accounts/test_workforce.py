@@ -219,7 +219,7 @@ def test_each_check_is_recorded_with_its_date_and_who_confirmed_it(world):
         "SW123456",
     )
     event = AuditEvent.objects.get(action="staff.check_recorded")
-    assert event.summary == f"{rae}: Social Work England registration recorded, dated 17/11/2026"
+    assert event.summary == f"{rae}: Social Work England registration recorded, dated 17 November 2026"
     services.employment_check_record(
         actor=world.users["hos"],
         staff=rae,

@@ -367,8 +367,8 @@ def test_the_record_page_shows_the_latest_contacts_and_the_childs_contacts_page_
     client.force_login(world.users["sw"])
     record = client.get(f"/children/{child.pk}/").content.decode()
     assert record.count('data-testid="contacts"') == 1
-    assert "30 Jan 2026" in record  # the newest
-    assert "1 Jan 2026" not in record  # only the latest few on the record page
+    assert "30 January 2026" in record  # the newest
+    assert "1 January 2026" not in record  # only the latest few on the record page
     assert f'href="/children/{child.pk}/contacts/"' in record
 
     first = client.get(f"/children/{child.pk}/contacts/").content.decode()

@@ -317,7 +317,7 @@ def test_the_csv_has_one_row_per_measure_with_its_definition_and_is_audited(
     assert "Continuity holds no attendance records" in by_key["education_attendance"][6]
     event = AuditEvent.objects.get(action="fortnightly.download")
     assert (event.actor, event.la) == (world.users["hos"], world.la)
-    assert "04/05/2020 to 17/05/2020" in event.summary
+    assert "4 May 2020 to 17 May 2020" in event.summary
 
 
 def test_the_detail_csv_lists_the_la_child_ids_behind_each_figure(client: Any, world: World) -> None:

@@ -457,7 +457,7 @@ def test_a_record_a_reimport_removes_leaves_a_delete_event_naming_the_import(
     page = client.get(f"/children/{status.child_id}/").content.decode()
     history = page[page.index('data-testid="history"') :]
     assert "Legal status deleted" in history
-    assert "2 Jun 2025 (deleted)" in history
+    assert "2 June 2025 (deleted)" in history
     assert f"import {run.pk}: second.xml" in history
 
 

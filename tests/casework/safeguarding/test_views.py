@@ -59,7 +59,7 @@ def test_a_referral_is_recorded_from_the_child_page_and_decided_with_its_deadlin
     assert list(referral.children.all()) == [jon]
     detail = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Decision on a referral" in detail
-    assert "Tue 17 Nov 2026" in detail
+    assert "Tuesday 17 November 2026" in detail
     assert "Working Together to Safeguard Children 2018, chapter 1" in detail
     assert "Rules in force: Normal statutory rules" in detail
 
@@ -72,9 +72,9 @@ def test_a_referral_is_recorded_from_the_child_page_and_decided_with_its_deadlin
     detail = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Child and family assessment" in detail
     assert "Child and family assessment completed" in detail
-    assert "Thu 21 Jan 2027" in detail
+    assert "Thursday 21 January 2027" in detail
     assert "DfE CIN census validation rule 8670Q" in detail
-    assert "Met 17 Nov 2026" in detail
+    assert "Met 17 November 2026" in detail
     front_door = client.get("/referrals/").content.decode()
     assert "Awaiting a decision (0)" in front_door
     assert "Needs a child and family assessment" not in front_door
