@@ -289,5 +289,5 @@ def test_the_child_page_shows_meetings_and_deadlines_with_their_sources(client, 
     assert "Present: Police" in page
     assert "Section 47 enquiries to start" in page
     assert "Initial child protection conference held" in page
-    assert "Tue 12 May 2020" in page
+    assert "Tuesday 12 May 2020" in page
     assert "DfE CIN census validation rule 8675Q" in page
