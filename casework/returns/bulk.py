@@ -9,6 +9,7 @@ round trip or the ORM building an INSERT statement of thousands of parameters. T
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,9 +17,36 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
+
+
+@models.Field.register_lookup
+class AnyOf(models.Lookup):  # type: ignore[type-arg]
+    """`field__any_of=values`: `field = ANY(%s)`, the values sent as one array parameter.
+
+    An import asks for thousands of rows by key at a time. `field__in=values` writes one placeholder
+    per value, and the driver scans the whole statement for them on every query (psycopg's client-side
+    binding: a tenth of a CIN import's Python time); one array is one placeholder, and PostgreSQL uses
+    the same index for `= ANY(array)` as for `IN (...)`."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
+        field = self.lhs.output_field
+        return "%s", [[field.get_db_prep_value(v, connection, prepared=False) for v in value]]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+models.ForeignObject.register_lookup(AnyOf)  # related fields keep lookups of their own (not Field's)
 
 
 def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -67,6 +95,45 @@ def _value_getter(field: models.Field[Any, Any], now: datetime) -> Callable[[mod
         return operator.attrgetter(attname)
     real = connections[DEFAULT_DB_ALIAS]
     return lambda obj: field.get_db_prep_save(getattr(obj, attname), real)
+
+
+@functools.cache
+def _blank(
+    model: type[models.Model],
+) -> tuple[dict[str, Any], tuple[models.Field[Any, Any], ...], frozenset[str]]:
+    """What `Model.__init__` gives an instance made with no arguments: each stored column's default (the
+    same object each time where the default is not callable), the fields whose default is a callable
+    (called for each instance), and the attribute names an instance may be given."""
+    static: dict[str, Any] = {}
+    dynamic = []
+    for field in model._meta.concrete_fields:
+        if field.generated:
+            continue
+        if field.has_default() and callable(field.default):
+            dynamic.append(field)
+        else:
+            static[field.attname] = field.get_default()
+    attnames = frozenset(field.attname for field in model._meta.concrete_fields if not field.generated)
+    return static, tuple(dynamic), attnames
+
+
+def new(model: type[M], **values: Any) -> M:
+    """An unsaved instance to be COPYed, made as `model(**values)` would make it but without walking
+    every field through `Model.__init__` (a fifth of an import's Python time, for 120,000 rows).
+
+    `values` are given by attribute name (`child_id`, not `child`); anything else, or a model with
+    init signals, goes through the ordinary constructor, so the result is always the same."""
+    static, dynamic, attnames = _blank(model)
+    if not attnames.issuperset(values) or pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model(**values)
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    data = obj.__dict__
+    data.update(static)
+    for field in dynamic:
+        data[field.attname] = field.get_default()
+    data.update(values)
+    return obj
 
 
 def _types(table: str) -> dict[str, int]:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from casework.children.models import Child
-from casework.returns.bulk import copy_insert
+from casework.returns.bulk import copy_insert, new
 from casework.returns.columns import DETAIL_FIELDS, RETURN_CHILD_FIELDS
 from casework.returns.importing import ImportLog
 from casework.returns.models import ChildReturnDetails
@@ -67,10 +67,12 @@ def upsert_children(
 ) -> dict[str, Upserted]:
     """Find or create each child; returns what happened by LA child ID (rejected children are absent)."""
     ids = [identity.la_child_id for identity in identities]
-    existing = {child.la_child_id: child for child in Child.objects.filter(la_id=la_id, la_child_id__in=ids)}
+    existing = {
+        child.la_child_id: child for child in Child.objects.filter(la_id=la_id, la_child_id__any_of=ids)
+    }
     details = {
         row.child_id: row
-        for row in ChildReturnDetails.objects.filter(child_id__in=[c.pk for c in existing.values()])
+        for row in ChildReturnDetails.objects.filter(child_id__any_of=[c.pk for c in existing.values()])
     }
     result: dict[str, Upserted] = {}
     new_children: list[tuple[Identity, Child]] = []
@@ -96,7 +98,9 @@ def upsert_children(
             new_children.append(
                 (
                     identity,
-                    Child(la_id=la_id, la_child_id=identity.la_child_id, created_by_id=actor_id, **values),
+                    new(
+                        Child, la_id=la_id, la_child_id=identity.la_child_id, created_by_id=actor_id, **values
+                    ),
                 )
             )
             continue
@@ -149,7 +153,13 @@ def _upsert_details(
         row = existing.get(upserted.child_id)
         if row is None:
             new_rows.append(
-                ChildReturnDetails(la_id=la_id, child_id=upserted.child_id, created_by_id=actor_id, **given)
+                new(
+                    ChildReturnDetails,
+                    la_id=la_id,
+                    child_id=upserted.child_id,
+                    created_by_id=actor_id,
+                    **given,
+                )
             )
             if not upserted.created:
                 upserted.changed += list(given)

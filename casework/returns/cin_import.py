@@ -38,7 +38,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from casework.accounts.models import User
 from casework.core.models import LocalAuthority
-from casework.returns.bulk import Writes, assign_ids
+from casework.returns.bulk import Writes, assign_ids, new
 from casework.returns.children import (
     GENDER_TO_SEX,
     SEX_TO_GENDER,
@@ -521,7 +521,8 @@ PART_LABELS = {
 def _new_part(name: str, la_id: int, episode_id: int, position: int, item: Any, actor_id: int | None) -> Any:
     common = {"la_id": la_id, "episode_id": episode_id, "position": position, "created_by_id": actor_id}
     if name == "assessments":
-        return CinAssessment(
+        return new(
+            CinAssessment,
             **common,
             start_date=item.start,
             internal_review_date=item.internal_review,
@@ -529,16 +530,18 @@ def _new_part(name: str, la_id: int, episode_id: int, position: int, item: Any, 
             factors=list(item.factors),
         )
     if name == "plans":
-        return CinPlan(**common, start_date=item.start, end_date=item.end)
+        return new(CinPlan, **common, start_date=item.start, end_date=item.end)
     if name == "section47s":
-        return Section47(
+        return new(
+            Section47,
             **common,
             start_date=item.start,
             icpc_target=item.icpc_target,
             icpc_date=item.icpc,
             icpc_not_required=item.icpc_not_required,
         )
-    return CpPlan(
+    return new(
+        CpPlan,
         **common,
         start_date=item.start,
         end_date=item.end,
@@ -584,14 +587,14 @@ class _Held:
     @classmethod
     def load(cls, child_ids: list[int]) -> _Held:
         episodes: dict[int, dict[date, CinEpisode]] = defaultdict(dict)
-        for found in CinEpisode.objects.filter(child_id__in=child_ids):
+        for found in CinEpisode.objects.filter(child_id__any_of=child_ids):
             episodes[found.child_id][found.referral_date] = found
         matched_ids = [row.pk for rows in episodes.values() for row in rows.values()]
         parts: dict[str, dict[int, list[Any]]] = {}
         for name, model, _key in PART_TABLES:
             grouped: dict[int, list[Any]] = defaultdict(list)
             if matched_ids:
-                for part in model.objects.filter(episode_id__in=matched_ids).order_by(
+                for part in model.objects.filter(episode_id__any_of=matched_ids).order_by(
                     "episode_id", "position", "id"
                 ):
                     grouped[part.episode_id].append(part)
@@ -654,7 +657,8 @@ class _BatchStore:
 
     def _new_episode(self, episode: cin.Episode, child_id: int) -> CinEpisode:
         assert episode.referral is not None  # noqa: S101 - read_child drops episodes without one
-        return CinEpisode(
+        return new(
+            CinEpisode,
             la_id=self.la_id,
             child_id=child_id,
             referral_date=episode.referral,

@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from casework.returns.bulk import copy_insert
+from casework.returns.bulk import copy_insert, new
 from casework.returns.models import ImportIssue, ImportOutcome, ImportRun
 
 log = logging.getLogger(__name__)
@@ -378,8 +378,9 @@ def _record(run: ImportRun, import_log: ImportLog) -> None:
     run.save()
     copy_insert(
         [
-            ImportIssue(
-                run=run,
+            new(
+                ImportIssue,
+                run_id=run.pk,
                 severity=issue.severity,
                 file_name=issue.file_name[:300],
                 location=issue.location[:200],
@@ -394,7 +395,14 @@ def _record(run: ImportRun, import_log: ImportLog) -> None:
     )
     copy_insert(
         [
-            ImportOutcome(run=run, la_child_id=key[:40], child_id=child, outcome=outcome, detail=detail)
+            new(
+                ImportOutcome,
+                run_id=run.pk,
+                la_child_id=key[:40],
+                child_id=child,
+                outcome=outcome,
+                detail=detail,
+            )
             for key, (outcome, child, detail) in import_log.outcomes.items()
         ]
     )

@@ -42,7 +42,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from casework.children.models import Child
 from casework.core.models import LocalAuthority
-from casework.returns.bulk import Writes
+from casework.returns.bulk import Writes, new
 from casework.returns.children import LABELS as CHILD_LABELS
 from casework.returns.children import Identity, gender_for, upsert_children
 from casework.returns.columns import LAC_TABLE_FIELDS
@@ -578,9 +578,9 @@ def _keep_stored_details(state: _State, identities: list[Identity]) -> None:
              if i.details.get("uasc") is False or i.details.get("mother") is False}  # fmt: skip
     if not asked:
         return
-    stored = ChildReturnDetails.objects.filter(child__la_id=state.la_id, child__la_child_id__in=asked).filter(
-        Q(uasc=True, uasc_ceased__lt=period.starts) | Q(mother=True, mother_child_dob__gt=period.ends)
-    )
+    stored = ChildReturnDetails.objects.filter(
+        child__la_id=state.la_id, child__la_child_id__any_of=asked
+    ).filter(Q(uasc=True, uasc_ceased__lt=period.starts) | Q(mother=True, mother_child_dob__gt=period.ends))
     for key, uasc, ceased, mother, born in stored.values_list(
         "child__la_child_id", "uasc", "uasc_ceased", "mother", "mother_child_dob"
     ):
@@ -688,7 +688,7 @@ def _resolve(state: _State, keys: Iterable[str]) -> None:
     if not wanted:
         return
     found = dict(
-        Child.objects.filter(la_id=state.la_id, la_child_id__in=wanted).values_list("la_child_id", "pk")
+        Child.objects.filter(la_id=state.la_id, la_child_id__any_of=wanted).values_list("la_child_id", "pk")
     )
     state.children.update(found)
     state.absent |= wanted - set(found)
@@ -773,7 +773,7 @@ def _store_batch(
     kept.update(wanted)
     if not wanted:
         return
-    existing_rows = table.model._default_manager.filter(child_id__in={child for child, _ in wanted})
+    existing_rows = table.model._default_manager.filter(child_id__any_of={child for child, _ in wanted})
     if table.per_year:
         existing_rows = existing_rows.filter(collection_year=state.year)
     existing = {
@@ -788,8 +788,13 @@ def _store_batch(
         if record is None:
             extra = {"collection_year": state.year} if table.per_year else {}
             writes.insert(
-                table.model(
-                    la_id=state.la_id, child_id=key[0], created_by_id=state.actor_id, **values, **extra
+                new(
+                    table.model,
+                    la_id=state.la_id,
+                    child_id=key[0],
+                    created_by_id=state.actor_id,
+                    **values,
+                    **extra,
                 )
             )
             state.changes[row.child].append(f"{label} added")
@@ -873,7 +878,7 @@ def _remove_missing(
     label = LABELS[table.spec.name]
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        rows = table.model._default_manager.filter(Q(child_id__in=chunk) & table.period(state.year))
+        rows = table.model._default_manager.filter(Q(child_id__any_of=chunk) & table.period(state.year))
         gone: list[int] = []
         # Plain tuples: on a first import these are every row just written, and model instances of
         # them would cost more than the query.

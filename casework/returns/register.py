@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from casework.children.models import Child, LegalStatus, Placement
 from casework.contacts.due import refresh_due_states
-from casework.returns.bulk import chunked, copy_insert
+from casework.returns.bulk import chunked, copy_insert, new
 from casework.returns.models import ChildReturnDetails, CinEpisode, CpPlan, LacCareLeaver, LacEpisode
 from domain.census.register import (
     ChildReturnFacts,
@@ -36,29 +36,29 @@ CHUNK = 2000
 
 def facts_for(child_ids: list[int]) -> dict[int, ChildReturnFacts]:
     """Every child's return records, as the domain rules read them."""
-    births = dict(Child.objects.filter(pk__in=child_ids).values_list("pk", "date_of_birth"))
+    births = dict(Child.objects.filter(pk__any_of=child_ids).values_list("pk", "date_of_birth"))
     cin: dict[int, list[CinEpisodeFacts]] = defaultdict(list)
-    for row in CinEpisode.objects.filter(child_id__in=child_ids).values_list(
+    for row in CinEpisode.objects.filter(child_id__any_of=child_ids).values_list(
         "child_id", "referral_date", "closure_date", "referral_nfa", "closure_reason"
     ):
         cin[row[0]].append(CinEpisodeFacts(*row[1:]))
     cp: dict[int, list[CpPlanFacts]] = defaultdict(list)
-    for plan in CpPlan.objects.filter(episode__child_id__in=child_ids).values_list(
+    for plan in CpPlan.objects.filter(episode__child_id__any_of=child_ids).values_list(
         "episode__child_id", "start_date", "end_date", "initial_category", "latest_category"
     ):
         cp[plan[0]].append(CpPlanFacts(*plan[1:]))
     lac: dict[int, list[LacEpisodeFacts]] = defaultdict(list)
-    for episode in LacEpisode.objects.filter(child_id__in=child_ids).values_list(
+    for episode in LacEpisode.objects.filter(child_id__any_of=child_ids).values_list(
         "child_id", "decom", "dec", "rne", "legal_status", "place", "place_provider", "pl_post", "rec"
     ):
         lac[episode[0]].append(LacEpisodeFacts(*episode[1:]))
     details = {
         row[0]: row[1:]
-        for row in ChildReturnDetails.objects.filter(child_id__in=child_ids).values_list(
+        for row in ChildReturnDetails.objects.filter(child_id__any_of=child_ids).values_list(
             "child_id", "uasc", "uasc_ceased"
         )
     }
-    leavers = set(LacCareLeaver.objects.filter(child_id__in=child_ids).values_list("child_id", flat=True))
+    leavers = set(LacCareLeaver.objects.filter(child_id__any_of=child_ids).values_list("child_id", flat=True))
     facts = {}
     for child_id in child_ids:
         uasc, ceased = details.get(child_id, (False, None))
@@ -94,10 +94,10 @@ def sync_register(
         facts = facts_for(batch)
         derived = {child_id: derive(child_facts) for child_id, child_facts in facts.items()}
         statuses: dict[int, list[LegalStatus]] = defaultdict(list)
-        for row in LegalStatus.objects.filter(child_id__in=batch):
+        for row in LegalStatus.objects.filter(child_id__any_of=batch):
             statuses[row.child_id].append(row)
         placements: dict[int, list[Placement]] = defaultdict(list)
-        for placement in Placement.objects.filter(child_id__in=batch):
+        for placement in Placement.objects.filter(child_id__any_of=batch):
             placements[placement.child_id].append(placement)
         remove_statuses: list[int] = []
         add_statuses: list[LegalStatus] = []
@@ -151,7 +151,8 @@ def _diff_statuses(
             remove.append(row.pk)
     for status in wanted.values():
         add.append(
-            LegalStatus(
+            new(
+                LegalStatus,
                 la_id=la_id,
                 child_id=child_id,
                 kind=status.kind,
@@ -182,7 +183,8 @@ def _diff_placements(
             remove.append(row.pk)
     for placement in wanted:
         add.append(
-            Placement(
+            new(
+                Placement,
                 la_id=la_id,
                 child_id=child_id,
                 starts_on=placement.starts,

@@ -301,7 +301,7 @@ def information_shares_visible_to(user: User) -> QuerySet[InformationShare]:
 # The record page shows the latest meetings and the deadlines that matter most (open first, then the
 # soonest due), within the page-length budget (issue 11); the deadlines page lists every one.
 CHILD_PAGE_MEETINGS = 3
-CHILD_PAGE_DEADLINES = 6
+CHILD_PAGE_DEADLINES = 5
 
 
 AGENCY_LABELS = dict(AGENCIES)
