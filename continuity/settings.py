@@ -7,6 +7,7 @@ CONTINUITY_LOCAL  "1" for the local demonstration (`make run`): a development ke
                banner on every page. Default "1" with the embedded database, "0" once DATABASE_URL is set:
                production fails closed (no SECRET_KEY, or DEBUG on, refuses to start).
 SECRET_KEY     required outside local mode; a fixed development key is used in local mode only.
+SECRET_KEY_FALLBACKS  earlier keys (comma-separated) still accepted after a rotation.
 DEBUG          "1" for Django's debug pages, in local mode only.
 ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost.
 SECURE_*       outside local mode: HTTPS redirect, HSTS (see README "Configuration").
@@ -42,6 +43,9 @@ if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when CONTINUITY_LOCAL=0")
 if SECRET_KEY == _DEV_KEY and not CONTINUITY_LOCAL:
     raise RuntimeError("the development SECRET_KEY is refused when CONTINUITY_LOCAL=0")
+# Earlier keys, comma-separated, still accepted after a rotation: signed links and sessions, and the
+# keyed hashes recovery codes are kept as (casework/accounts/recovery.py), keep working.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
