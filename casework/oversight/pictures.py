@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from casework.core.charts import Chart, Series, share_text, trend_summary
 from casework.oversight.models import WeeklyFigures
-from casework.oversight.selectors import RerateProgress
+from casework.oversight.selectors import Progress, RerateProgress
 from casework.oversight.trends import StaffDay
 
 RATING_TONES = {"red": "red", "amber": "amber", "green": "green", "none": "grey"}
@@ -55,8 +55,14 @@ def cohort_chart(matrix: dict[str, Any]) -> Chart:
     )
 
 
+# A chart shows at most this many bars, the rest as one bar "N other teams": a large authority has
+# hundreds of teams, and a chart of 300 bars is read by no one (and drawn slowly). Each bar's list is linked.
+CHART_BARS = 12
+
+
 def overdue_chart(rows: Sequence[dict[str, Any]]) -> Chart:
-    """Overdue contacts by team, split red, amber and the rest."""
+    """Overdue contacts by team, split red, amber and the rest: the teams with most overdue (the rows
+    come most overdue first), then the other teams together."""
     total = sum(r["overdue"] for r in rows)
     red = sum(r["red"] for r in rows)
     summary = (
@@ -66,18 +72,27 @@ def overdue_chart(rows: Sequence[dict[str, Any]]) -> Chart:
     )
     if rows:
         summary += f" Most overdue: {rows[0]['team__name'] or 'no team'} ({rows[0]['overdue']:,})."
+    shown, rest = list(rows[:CHART_BARS]), rows[CHART_BARS:]
+    links = [_children_link(measure="overdue", team=r["team_id"]) for r in shown]
+    if rest:
+        others = {k: sum(r[k] for r in rest) for k in ("overdue", "red", "amber")}
+        shown.append({**others, "team__name": f"{len(rest)} other teams"})
+        links.append(_children_link(measure="overdue"))  # every overdue child: filter by team there
+        summary += (
+            f" The {CHART_BARS} teams with most overdue are shown, then the other {len(rest)} together."
+        )
     return Chart(
         id="overdue-by-team",
         title="Overdue contacts by team",
         summary=summary,
-        categories=tuple(r["team__name"] or "No team" for r in rows),
+        categories=tuple(r["team__name"] or "No team" for r in shown),
         series=(
-            Series("Red", tuple(r["red"] for r in rows), "red"),
-            Series("Amber", tuple(r["amber"] for r in rows), "amber"),
-            Series("Green or not rated", tuple(r["overdue"] - r["red"] - r["amber"] for r in rows), "grey"),
+            Series("Red", tuple(r["red"] for r in shown), "red"),
+            Series("Amber", tuple(r["amber"] for r in shown), "amber"),
+            Series("Green or not rated", tuple(r["overdue"] - r["red"] - r["amber"] for r in shown), "grey"),
         ),
         category_heading="Team",
-        links=tuple(_children_link(measure="overdue", team=r["team_id"]) for r in rows),
+        links=tuple(links),
     )
 
 
@@ -85,6 +100,18 @@ def rerate_chart(progress: RerateProgress, *, by: str = "Team") -> Chart:
     """Progress of the re-rating exercise per row, each bar as shares of its open cases."""
     rows = progress.rows
     behind = [r.label for r in rows if r.percent_signed_off < 100]
+    # Those furthest behind first (the ones a head of service chases), then the others as one bar.
+    shown = sorted(rows, key=lambda r: (r.percent_signed_off, r.label))[:CHART_BARS]
+    rest = [r for r in rows if all(r is not s for s in shown)]
+    if rest:
+        shown.append(
+            Progress(
+                f"{len(rest)} other {by.lower()}s",
+                open=sum(r.open for r in rest),
+                signed_off=sum(r.signed_off for r in rest),
+                awaiting=sum(r.awaiting for r in rest),
+            )
+        )
     total = progress.total
     target = progress.emergency.rating_target_date
     when = (
@@ -96,16 +123,21 @@ def rerate_chart(progress: RerateProgress, *, by: str = "Team") -> Chart:
         f"{total.signed_off:,} of {total.open:,} open cases ({share_text(total.signed_off, total.open)}) are "
         f"rated and signed off, {when} ({target:%-d %B %Y}). "
         + (f"{len(behind)} of {len(rows)} not yet complete." if behind else "Every one is complete.")
+        + (
+            f" The {CHART_BARS} furthest behind are shown, then the other {len(rest)} together."
+            if rest
+            else ""
+        )
     )
     return Chart(
         id="rerate-progress",
         title=f"Re-rating progress by {by.lower()} against {target:%-d %B %Y}",
         summary=summary,
-        categories=tuple(r.label for r in rows),
+        categories=tuple(r.label for r in shown),
         series=(
-            Series("Rated and signed off", tuple(r.signed_off for r in rows), "green"),
-            Series("Awaiting sign-off", tuple(r.awaiting for r in rows), "amber"),
-            Series("Not started", tuple(r.not_started for r in rows), "grey"),
+            Series("Rated and signed off", tuple(r.signed_off for r in shown), "green"),
+            Series("Awaiting sign-off", tuple(r.awaiting for r in shown), "amber"),
+            Series("Not started", tuple(r.not_started for r in shown), "grey"),
         ),
         share=True,
         category_heading=by,
