@@ -130,13 +130,20 @@ def staff_by_day(*, la_id: int, today: date, active: int) -> list[StaffDay]:
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             f"""
+            WITH window_absences AS MATERIALIZED (
+              -- Only the absences that overlap the days drawn (an LA's history holds years of them),
+              -- of staff active today: read once, then matched to each day.
+              SELECT a.user_id, a.starts_on, a.ends_on
+              FROM {StaffAbsence._meta.db_table} a
+              JOIN {User._meta.db_table} u ON u.id = a.user_id AND u.is_active
+              WHERE a.la_id = %s AND a.starts_on <= %s::date AND (a.ends_on IS NULL OR a.ends_on >= %s::date)
+            )
             SELECT d::date, count(DISTINCT a.user_id)
             FROM generate_series(%s::date, %s::date, interval '1 day') AS d
-            LEFT JOIN {StaffAbsence._meta.db_table} a
-              ON a.la_id = %s AND a.starts_on <= d::date AND (a.ends_on IS NULL OR a.ends_on >= d::date)
-             AND EXISTS (SELECT 1 FROM {User._meta.db_table} u WHERE u.id = a.user_id AND u.is_active)
+            LEFT JOIN window_absences a
+              ON a.starts_on <= d::date AND (a.ends_on IS NULL OR a.ends_on >= d::date)
             GROUP BY 1 ORDER BY 1
             """,  # noqa: S608
-            [start, today, la_id],
+            [la_id, today, start, start, today],
         )
         return [StaffDay(day, active, off) for day, off in cursor.fetchall()]
