@@ -364,7 +364,9 @@ def children_list(request: AuthenticatedRequest) -> HttpResponseBase:
         team=team.pk if team else None,
     )
     if listing.wants_export(request, drill_down_list(today)):
-        return listing.export(request, children, drill_down_list(today))
+        # Only what the columns read: a download of every child otherwise builds each child's, team's,
+        # worker's and due state's every field (their timestamps parsed) only to write seven of them.
+        return listing.export(request, children.only(*DRILL_DOWN_EXPORT_FIELDS), drill_down_list(today))
     page = listing.paginate(request, children, drill_down_list(today))
     parts = []
     if rating:
@@ -384,6 +386,20 @@ def children_list(request: AuthenticatedRequest) -> HttpResponseBase:
 
 def _days_overdue(due: Any, today: date) -> int | str:
     return (today - due.next_due).days if due and due.next_due and due.next_due < today else ""
+
+
+# The fields the drill-down's columns read (`drill_down_list`), for its download.
+DRILL_DOWN_EXPORT_FIELDS = (
+    "la_child_id",
+    "first_name",
+    "last_name",
+    "team__name",
+    "allocated_worker__first_name",
+    "allocated_worker__last_name",
+    "allocated_worker__username",
+    "due__rating",
+    "due__next_due",
+)
 
 
 def drill_down_list(today: date) -> listing.Listing[Child]:
