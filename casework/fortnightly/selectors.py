@@ -366,9 +366,10 @@ def _seen_contacts(la_id: int, period: Fortnight) -> QuerySet[Contact]:
     )
 
 
-def children_flagged(*, user: User, period: Fortnight) -> QuerySet[Child]:
+def children_flagged(*, user: User, period: Fortnight, flags: Iterable[str] | None = None) -> QuerySet[Child]:
     """The children the user may see, alive on the fortnight's last day, with every flag a child measure
-    uses (each an uncorrelated `IN (subquery)`, which PostgreSQL hashes once for the whole query)."""
+    uses (each an uncorrelated `IN (subquery)`, which PostgreSQL hashes once for the whole query), or
+    only the `flags` named (a page that needs a few measures need not pay for the others)."""
     la_id = permissions.la_id_of(user)
     end = period.ends_on
 
@@ -400,22 +401,24 @@ def children_flagged(*, user: User, period: Fortnight) -> QuerySet[Child]:
     with_social_worker = LegalStatus.objects.filter(
         _open_on(end), la_id=la_id, kind__in=[LegalStatusKind.CIN, LegalStatusKind.CP, LegalStatusKind.LAC]
     ).values("child_id")
+    every = {
+        "lac": Q(pk__in=status_ids(LegalStatusKind.LAC)),
+        "cp": Q(pk__in=status_ids(LegalStatusKind.CP)),
+        "cin": Q(pk__in=status_ids(LegalStatusKind.CIN)),
+        "with_social_worker": Q(pk__in=with_social_worker),
+        "seen": Q(pk__in=seen.values("child_id")),
+        "face_to_face": Q(pk__in=seen.filter(mode__in=FACE_TO_FACE_MODES).values("child_id")),
+        "started_looked_after": Q(pk__in=started),
+        "missed_school": Q(pk__in=missed),
+        "has_setting": Q(education_setting_id__isnull=False),
+        "setting_closed": Q(education_setting_id__isnull=False) & Q(education_setting__is_open=False),
+        "in_childrens_home": Q(pk__in=in_home),
+    }
+    wanted = every if flags is None else {name: every[name] for name in flags}
     return (
         children_visible_to(user)
         .filter(Q(date_of_death__isnull=True) | Q(date_of_death__gt=end))
-        .annotate(
-            lac=_flag(Q(pk__in=status_ids(LegalStatusKind.LAC))),
-            cp=_flag(Q(pk__in=status_ids(LegalStatusKind.CP))),
-            cin=_flag(Q(pk__in=status_ids(LegalStatusKind.CIN))),
-            with_social_worker=_flag(Q(pk__in=with_social_worker)),
-            seen=_flag(Q(pk__in=seen.values("child_id"))),
-            face_to_face=_flag(Q(pk__in=seen.filter(mode__in=FACE_TO_FACE_MODES).values("child_id"))),
-            started_looked_after=_flag(Q(pk__in=started)),
-            missed_school=_flag(Q(pk__in=missed)),
-            has_setting=_flag(Q(education_setting_id__isnull=False)),
-            setting_closed=_flag(Q(education_setting_id__isnull=False) & Q(education_setting__is_open=False)),
-            in_childrens_home=_flag(Q(pk__in=in_home)),
-        )
+        .annotate(**{name: _flag(condition) for name, condition in wanted.items()})
     )
 
 
@@ -768,6 +771,11 @@ def list_behind(measure: Measure, *, user: User, period: Fortnight) -> QuerySet[
 # --- Across fortnights ------------------------------------------------------------------------------
 
 ACROSS_FORTNIGHTS = 6  # the fortnights the trend page shows, the chosen one last
+# The contact measures of the three groups and the groups themselves, and the only flags they read.
+ACROSS_MEASURES = [
+    m for m in MEASURES if m.key.startswith(("cla", "cpp", "other_cin")) and m.record == CHILDREN
+]
+ACROSS_FLAGS = sorted({name for m in ACROSS_MEASURES for name, _value in m.condition})
 
 
 @dataclass(frozen=True)
@@ -783,13 +791,19 @@ def across_fortnights(
     query a fortnight, counted by the same test as the return itself, so each fortnight's figure here is
     the figure its own return shows (and the same children are left out: restricted records the user is
     not named on, children who had died)."""
-    measures = [m for m in MEASURES if m.record == CHILDREN]
+    measures = ACROSS_MEASURES
     periods = [ends]
     while len(periods) < count:
         periods.append(periods[-1].previous)
     out = []
     for period in reversed(periods):
-        values = count_figures(measures, {CHILDREN: flag_counts(CHILDREN, user=user, period=period)})
+        counts = list(
+            children_flagged(user=user, period=period, flags=ACROSS_FLAGS)
+            .values(*ACROSS_FLAGS)
+            .annotate(n=Count("pk"))
+            .order_by(*ACROSS_FLAGS)
+        )
+        values = count_figures(measures, {CHILDREN: counts})
         figures = {
             m.key: Figure(m, values[m.key], values.get(m.denominator) if m.denominator else None)
             for m in measures
