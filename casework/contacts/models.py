@@ -113,6 +113,15 @@ class Contact(TenantModel):
                 condition=Q(immediate_protection=True, protection_acknowledged_at__isnull=True),
                 name="contact_protection_open",
             ),
+            # The children seen in a window of days (the DfE fortnightly return's "seen in the last 4
+            # weeks", for each fortnight): a range of one LA's contacts in which the child was seen,
+            # read from the index alone instead of every contact the LA has ever recorded.
+            models.Index(
+                fields=["la", "occurred_at"],
+                include=["child", "mode"],
+                condition=Q(child_seen=True, access_refused=False),
+                name="contact_seen_window",
+            ),
         ]
 
     def __str__(self) -> str:
