@@ -11,14 +11,14 @@ keeping it in SECRET_KEY_FALLBACKS stops existing recovery codes working (people
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import salted_hmac
 
 SALT = "continuity.accounts.recovery-code"
 DIGEST_LENGTH = 16  # django_otp.plugins.otp_static.models.StaticToken.token is a CharField(max_length=16)
 
 
 def normalise(code: str) -> str:
-    """A code as typed ("ABCD 2345") as it was made ("abcd2345")."""
+    """A code as typed ("ABCD 2345") as it was made ("abcd2345"); an app's code ("123 456") likewise."""
     return "".join(code.split()).lower()
 
 
@@ -30,7 +30,3 @@ def digests(code: str) -> list[str]:
     """The code's digest under the secret key and each fallback key, so a key rotation done the Django
     way (the old key in SECRET_KEY_FALLBACKS) keeps people's codes working."""
     return [digest(code, secret=key) for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
-
-
-def matches(code: str, stored: str) -> bool:
-    return any(constant_time_compare(d, stored) for d in digests(code))

@@ -106,7 +106,7 @@ def totp_enrol_confirm(*, actor: User, device: TOTPDevice, token: str) -> Enrolm
     allowed, info = locked.verify_is_allowed()
     if not allowed:
         return Enrolment(confirmed=False, error=THROTTLED.format(time=_until(info)))
-    if not locked.verify_token(_clean(token)):
+    if not locked.verify_token(recovery.normalise(token)):
         _audit(actor, actor, "sign_in.enrol_code_refused", f"{actor}: a wrong code while setting up an app")
         return Enrolment(confirmed=False, error=WRONG_CODE)
     locked.confirmed = True
@@ -133,10 +133,6 @@ class Verification:
     error: str = ""
 
 
-def _clean(token: str) -> str:
-    return "".join(token.split()).lower()
-
-
 def _until(info: dict[str, object] | None) -> str:
     locked_until = (info or {}).get("locked_until")
     if isinstance(locked_until, datetime):
@@ -155,10 +151,9 @@ def _verify(device: Device, token: str) -> bool:
     under the secret key or a fallback key, and used up by django-otp as any static token is."""
     if not isinstance(device, StaticDevice):
         return bool(device.verify_token(token))
-    for candidate in recovery.digests(token):
-        if device.token_set.filter(token=candidate).exists():
-            return bool(device.verify_token(candidate))
-    return bool(device.verify_token(recovery.digest(token)))  # counts the failure against the throttle
+    stored = device.token_set.filter(token__in=recovery.digests(token)).values_list("token", flat=True)
+    # No match still goes through verify_token, which counts the failure against the throttle.
+    return bool(device.verify_token(stored.first() or recovery.digest(token)))
 
 
 @transaction.atomic
@@ -166,7 +161,7 @@ def second_factor_verify(*, actor: User, token: str) -> Verification:
     """Check a code typed at sign-in (an app's code or a recovery code, which is then used up).
 
     Each device keeps its own throttle; a device still waiting is not tried. A refusal is audited."""
-    token = _clean(token)
+    token = recovery.normalise(token)
     waits: list[str] = []
     for device in _code_devices(actor):
         locked = type(device).objects.select_for_update().get(pk=device.pk)

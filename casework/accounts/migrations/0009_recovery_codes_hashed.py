@@ -11,7 +11,7 @@ def hash_plain_codes(apps, schema_editor):
     from casework.accounts.recovery import digest
 
     StaticToken = apps.get_model("otp_static", "StaticToken")
-    plain = list(StaticToken.objects.filter(token__regex=r"^[a-z2-7]{8}$"))
+    plain = list(StaticToken.objects.filter(token__regex=rf"^[a-z2-7]{{{PLAIN_LENGTH}}}$"))
     for token in plain:
         token.token = digest(token.token)
     StaticToken.objects.bulk_update(plain, ["token"], batch_size=1000)
