@@ -124,7 +124,11 @@ def new(model: type[M], **values: Any) -> M:
     `values` are given by attribute name (`child_id`, not `child`); anything else, or a model with
     init signals, goes through the ordinary constructor, so the result is always the same."""
     static, dynamic, attnames = _blank(model)
-    if not attnames.issuperset(values) or pre_init.has_listeners(model) or post_init.has_listeners(model):
+    if (
+        not attnames.issuperset(values)
+        or (pre_init.receivers and pre_init.has_listeners(model))
+        or (post_init.receivers and post_init.has_listeners(model))
+    ):
         return model(**values)
     obj = model.__new__(model)
     obj._state = ModelState()

@@ -8,6 +8,7 @@ Values are compared after stripping and upper-casing, as the validator upper-cas
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -202,6 +203,13 @@ def parse_date(text: str) -> date | None:
     text = text.strip()
     if not text:
         return None
+    return _parse_date(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_date(text: str) -> date:
+    """A return's dates repeat (one day is many children's start or end), and each row's dates are read
+    by the import and again by the rules: parsed once each. A refused text raises every time."""
     match = _DATE.fullmatch(text)
     if match is None:
         raise InvalidDateError(text, "is not a date written dd/mm/yyyy")
