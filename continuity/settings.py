@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in person's queries run behind PostgreSQL row-level security for their authority.
+    "casework.core.rowsecurity.RowSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "casework.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -187,6 +189,10 @@ DATABASE_ROUTERS = ["casework.core.replica.ReplicaRouter"]
 REPLICA_RETRY_SECONDS = float(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "30"))
 REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "300"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL row-level security, the second wall behind the access module (casework/core/rowsecurity.py):
+# signed-in requests run as ROW_SECURITY_ROLE, which sees only its authority's rows.
+ROW_SECURITY = env_bool("CONTINUITY_ROW_SECURITY", True)
+ROW_SECURITY_ROLE = os.environ.get("CONTINUITY_ROW_SECURITY_ROLE", "continuity_app")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
