@@ -128,10 +128,11 @@ def _raise(connection: Any, la_id: int) -> None:
 
 
 def _lower(connection: Any) -> None:
+    """Back to the owner, no authority. The mark stays until the request is finished (`_lift`), which
+    then resets the connection whatever a rollback in between may have undone."""
     raw = connection.connection
     with connection.wrap_database_errors, raw.cursor() as cursor:
         cursor.execute("SELECT set_config('role', 'none', false), set_config(%s, '', false)", [SETTING])
-    setattr(raw, _MARK, None)
 
 
 def _walled_to(connection: Any) -> int | None:
@@ -167,9 +168,16 @@ def outside_wall() -> Iterator[None]:
     _lower(connection)
     try:
         yield
-    finally:
-        if connection.connection is not None:
+    except BaseException:
+        try:
             _raise(connection, walled)
+        except DatabaseError:
+            # A transaction the error has broken takes no more statements, and nothing can be read in
+            # it until it is rolled back, which restores the wall (lowered inside it).
+            if not connection.in_atomic_block:
+                raise
+        raise
+    _raise(connection, walled)
 
 
 class _Wall:
@@ -196,6 +204,7 @@ def _lift(**_kwargs: Any) -> None:
             continue
         try:
             _lower(connection)
+            setattr(raw, _MARK, None)
         except Exception:  # noqa: BLE001 - the connection is unusable: drop it rather than reuse it
             logger.warning("Could not lift row security from a connection; closing it", exc_info=True)
             try:

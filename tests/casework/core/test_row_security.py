@@ -165,3 +165,43 @@ def test_an_immediate_background_import_inside_a_request_runs_as_the_owner(
         transaction.set_rollback(True)
     assert seen[0][0] == seen[0][1]  # the owner
     assert back[0] == rowsecurity.role()
+
+
+def test_one_connection_serving_two_authorities_in_turn_keeps_each_behind_its_own_wall(
+    world: World, other_world: World, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a server process does: the same kept connection answers one council's person, then another's.
+    monkeypatch.setattr(selectors, "children_visible_to", lambda user: Child.objects.all())
+    other_client = type(client)()
+    client.force_login(world.users["hos"])
+    other_client.force_login(other_world.users["hos"])
+    for _ in range(2):
+        mine = client.get("/children/?q=Smith").content.decode()
+        theirs = other_client.get("/children/?q=Smith").content.decode()
+        assert f"/children/{world.children['jon'].pk}/" in mine
+        assert f"/children/{other_world.children['jon'].pk}/" not in mine
+        assert f"/children/{other_world.children['jon'].pk}/" in theirs
+        assert f"/children/{world.children['jon'].pk}/" not in theirs
+
+
+def test_an_error_outside_the_wall_leaves_the_connection_walled_again(world: World) -> None:
+    with transaction.atomic():
+        rowsecurity._raise(connection, world.la.pk)
+        with pytest.raises(ValueError, match="in the ranking"), rowsecurity.outside_wall():
+            raise ValueError("in the ranking")
+        current, _session_user, la = _session()
+        transaction.set_rollback(True)
+    assert current == rowsecurity.role()
+    assert la == str(world.la.pk)
+
+
+def test_a_broken_transaction_outside_the_wall_is_walled_again_by_its_rollback(world: World) -> None:
+    with transaction.atomic():
+        rowsecurity._raise(connection, world.la.pk)
+        with pytest.raises(ProgrammingError), transaction.atomic(), rowsecurity.outside_wall():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM no_such_table")
+        current, _session_user, la = _session()
+        transaction.set_rollback(True)
+    assert current == rowsecurity.role()
+    assert la == str(world.la.pk)
