@@ -91,21 +91,31 @@ def install(using: str = "default") -> list[str]:
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted_role}"
         )
         cursor.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {quoted_role}")
+        condition = f"{TENANT_COLUMN} = {_CURRENT}"
+        definition = f"TO {quoted_role} USING ({condition}) WITH CHECK ({condition})"
         tables = tenant_tables(cursor)
+        # Each policy carries its definition as its comment: a table already walled as now is left alone
+        # (re-making a policy locks its table against every reader, and migrate runs on a live database).
+        cursor.execute(
+            "SELECT c.relname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
+            " WHERE p.polname = %s AND c.relrowsecurity AND obj_description(p.oid, 'pg_policy') = %s",
+            [POLICY, definition],
+        )
+        current = {table for (table,) in cursor.fetchall()}
         for table in tables:
+            if table in current:
+                continue
             quoted = connection.ops.quote_name(table)
-            condition = f"{TENANT_COLUMN} = {_CURRENT}"
             cursor.execute(f"ALTER TABLE {quoted} ENABLE ROW LEVEL SECURITY")
             cursor.execute(f"DROP POLICY IF EXISTS {POLICY} ON {quoted}")
-            cursor.execute(
-                f"CREATE POLICY {POLICY} ON {quoted} TO {quoted_role}"
-                f" USING ({condition}) WITH CHECK ({condition})"
-            )
+            cursor.execute(f"CREATE POLICY {POLICY} ON {quoted} {definition}")
+            cursor.execute(f"COMMENT ON POLICY {POLICY} ON {quoted} IS %s", [definition])
     return tables
 
 
 def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """After `migrate` (once, for the last app it ran: core's signal is enough, the SQL covers all)."""
+    """After `migrate`, which sends post_migrate once for each app when every migration has run: core's
+    is enough, as the SQL covers every table."""
     if enabled() and sender.label == "core":
         install(using)
 

@@ -44,6 +44,29 @@ def test_every_table_with_an_la_column_is_walled_for_the_application_role() -> N
     assert len(tables) > 40
 
 
+def _policy_ids() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, p.oid FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
+            " WHERE p.polname = %s",
+            [rowsecurity.POLICY],
+        )
+        return dict(cursor.fetchall())
+
+
+def test_installing_again_leaves_policies_made_as_now_alone_and_remakes_a_changed_one() -> None:
+    before = _policy_ids()
+    with connection.cursor() as cursor:
+        cursor.execute(f"COMMENT ON POLICY {rowsecurity.POLICY} ON children_child IS 'an older definition'")
+    tables = rowsecurity.install()
+    after = _policy_ids()
+    assert set(tables) <= set(after)
+    assert after["children_child"] != before["children_child"]  # remade
+    assert {t: i for t, i in after.items() if t != "children_child"} == {
+        t: i for t, i in before.items() if t != "children_child"
+    }
+
+
 def test_behind_the_wall_a_query_without_its_la_filter_sees_only_its_own_authority(
     world: World, other_world: World
 ) -> None:
